@@ -1,0 +1,50 @@
+"""The `prime` command line: parses arguments, runs one command, maps errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from prime_action import __version__
+from prime_action.domain.errors import PrimeError
+
+# name -> (module under prime_action.commands, one-line help). Modules are imported lazily
+# so that `prime --version` stays fast and no command pays for another's imports.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "schema": ("schema", "print a shipped JSON Schema (config, org-config, run-sheet, ...)"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prime", description="A persistent agent for every repository."
+    )
+    parser.add_argument("--version", action="version", version=f"prime {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text, add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `prime` command line and return its exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    if not args or args[0] not in COMMANDS:
+        parser.parse_args(args or ["--help"])
+        return 2
+    name, rest = args[0], args[1:]
+    module = importlib.import_module(f"prime_action.commands.{COMMANDS[name][0]}")
+    command_parser = argparse.ArgumentParser(prog=f"prime {name}", description=COMMANDS[name][1])
+    module.configure(command_parser)
+    try:
+        parsed = command_parser.parse_args(rest)
+    except SystemExit as e:
+        return int(e.code or 0)
+    try:
+        return int(module.run(parsed))
+    except PrimeError as e:
+        print(f"prime {name}: error: {e}", file=sys.stderr)
+        return e.exit_code

@@ -1,0 +1,1 @@
+"""Configuration: the repository's `.github/prime.yml` and the org repository's config."""

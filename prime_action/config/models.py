@@ -1,0 +1,139 @@
+"""Config models with a default for everything; their JSON Schemas are public contracts."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from prime_action.domain.models import RunnerType, Severity
+
+
+class Section(BaseModel):
+    """A config section: unknown keys are errors, so typos never pass silently."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SignalSettings(Section):
+    """Per-signal overrides."""
+
+    enabled: bool = True
+    severity: Severity | None = Field(default=None, description="Override the built-in severity.")
+    weight: float | None = Field(default=None, ge=0, description="Override the severity weight.")
+    runner: RunnerType | None = Field(default=None, description="Runner that fixes this signal.")
+    cooldown_hours: float | None = Field(default=None, ge=0)
+
+
+class WakeSettings(Section):
+    """When Prime sleeps and for how long (DESIGN §3 step 6)."""
+
+    pending_hours: float = Field(default=1.0, gt=0, description="Next wake with work pending.")
+    idle_hours: float = Field(default=6.0, gt=0, description="Next wake when nothing is pending.")
+    blocked_hours: float = Field(
+        default=24.0, gt=0, description="Next wake when blocked on a human."
+    )
+    min_hours: float = Field(default=0.25, gt=0, description="Lower clamp for any suggestion.")
+    max_hours: float = Field(default=72.0, gt=0, description="Upper clamp for any suggestion.")
+
+    @model_validator(mode="after")
+    def _range(self) -> WakeSettings:
+        if self.min_hours > self.max_hours:
+            msg = "wake.min_hours must not exceed wake.max_hours"
+            raise ValueError(msg)
+        return self
+
+
+class TrustSettings(Section):
+    """Who may command Prime."""
+
+    associations: tuple[str, ...] = Field(
+        default=("OWNER", "MEMBER", "COLLABORATOR"),
+        description="author_association values whose /prime commands and box ticks count.",
+    )
+    bots: tuple[str, ...] = Field(
+        default=(), description="Bot logins whose events still wake Prime."
+    )
+    prime_login: str = Field(
+        default="github-actions[bot]",
+        description="The login Prime writes as; its own events are ignored.",
+    )
+
+
+class LabelSettings(Section):
+    """Labels Prime puts on its issues; `allowed` extends what a brain may add."""
+
+    automated: str = "automated"
+    needs_human: str = "needs-human"
+    in_progress: str = "in-progress"
+    allowed: tuple[str, ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        return (self.automated, self.needs_human, self.in_progress, *self.allowed)
+
+
+class BrainSettings(Section):
+    """The LLM brain; with no model the deterministic rules brain decides."""
+
+    model: str | None = Field(
+        default=None, description="Any litellm model string; none = rules brain."
+    )
+    budget_usd_per_day: float = Field(default=1.0, ge=0)
+    prompt_token_budget: int = Field(default=8000, ge=500)
+    timeout_seconds: float = Field(default=60.0, gt=0)
+
+
+class JobSettings(Section):
+    """How Prime hands work to runners."""
+
+    mode: Literal["standalone", "org"] = "standalone"
+    runners: tuple[RunnerType, ...] = ("fileops", "shell", "agent")
+    cooldown_hours: float = Field(default=72.0, ge=0)
+    shell_commands: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="signal -> commands the shell runner runs."
+    )
+
+
+class RepoConfig(Section):
+    """`.github/prime.yml`: everything optional, every default sensible."""
+
+    version: Literal[1] = 1
+    brain: BrainSettings = BrainSettings()
+    wake: WakeSettings = WakeSettings()
+    trust: TrustSettings = TrustSettings()
+    labels: LabelSettings = LabelSettings()
+    jobs: JobSettings = JobSettings()
+    signals: dict[str, SignalSettings] = Field(default_factory=dict)
+    stale_pr_days: int = Field(default=14, ge=1)
+    license: str = Field(default="MIT", description="SPDX id used by the license fix.")
+
+
+class Priority(Section):
+    """A user priority with the note that explains it."""
+
+    weight: float
+    note: str = ""
+
+
+def _default_capacity() -> dict[RunnerType, int]:
+    return {"fileops": 10, "shell": 5, "agent": 2}
+
+
+class OrgConfig(Section):
+    """The org repository's `.github/prime-org.yml`."""
+
+    version: Literal[1] = 1
+    owner: str | None = Field(
+        default=None, description="Organisation or user; default: the org repo's owner."
+    )
+    include: tuple[str, ...] = ("*",)
+    exclude: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    archived: bool = False
+    forks: bool = False
+    priorities: dict[str, Priority] = Field(
+        default_factory=dict, description="'repo:OWNER/NAME' or 'signal:NAME' -> weight and note."
+    )
+    brain: BrainSettings = BrainSettings()
+    capacity: dict[RunnerType, int] = Field(default_factory=_default_capacity)
+    max_dispatches_per_cycle: int = Field(default=20, ge=1)

@@ -1,0 +1,1 @@
+"""The pure domain of Prime: models, errors and the ports the shell implements."""

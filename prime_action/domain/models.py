@@ -1,0 +1,274 @@
+"""Frozen pydantic values that travel through the core: signals, actions, decisions, state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["critical", "high", "medium", "low"]
+SignalStatus = Literal["ok", "failing", "unknown", "skipped"]
+RunnerType = Literal["fileops", "shell", "agent"]
+BrainName = Literal["rules", "llm"]
+
+# OpenSSF Scorecard's risk weights: what a failing check of each severity is worth.
+SEVERITY_WEIGHT: dict[str, float] = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5}
+
+WakeReason = Literal[
+    "schedule",
+    "manual",
+    "local",
+    "issue-opened",
+    "issue-edited",
+    "issue-labeled",
+    "issue-closed",
+    "dashboard-edited",
+    "command",
+    "ci-failed",
+    "ci-recovered",
+    "pr-merged",
+    "pr-closed-unmerged",
+    "push",
+    "job-result",
+    "delegate",
+    "org-wake",
+]
+
+
+class Frozen(BaseModel):
+    """Base of every domain value: immutable, strict about unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Fix(Frozen):
+    """How a failing signal can be repaired: which runner, and the approach in words."""
+
+    runner: RunnerType
+    approach: str
+
+
+class SignalResult(Frozen):
+    """What one detector saw in one repository."""
+
+    name: str
+    status: SignalStatus
+    detail: str = ""
+    # Hash of the evidence: a fix refused or blocked for one fingerprint is retried
+    # only when the fingerprint changes.
+    fingerprint: str = ""
+    severity: Severity = "medium"
+    weight: float = 5.0
+    fix: Fix | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.status == "failing" and self.fix is not None
+
+
+class PlanItem(Frozen):
+    """One piece of work the repository's Prime wants done, in priority order."""
+
+    signal: str
+    runner: RunnerType
+    approach: str
+    reason: str
+    weight: float
+    fingerprint: str = ""
+    added_at: datetime
+
+
+class InFlight(Frozen):
+    """A job submitted for a signal and not yet reported back."""
+
+    signal: str
+    runner: RunnerType
+    attempt_id: str
+    fingerprint: str = ""
+    submitted_at: datetime
+
+
+class CreateIssue(Frozen):
+    """Open (or reopen) the tracking issue of a signal."""
+
+    type: Literal["create-issue"] = "create-issue"
+    signal: str
+    title: str
+
+
+class CommentIssue(Frozen):
+    """Add one comment to one of Prime's own issues."""
+
+    type: Literal["comment-issue"] = "comment-issue"
+    issue: int | None = None
+    signal: str | None = None
+    body: str
+
+
+class SubmitJob(Frozen):
+    """Hand a fix to a runner through the job queue."""
+
+    type: Literal["submit-job"] = "submit-job"
+    signal: str
+    runner: RunnerType
+    approach: str
+
+
+class FlagOrg(Frozen):
+    """Tell Org Prime about something a single repository cannot solve alone."""
+
+    type: Literal["flag-org"] = "flag-org"
+    signal: str | None = None
+    reason: str
+
+
+class CloseIssue(Frozen):
+    """Close one of Prime's own issues (its signal recovered, or it is moot)."""
+
+    type: Literal["close-issue"] = "close-issue"
+    issue: int | None = None
+    signal: str | None = None
+    reason: str
+
+
+class Label(Frozen):
+    """Add or remove labels on one of Prime's own issues."""
+
+    type: Literal["label"] = "label"
+    issue: int | None = None
+    signal: str | None = None
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+
+class Wait(Frozen):
+    """Do nothing on purpose, and say why."""
+
+    type: Literal["wait"] = "wait"
+    reason: str
+
+
+Action = Annotated[
+    CreateIssue | CommentIssue | SubmitJob | FlagOrg | CloseIssue | Label | Wait,
+    Field(discriminator="type"),
+]
+ACTION_TYPES: tuple[str, ...] = (
+    "create-issue",
+    "comment-issue",
+    "submit-job",
+    "flag-org",
+    "close-issue",
+    "label",
+    "wait",
+)
+MAX_ACTIONS = 5
+
+
+class DroppedAction(Frozen):
+    """An action a brain proposed that policy refused, kept with the reason."""
+
+    action: dict[str, Any]
+    reason: str
+
+
+class Usage(Frozen):
+    """Tokens and money one decision cost."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class Decision(Frozen):
+    """The one decision of a wake: at most five actions, when to wake next, and why."""
+
+    actions: tuple[Action, ...] = Field(default=(), max_length=MAX_ACTIONS)
+    next_wake_hours: float = Field(default=6.0, gt=0)
+    summary: str
+    brain: BrainName = "rules"
+    why: str = ""
+    dropped: tuple[DroppedAction, ...] = ()
+    usage: Usage = Usage()
+
+
+class DecisionRecord(Frozen):
+    """One line of decisions.jsonl: a decision and the wake it came from."""
+
+    at: datetime
+    reason: WakeReason
+    decision: Decision
+
+
+class Spend(Frozen):
+    """LLM spend, reset each UTC day."""
+
+    day: str = ""
+    usd_today: float = 0.0
+    usd_total: float = 0.0
+    tokens_total: int = 0
+
+
+STATE_SCHEMA_VERSION = 1
+
+
+class PrimeState(Frozen):
+    """The working memory of one repository's Prime (state.json on prime-state)."""
+
+    schema_version: int = STATE_SCHEMA_VERSION
+    status: Literal["active", "paused"] = "active"
+    plan: tuple[PlanItem, ...] = ()
+    in_flight: tuple[InFlight, ...] = ()
+    last_wake_reason: WakeReason | None = None
+    last_decision: Decision | None = None
+    next_wake_at: datetime | None = None
+    wake_count: int = 0
+    cost: Spend = Spend()
+    identity_hash: str = ""
+    signals: tuple[SignalResult, ...] = ()
+    # signal -> fingerprint a human said no to (closed issue, PR closed unmerged).
+    refused: dict[str, str] = Field(default_factory=dict)
+    # signal -> fingerprint on which three attempts failed for the same reason.
+    blocked: dict[str, str] = Field(default_factory=dict)
+    # signal -> moment before which no new job is submitted for it.
+    cooldown_until: dict[str, datetime] = Field(default_factory=dict)
+    # signals the user told Prime to leave alone (`/prime skip SIGNAL`).
+    skipped: tuple[str, ...] = ()
+    rebuilt: bool = False
+
+
+class RunSheetItem(BaseModel):
+    """One row of run-sheet.json (DESIGN §5): the org's ranked work list."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    rank: int = Field(ge=1)
+    repo: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    signal: str
+    runner: RunnerType
+    reason: str
+    approach: str
+    cooldown_hours: float = Field(ge=0)
+    added_at: datetime
+
+
+AttemptStatus = Literal[
+    "pending", "running", "success", "failed", "blocked", "timeout", "cancelled"
+]
+
+
+class Attempt(Frozen):
+    """One entry of the attempt ledger: the data plane's memory of a dispatch."""
+
+    id: str
+    repo: str
+    signal: str
+    runner: RunnerType
+    status: AttemptStatus = "pending"
+    fingerprint: str = ""
+    reason: str = ""
+    pr_url: str | None = None
+    run_id: int | None = None
+    created_at: datetime
+    updated_at: datetime
+    heartbeat_at: datetime | None = None

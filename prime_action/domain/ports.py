@@ -1,0 +1,72 @@
+"""The ports the wake cycle talks through; adapters (local files, GitHub) implement them."""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from prime_action.domain.models import DecisionRecord, PrimeState, RunnerType
+
+
+class TrackedIssue(BaseModel):
+    """One of Prime's issues as the issue store sees it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: int
+    signal: str
+    title: str
+    state: Literal["open", "closed"]
+    labels: tuple[str, ...] = ()
+    fingerprint: str = ""
+    # Closed by someone other than Prime: a human said no to this fix.
+    closed_by_human: bool = False
+
+
+class StoredState(BaseModel):
+    """A state read from a store together with the version a write must build on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: PrimeState | None
+    decisions: tuple[DecisionRecord, ...] = ()
+    version: str | None = None
+
+
+class StateStore(Protocol):
+    """The working memory: state.json plus decisions.jsonl, written compare-and-swap."""
+
+    # Read the state; `state` is None when there is none yet (or it was unreadable).
+    def load(self) -> StoredState: ...
+
+    # Write on top of `expected`; raise ConflictError when someone else wrote first.
+    def save(
+        self, state: PrimeState, decisions: tuple[DecisionRecord, ...], expected: str | None
+    ) -> str: ...
+
+
+class IssueStore(Protocol):
+    """The episodic memory: one tracking issue per signal, found by its marker."""
+
+    # Every tracking issue Prime owns, open or closed.
+    def tracking_issues(self) -> list[TrackedIssue]: ...
+
+    # Open a tracking issue for a signal (or reopen the closed one); return its number.
+    def open_issue(self, signal: str, title: str, body: str, labels: tuple[str, ...]) -> int: ...
+
+    # Add a comment unless a comment with the same marker already exists.
+    def comment(self, number: int, body: str, marker: str) -> None: ...
+
+    # Close the issue with a final comment.
+    def close_issue(self, number: int, comment: str) -> None: ...
+
+    # Add and remove labels.
+    def set_labels(self, number: int, add: tuple[str, ...], remove: tuple[str, ...]) -> None: ...
+
+
+class JobQueue(Protocol):
+    """Where submitted jobs go: a runner workflow, the org dispatcher, or a local file."""
+
+    # Queue a job for a signal and return its attempt id; idempotent per (signal, fingerprint).
+    def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str: ...

@@ -1,0 +1,1 @@
+"""Prime's eyes: detectors that turn a repository snapshot into signal results."""

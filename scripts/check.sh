@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The project's checks, the same everywhere (README, .ci/run, GitHub CI): lint, types, tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ruff check .
+ruff format --check .
+mypy
+python -m pytest
