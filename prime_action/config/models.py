@@ -89,6 +89,9 @@ class JobSettings(Section):
     mode: Literal["standalone", "org"] = "standalone"
     runners: tuple[RunnerType, ...] = ("fileops", "shell", "agent")
     cooldown_hours: float = Field(default=72.0, ge=0)
+    in_flight_timeout_hours: float = Field(
+        default=24.0, gt=0, description="A job with no report after this long is forgotten."
+    )
     shell_commands: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="signal -> commands the shell runner runs."
     )

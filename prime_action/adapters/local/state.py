@@ -1,0 +1,65 @@
+"""State store over PATH/.prime/state.json and decisions.jsonl, with a content-hash version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from prime_action.adapters.local.files import write_atomic
+from prime_action.domain.errors import ConflictError
+from prime_action.domain.models import DecisionRecord, PrimeState
+from prime_action.domain.ports import StoredState
+
+
+def _version(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class LocalStateStore:
+    """The working memory of a local checkout; a write must build on the version it read."""
+
+    def __init__(self, root: Path) -> None:
+        self._dir = root / ".prime"
+        self._state = self._dir / "state.json"
+        self._decisions = self._dir / "decisions.jsonl"
+
+    def load(self) -> StoredState:
+        """Read state and decisions; an unreadable state reads as none (rebuilt from issues)."""
+        if not self._state.exists():
+            return StoredState(state=None)
+        text = self._state.read_text(encoding="utf-8", errors="replace")
+        try:
+            state: PrimeState | None = PrimeState.model_validate_json(text)
+        except ValidationError:
+            state = None
+        return StoredState(state=state, decisions=self._read_decisions(), version=_version(text))
+
+    def _read_decisions(self) -> tuple[DecisionRecord, ...]:
+        if not self._decisions.exists():
+            return ()
+        records = []
+        for line in self._decisions.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                records.append(DecisionRecord.model_validate_json(line))
+            except ValidationError:
+                continue  # a damaged line loses one record, never the log
+        return tuple(records)
+
+    def save(
+        self, state: PrimeState, decisions: tuple[DecisionRecord, ...], expected: str | None
+    ) -> str:
+        """Write state and decisions if nobody wrote since `expected` was read."""
+        current = (
+            _version(self._state.read_text(encoding="utf-8")) if self._state.exists() else None
+        )
+        if current != expected:
+            msg = f"{self._state} changed since it was read; re-read and retry"
+            raise ConflictError(msg)
+        text = json.dumps(state.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+        lines = "".join(record.model_dump_json() + "\n" for record in decisions)
+        write_atomic(self._decisions, lines)
+        write_atomic(self._state, text)
+        return _version(text)

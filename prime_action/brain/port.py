@@ -1,0 +1,40 @@
+"""What every brain is given and the port it implements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from prime_action.config.models import RepoConfig
+from prime_action.domain.models import (
+    Decision,
+    Frozen,
+    PlanItem,
+    PrimeState,
+    SignalResult,
+    WakeReason,
+)
+from prime_action.domain.ports import TrackedIssue
+
+
+class BrainInput(Frozen):
+    """The whole picture of one wake, as a value."""
+
+    state: PrimeState
+    signals: tuple[SignalResult, ...]
+    issues: tuple[TrackedIssue, ...]
+    plan: tuple[PlanItem, ...]
+    reason: WakeReason
+    config: RepoConfig
+    now: datetime
+
+    def open_issue(self, signal: str) -> TrackedIssue | None:
+        """The open tracking issue of a signal, if any."""
+        return next((i for i in self.issues if i.signal == signal and i.state == "open"), None)
+
+
+class Brain(Protocol):
+    """Decides once per wake."""
+
+    # Return one decision for the picture; never raises for a bad model answer.
+    def decide(self, picture: BrainInput) -> Decision: ...

@@ -1,0 +1,106 @@
+"""The deterministic rules brain: the default with no model, and the LLM brain's fallback."""
+
+from __future__ import annotations
+
+from prime_action.brain.port import BrainInput
+from prime_action.domain.models import (
+    MAX_ACTIONS,
+    Action,
+    CloseIssue,
+    CreateIssue,
+    Decision,
+    Label,
+    SignalResult,
+    SubmitJob,
+    Wait,
+)
+
+
+def _title(signal: SignalResult) -> str:
+    detail = signal.detail.rstrip(".") or "needs attention"
+    return f"Prime: {signal.name}: {detail}"[:120]
+
+
+def _closes(picture: BrainInput) -> list[Action]:
+    by_name = {s.name: s for s in picture.signals}
+    return [
+        CloseIssue(issue=issue.number, signal=issue.signal, reason=f"{issue.signal} is ok again")
+        for issue in picture.issues
+        if issue.state == "open" and getattr(by_name.get(issue.signal), "status", "") == "ok"
+    ]
+
+
+def _escalations(picture: BrainInput) -> list[Action]:
+    needs_human = picture.config.labels.needs_human
+    actions: list[Action] = []
+    for signal in picture.state.blocked:
+        issue = picture.open_issue(signal)
+        if issue is not None and needs_human not in issue.labels:
+            actions.append(Label(issue=issue.number, signal=signal, add=(needs_human,)))
+    return actions
+
+
+def _work(picture: BrainInput) -> list[list[Action]]:
+    signals = {s.name: s for s in picture.signals}
+    groups: list[list[Action]] = []
+    for item in picture.plan:
+        group: list[Action] = []
+        if picture.open_issue(item.signal) is None:
+            group.append(CreateIssue(signal=item.signal, title=_title(signals[item.signal])))
+        group.append(SubmitJob(signal=item.signal, runner=item.runner, approach=item.approach))
+        groups.append(group)
+    return groups
+
+
+def _next_wake(picture: BrainInput, left_over: int, submitted: int) -> tuple[float, str]:
+    wake = picture.config.wake
+    if left_over or submitted or picture.state.in_flight:
+        return wake.pending_hours, "work pending"
+    waiting = set(picture.state.blocked) | set(picture.state.refused)
+    failing = {s.name for s in picture.signals if s.fixable}
+    if failing and failing <= waiting:
+        return wake.blocked_hours, "blocked on a human"
+    return wake.idle_hours, "idle"
+
+
+class RulesBrain:
+    """Fix the heaviest failing signals first; close what recovered; escalate what is blocked."""
+
+    def decide(self, picture: BrainInput) -> Decision:
+        """Build the decision for one wake (see DESIGN §3 step 4)."""
+        if picture.state.status == "paused":
+            hours = picture.config.wake.blocked_hours
+            return Decision(
+                actions=(Wait(reason="paused by a maintainer (/prime resume to continue)"),),
+                next_wake_hours=hours,
+                summary="Paused: no action taken.",
+                why="The repository's Prime is paused.",
+            )
+        actions = _closes(picture) + _escalations(picture)
+        groups = _work(picture)
+        taken = 0
+        for group in groups:
+            if len(actions) + len(group) > MAX_ACTIONS:
+                break
+            actions.extend(group)
+            taken += 1
+        submitted = sum(isinstance(a, SubmitJob) for a in actions)
+        hours, mood = _next_wake(picture, len(groups) - taken, submitted)
+        return Decision(
+            actions=tuple(actions[:MAX_ACTIONS]),
+            next_wake_hours=hours,
+            summary=_summary(actions, len(groups) - taken, mood),
+            why="Rules: close recovered signals, escalate blocked ones, then fix the heaviest "
+            "failing signals that are not in flight, blocked, refused or cooling down.",
+        )
+
+
+def _summary(actions: list[Action], left_over: int, mood: str) -> str:
+    if not actions:
+        return f"Nothing to do ({mood})."
+    counts: dict[str, int] = {}
+    for action in actions:
+        counts[action.type] = counts.get(action.type, 0) + 1
+    done = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    rest = f"; {left_over} more planned" if left_over else ""
+    return f"{done}{rest} ({mood})."

@@ -1,0 +1,1 @@
+"""Repo Prime: the wake cycle of one repository (gate, eyes, brain, act, sleep)."""

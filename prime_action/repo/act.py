@@ -1,0 +1,141 @@
+"""Carry out a validated decision through the ports; every write is idempotent by marker."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from prime_action.config.models import RepoConfig
+from prime_action.domain.markers import comment_marker, data_marker, signal_marker
+from prime_action.domain.models import (
+    Action,
+    CloseIssue,
+    CommentIssue,
+    CreateIssue,
+    FlagOrg,
+    InFlight,
+    Label,
+    PrimeState,
+    SignalResult,
+    SubmitJob,
+)
+from prime_action.domain.ports import IssueStore, JobQueue, TrackedIssue
+from prime_action.repo.think import record_job
+from prime_action.templating import render
+
+
+@dataclass
+class Actor:
+    """Executes actions for one wake and collects what it did."""
+
+    issues: IssueStore
+    jobs: JobQueue
+    config: RepoConfig
+    signals: dict[str, SignalResult]
+    tracked: list[TrackedIssue]
+    now: datetime
+    done: list[str] = field(default_factory=list)
+    submitted: list[InFlight] = field(default_factory=list)
+
+    def _number(self, issue: int | None, signal: str | None) -> int | None:
+        if issue is not None:
+            return issue
+        found = [i for i in self.tracked if i.signal == signal and i.state == "open"]
+        return found[0].number if found else None
+
+    def create(self, action: CreateIssue) -> None:
+        signal = self.signals[action.signal]
+        body = render(
+            "issues/tracking.md.j2",
+            marker=signal_marker(signal.name),
+            data=data_marker({"signal": signal.name, "fingerprint": signal.fingerprint}),
+            signal=signal,
+        )
+        number = self.issues.open_issue(
+            signal.name, action.title, body, (self.config.labels.automated,)
+        )
+        self.tracked = [i for i in self.tracked if i.signal != signal.name]
+        self.tracked.append(
+            TrackedIssue(
+                number=number,
+                signal=signal.name,
+                title=action.title,
+                state="open",
+                fingerprint=signal.fingerprint,
+            )
+        )
+        self.done.append(f"opened issue #{number} for {signal.name}")
+
+    def submit(self, action: SubmitJob, state: PrimeState) -> PrimeState:
+        fingerprint = self.signals[action.signal].fingerprint
+        attempt = self.jobs.submit(action.signal, action.runner, action.approach, fingerprint)
+        number = self._number(None, action.signal)
+        if number is not None:
+            marker = comment_marker(f"job-{attempt}")
+            body = render(
+                "comments/job-submitted.md.j2",
+                marker=marker,
+                runner=action.runner,
+                attempt_id=attempt,
+                approach=action.approach,
+            )
+            self.issues.comment(number, body, marker)
+            self.issues.set_labels(number, (self.config.labels.in_progress,), ())
+        self.done.append(f"submitted {action.runner} job {attempt} for {action.signal}")
+        job = InFlight(
+            signal=action.signal,
+            runner=action.runner,
+            attempt_id=attempt,
+            fingerprint=fingerprint,
+            submitted_at=self.now,
+        )
+        self.submitted.append(job)
+        return record_job(state, job)
+
+    def close(self, action: CloseIssue) -> None:
+        number = self._number(action.issue, action.signal)
+        if number is None:
+            return
+        marker = comment_marker(f"closed-{number}-{self.now:%Y%m%d%H%M}")
+        body = render(
+            "comments/recovered.md.j2",
+            marker=marker,
+            signal=action.signal or "",
+            reason=action.reason,
+        )
+        self.issues.close_issue(number, body)
+        self.done.append(f"closed issue #{number}: {action.reason}")
+
+    def comment(self, action: CommentIssue) -> None:
+        number = self._number(action.issue, action.signal)
+        if number is None:
+            return
+        key = hashlib.sha256(action.body.encode()).hexdigest()[:12]
+        marker = comment_marker(f"note-{key}")
+        self.issues.comment(number, f"{marker}\n{action.body}", marker)
+        self.done.append(f"commented on #{number}")
+
+    def label(self, action: Label) -> None:
+        number = self._number(action.issue, action.signal)
+        if number is None:
+            return
+        self.issues.set_labels(number, action.add, action.remove)
+        self.done.append(f"labelled #{number}: +{','.join(action.add)} -{','.join(action.remove)}")
+
+    def run(self, actions: tuple[Action, ...], state: PrimeState) -> PrimeState:
+        """Execute actions in order; return the state with submitted jobs recorded."""
+        for action in actions:
+            if isinstance(action, CreateIssue):
+                self.create(action)
+            elif isinstance(action, SubmitJob):
+                state = self.submit(action, state)
+            elif isinstance(action, CloseIssue):
+                self.close(action)
+            elif isinstance(action, CommentIssue):
+                self.comment(action)
+            elif isinstance(action, Label):
+                self.label(action)
+            elif isinstance(action, FlagOrg):
+                self.done.append(f"flag-org not sent (no org repository): {action.reason}")
+        return state

@@ -1,0 +1,138 @@
+"""The pure heart of a wake: prepare the picture, then fold the decision back into state."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from prime_action.brain.port import BrainInput
+from prime_action.config.models import RepoConfig
+from prime_action.domain.models import (
+    Decision,
+    DecisionRecord,
+    Frozen,
+    InFlight,
+    PrimeState,
+    SignalResult,
+    WakeReason,
+)
+from prime_action.domain.ports import TrackedIssue
+from prime_action.repo.commands import CommandOutcome, apply_command
+from prime_action.repo.plan import build_plan, expire_in_flight, prune_decisions
+
+# Fields that change on every wake and so do not count as "something changed".
+VOLATILE = frozenset({"wake_count", "last_wake_reason"})
+
+
+class Prepared(Frozen):
+    """The state after commands and bookkeeping, and the picture the brain decides on."""
+
+    state: PrimeState
+    picture: BrainInput
+    command: CommandOutcome | None = None
+
+
+def hibernating(state: PrimeState | None, reason: WakeReason, now: datetime) -> bool:
+    """A scheduled tick before `next_wake_at` does nothing (DESIGN §3 step 1)."""
+    return (
+        reason == "schedule"
+        and state is not None
+        and state.next_wake_at is not None
+        and now < state.next_wake_at
+    )
+
+
+def _refusals(
+    state: PrimeState, signals: tuple[SignalResult, ...], issues: tuple[TrackedIssue, ...]
+) -> PrimeState:
+    """A tracking issue a human closed while its signal still fails is a 'no' to that fix."""
+    failing = {s.name: s.fingerprint for s in signals if s.status == "failing"}
+    refused = dict(state.refused)
+    for issue in issues:
+        if issue.closed_by_human and failing.get(issue.signal) == issue.fingerprint != "":
+            refused[issue.signal] = issue.fingerprint
+    return state if refused == state.refused else state.model_copy(update={"refused": refused})
+
+
+def prepare(
+    state: PrimeState,
+    *,
+    reason: WakeReason,
+    signals: tuple[SignalResult, ...],
+    issues: tuple[TrackedIssue, ...],
+    config: RepoConfig,
+    now: datetime,
+    command: tuple[str, tuple[str, ...]] | None = None,
+) -> Prepared:
+    """Apply a command, drop finished or stale jobs, note refusals, and build the plan."""
+    outcome = None
+    if command is not None:
+        outcome = apply_command(state, command[0], command[1], {s.name for s in signals})
+        state = outcome.state
+    state = expire_in_flight(state, signals, now, config.jobs.in_flight_timeout_hours)
+    state = _refusals(state, signals, issues)
+    plan = build_plan(signals, state, config, now)
+    picture = BrainInput(
+        state=state,
+        signals=signals,
+        issues=issues,
+        plan=plan,
+        reason=reason,
+        config=config,
+        now=now,
+    )
+    return Prepared(state=state, picture=picture, command=outcome)
+
+
+def record_job(state: PrimeState, job: InFlight) -> PrimeState:
+    """Remember a submitted job so the next wake does not submit it again."""
+    kept = tuple(j for j in state.in_flight if j.signal != job.signal)
+    return state.model_copy(update={"in_flight": (*kept, job)})
+
+
+def changed(before: PrimeState | None, after: PrimeState) -> bool:
+    """Whether a wake changed anything worth a write."""
+    if before is None:
+        return True
+    return before.model_dump(exclude=set(VOLATILE)) != after.model_dump(exclude=set(VOLATILE))
+
+
+def conclude(
+    before: PrimeState | None,
+    prepared: Prepared,
+    decision: Decision,
+    identity_hash: str,
+    now: datetime,
+) -> PrimeState:
+    """Fold the decision into the working memory and choose when to wake next.
+
+    When the wake changed nothing and the scheduled wake is still ahead, the earlier
+    `next_wake_at` is kept, so an uneventful event wake writes nothing.
+    """
+    picture = prepared.picture
+    after = prepared.state.model_copy(
+        update={
+            "plan": picture.plan,
+            "signals": picture.signals,
+            "last_decision": decision,
+            "last_wake_reason": picture.reason,
+            "wake_count": prepared.state.wake_count + 1,
+            "identity_hash": identity_hash,
+        }
+    )
+    scheduled = before.next_wake_at if before is not None else None
+    if scheduled is not None and now < scheduled:
+        unchanged = after.model_copy(update={"next_wake_at": scheduled})
+        if not changed(before, unchanged):
+            return unchanged
+    return after.model_copy(
+        update={"next_wake_at": now + timedelta(hours=decision.next_wake_hours)}
+    )
+
+
+def log_decision(
+    records: tuple[DecisionRecord, ...], reason: WakeReason, decision: Decision, now: datetime
+) -> tuple[DecisionRecord, ...]:
+    """Append a decision to the log and prune it to 48 hours."""
+    return prune_decisions(
+        (*records, DecisionRecord(at=now, reason=reason, decision=decision)), now
+    )

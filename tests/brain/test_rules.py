@@ -1,0 +1,89 @@
+"""The rules brain: heaviest failing signals first, recovered ones closed, at most 5 actions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from prime_action.brain.rules import RulesBrain
+from prime_action.domain.models import InFlight, PrimeState
+from tests.values import NOW, issue, picture, signal
+
+
+def _types(decision: object) -> list[tuple[str, str | None]]:
+    return [(a.type, getattr(a, "signal", None)) for a in decision.actions]  # type: ignore[attr-defined]
+
+
+def test_failing_signal_without_issue_gets_an_issue_and_a_job() -> None:
+    decision = RulesBrain().decide(picture((signal("license"),)))
+    assert _types(decision) == [("create-issue", "license"), ("submit-job", "license")]
+    assert decision.next_wake_hours == 1.0
+    assert decision.brain == "rules"
+
+
+def test_failing_signal_with_open_issue_only_gets_a_job() -> None:
+    decision = RulesBrain().decide(picture((signal("license"),), (issue(3, "license"),)))
+    assert _types(decision) == [("submit-job", "license")]
+
+
+def test_heaviest_signal_is_fixed_first_and_actions_stop_at_five() -> None:
+    signals = tuple(signal(f"s{i}", weight=float(i)) for i in range(1, 6))
+    decision = RulesBrain().decide(picture(signals))
+    assert len(decision.actions) == 4  # two whole (issue, job) pairs fit in five
+    assert [s for _, s in _types(decision)] == ["s5", "s5", "s4", "s4"]
+    assert "3 more planned" in decision.summary
+
+
+def test_recovered_signal_with_open_issue_is_closed() -> None:
+    decision = RulesBrain().decide(picture((signal("ci", "ok"),), (issue(7, "ci"),)))
+    assert _types(decision) == [("close-issue", "ci")]
+    assert decision.next_wake_hours == 6.0
+
+
+@pytest.mark.parametrize(
+    ("state", "expected_hours"),
+    [
+        (PrimeState(blocked={"license": "fp-license"}), 24.0),
+        (PrimeState(refused={"license": "fp-license"}), 24.0),
+        (PrimeState(skipped=("license",)), 6.0),
+        (PrimeState(cooldown_until={"license": NOW + timedelta(hours=3)}), 6.0),
+        (
+            PrimeState(
+                in_flight=(
+                    InFlight(signal="license", runner="fileops", attempt_id="a1", submitted_at=NOW),
+                )
+            ),
+            1.0,
+        ),
+    ],
+    ids=["blocked", "refused", "skipped", "cooling-down", "in-flight"],
+)
+def test_held_back_signal_gets_no_job_and_sets_the_next_wake(
+    state: PrimeState, expected_hours: float
+) -> None:
+    decision = RulesBrain().decide(picture((signal("license"),), state=state))
+    assert not [a for a in decision.actions if a.type == "submit-job"]
+    assert decision.next_wake_hours == expected_hours
+
+
+def test_blocked_signal_with_open_issue_is_labelled_needs_human_once() -> None:
+    state = PrimeState(blocked={"license": "fp-license"})
+    first = RulesBrain().decide(picture((signal("license"),), (issue(3, "license"),), state))
+    assert _types(first) == [("label", "license")]
+    labelled = issue(3, "license", labels=("needs-human",))
+    again = RulesBrain().decide(picture((signal("license"),), (labelled,), state))
+    assert again.actions == ()
+
+
+def test_paused_prime_only_waits() -> None:
+    decision = RulesBrain().decide(picture((signal("license"),), state=PrimeState(status="paused")))
+    assert _types(decision) == [("wait", None)]
+    assert decision.next_wake_hours == 24.0
+
+
+def test_unknown_and_unfixable_signals_get_no_action() -> None:
+    signals = (signal("ci", "unknown"), signal("stale-prs", fix=None))
+    decision = RulesBrain().decide(picture(signals))
+    assert decision.actions == ()
+    assert decision.summary == "Nothing to do (idle)."

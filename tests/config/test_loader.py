@@ -1,0 +1,47 @@
+"""Config errors name the file, the line and the key; a missing file means all defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prime_action.config.loader import load_config, parse_yaml
+from prime_action.config.models import OrgConfig, RepoConfig
+from prime_action.domain.errors import ConfigError
+
+FILE = ".github/prime.yml"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("wake:\n  idle_hours: soon\n", f"{FILE}:2:", "wake.idle_hours"),
+        ("brain:\n  modle: gpt-4o\n", f"{FILE}:2:", "unknown key"),
+        ("signals:\n  ci:\n    enabled: maybe\n", f"{FILE}:3:", "signals.ci.enabled"),
+        ("jobs:\n  runners: [fileops, robot]\n", f"{FILE}:2:", "jobs.runners.1"),
+        ("wake: {min_hours: 10, max_hours: 1}\n", f"{FILE}:1:", "min_hours must not exceed"),
+        ("version: 2\n", f"{FILE}:1:", "version"),
+        ("key: [unclosed\n", f"{FILE}:2:", "not valid YAML"),
+        ("- a list\n", f"{FILE}:1:", "must be a mapping"),
+    ],
+)
+def test_bad_config_error_names_file_line_and_key(text: str, where: str, words: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_yaml(text, RepoConfig, FILE)
+    assert str(caught.value).startswith(where)
+    assert words in str(caught.value)
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "version: 1\n"])
+def test_empty_config_is_all_defaults(text: str) -> None:
+    assert parse_yaml(text, RepoConfig, FILE) == RepoConfig()
+
+
+def test_missing_file_is_all_defaults_and_unreadable_file_is_an_error(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "none.yml", OrgConfig) == OrgConfig()
+    bad = tmp_path / "prime.yml"
+    bad.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ConfigError, match=r"prime\.yml: cannot be read"):
+        load_config(bad, RepoConfig)

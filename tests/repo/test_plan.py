@@ -1,0 +1,72 @@
+"""The plan: failing fixable signals free to work on, heaviest first, ages kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from prime_action.config.models import RepoConfig
+from prime_action.domain.models import Decision, DecisionRecord, InFlight, PlanItem, PrimeState
+from prime_action.repo.plan import build_plan, expire_in_flight, hold_reason, prune_decisions
+from tests.values import NOW, signal
+
+CONFIG = RepoConfig()
+JOB = InFlight(signal="license", runner="fileops", attempt_id="a", submitted_at=NOW)
+
+
+@pytest.mark.parametrize(
+    ("state", "reason"),
+    [
+        (PrimeState(), ""),
+        (PrimeState(skipped=("license",)), "skipped by a maintainer"),
+        (PrimeState(in_flight=(JOB,)), "already in flight"),
+        (PrimeState(blocked={"license": "fp-license"}), "blocked"),
+        (PrimeState(blocked={"license": "old-fp"}), ""),
+        (PrimeState(refused={"license": "fp-license"}), "said no"),
+        (PrimeState(refused={"license": "old-fp"}), ""),
+        (PrimeState(cooldown_until={"license": NOW + timedelta(minutes=1)}), "cooling down"),
+        (PrimeState(cooldown_until={"license": NOW}), ""),
+    ],
+)
+def test_signal_is_held_back_only_for_a_current_reason(state: PrimeState, reason: str) -> None:
+    found = hold_reason(signal("license"), state, CONFIG, NOW)
+    assert (reason in found and found) if reason else found == ""
+
+
+def test_disallowed_runner_holds_the_signal_back() -> None:
+    config = RepoConfig.model_validate({"jobs": {"runners": ["agent"]}})
+    assert "not allowed" in hold_reason(signal("license"), PrimeState(), config, NOW)
+
+
+def test_plan_is_heaviest_first_and_keeps_the_age_of_known_items() -> None:
+    earlier = NOW - timedelta(days=2)
+    old = PlanItem(
+        signal="b", runner="fileops", approach="x", reason="r", weight=1, added_at=earlier
+    )
+    signals = (signal("a", weight=2.5), signal("b", weight=10), signal("c", "ok"))
+    plan = build_plan(signals, PrimeState(plan=(old,)), CONFIG, NOW)
+    assert [(i.signal, i.added_at) for i in plan] == [("b", earlier), ("a", NOW)]
+
+
+@pytest.mark.parametrize(
+    ("status", "age_hours", "kept"),
+    [("failing", 1, True), ("ok", 1, False), ("failing", 25, False)],
+    ids=["still-failing", "recovered", "timed-out"],
+)
+def test_in_flight_jobs_end_when_the_signal_recovers_or_time_runs_out(
+    status: str, age_hours: float, kept: bool
+) -> None:
+    job = JOB.model_copy(update={"submitted_at": NOW - timedelta(hours=age_hours)})
+    state = expire_in_flight(PrimeState(in_flight=(job,)), (signal("license", status),), NOW, 24)
+    assert bool(state.in_flight) is kept
+
+
+def test_decisions_older_than_48_hours_are_pruned() -> None:
+    records = tuple(
+        DecisionRecord(
+            at=NOW - timedelta(hours=h), reason="schedule", decision=Decision(summary="")
+        )
+        for h in (72, 49, 47, 0)
+    )
+    assert [r.at for r in prune_decisions(records, NOW)] == [records[2].at, records[3].at]

@@ -1,0 +1,78 @@
+"""The pure wake steps: hibernation, refusals, commands and the next wake."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from prime_action.config.models import RepoConfig
+from prime_action.domain.models import Decision, PrimeState, WakeReason
+from prime_action.repo.think import changed, conclude, hibernating, prepare
+from tests.values import NOW, issue, signal
+
+LATER = NOW + timedelta(hours=3)
+
+
+@pytest.mark.parametrize(
+    ("state", "reason", "asleep"),
+    [
+        (PrimeState(next_wake_at=LATER), "schedule", True),
+        (PrimeState(next_wake_at=NOW), "schedule", False),
+        (PrimeState(next_wake_at=LATER), "manual", False),
+        (PrimeState(next_wake_at=LATER), "ci-failed", False),
+        (PrimeState(), "schedule", False),
+        (None, "schedule", False),
+    ],
+)
+def test_only_a_scheduled_tick_before_the_next_wake_hibernates(
+    state: PrimeState | None, reason: WakeReason, asleep: bool
+) -> None:
+    assert hibernating(state, reason, NOW) is asleep
+
+
+def _prepare(state: PrimeState, **kw: object):  # type: ignore[no-untyped-def]
+    defaults: dict[str, object] = {
+        "reason": "schedule",
+        "signals": (signal("license"),),
+        "issues": (),
+        "config": RepoConfig(),
+        "now": NOW,
+    }
+    return prepare(state, **{**defaults, **kw})  # type: ignore[arg-type]
+
+
+def test_issue_closed_by_a_human_while_failing_is_a_refusal_of_that_fingerprint() -> None:
+    closed = issue(4, "license", "closed", closed_by_human=True)
+    prepared = _prepare(PrimeState(), issues=(closed,))
+    assert prepared.state.refused == {"license": "fp-license"}
+    assert prepared.picture.plan == ()
+
+
+def test_issue_closed_by_a_human_for_an_old_fingerprint_refuses_nothing() -> None:
+    closed = issue(4, "license", "closed", closed_by_human=True, fingerprint="older")
+    prepared = _prepare(PrimeState(), issues=(closed,))
+    assert prepared.state.refused == {}
+    assert [i.signal for i in prepared.picture.plan] == ["license"]
+
+
+def test_command_is_applied_before_the_plan_is_built() -> None:
+    prepared = _prepare(PrimeState(), command=("skip", ("license",)))
+    assert prepared.command is not None
+    assert prepared.command.reply == "skip"
+    assert prepared.picture.plan == ()
+
+
+def test_uneventful_wake_keeps_the_scheduled_next_wake() -> None:
+    first = conclude(None, _prepare(PrimeState()), Decision(summary="s"), "id", NOW)
+    again = conclude(first, _prepare(first), Decision(summary="s"), "id", NOW + timedelta(hours=1))
+    assert again.next_wake_at == first.next_wake_at == NOW + timedelta(hours=6)
+    assert not changed(first, again)
+
+
+def test_wake_at_the_scheduled_time_moves_the_next_wake() -> None:
+    first = conclude(None, _prepare(PrimeState()), Decision(summary="s"), "id", NOW)
+    later = NOW + timedelta(hours=6)
+    again = conclude(first, _prepare(first, now=later), Decision(summary="s"), "id", later)
+    assert again.next_wake_at == later + timedelta(hours=6)
+    assert changed(first, again)
