@@ -1,0 +1,1 @@
+"""Prime's ears: the GitHub event that started a job, and the gate that says whether it wakes."""

@@ -1,0 +1,291 @@
+"""The gate (DESIGN §3 step 1): route a GitHub event to a wake reason, or say why it is ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+from prime_action.config.models import TrustSettings
+from prime_action.domain.markers import DASHBOARD, PREFIX, find_signal
+from prime_action.domain.models import Frozen, WakeReason
+from prime_action.events.model import Event, Issue
+
+
+class Wake(Frozen):
+    """Wake Prime, saying why; a command wake carries the parsed `/prime` command."""
+
+    reason: WakeReason
+    detail: str
+    command: str | None = None
+    command_args: tuple[str, ...] = ()
+    signal: str | None = None
+    issue: int | None = None
+
+
+class Ignore(Frozen):
+    """Do not wake; the reason is for the log and the job summary."""
+
+    reason: str
+
+
+class _Gate(Frozen):
+    """What every handler may consult besides the event."""
+
+    trust: TrustSettings
+    dashboard_issue: int | None = None
+
+
+Handler = Callable[[Event, _Gate], Wake | Ignore]
+
+_ROUTES: dict[tuple[str, str | None], Handler] = {}
+# (event name, action) -> handler; action None for events without one (push, schedule).
+ROUTES: Mapping[tuple[str, str | None], Handler] = MappingProxyType(_ROUTES)
+
+# Sending these takes write access to the repository, and they are how Prime's parts call each
+# other: a standalone runner reports with repository_dispatch through GITHUB_TOKEN, so its
+# sender *is* prime_login. Filtering them as own or bot events would drop every job result.
+MESSAGES = frozenset({"schedule", "workflow_dispatch", "repository_dispatch"})
+# Every account that can edit another's issue body (tick a box) has write access, and so
+# one of these associations.
+WRITERS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+COMMAND_PREFIX = "/prime"
+BRANCH_PREFIX = "prime/"
+
+
+def route(event: Event, trust: TrustSettings, dashboard_issue: int | None = None) -> Wake | Ignore:
+    """Decide whether an event wakes Prime, and with which reason.
+
+    Args:
+        event: the parsed event.
+        trust: who may command Prime, which bots count, and Prime's own login.
+        dashboard_issue: the number of the repository's dashboard issue, when known.
+
+    Returns:
+        A Wake with its reason, or an Ignore saying why not.
+    """
+    if event.name not in MESSAGES:
+        refusal = _own_event(event, trust) or _foreign_bot(event, trust)
+        if refusal is not None:
+            return refusal
+    handler = _ROUTES.get((event.name, event.action))
+    if handler is None:
+        return Ignore(reason=f"no handler for {_key(event)}")
+    return handler(event, _Gate(trust=trust, dashboard_issue=dashboard_issue))
+
+
+def _on(name: str, *actions: str | None) -> Callable[[Handler], Handler]:
+    """Register a handler for an event and its actions (gidgethub's `router.register`)."""
+
+    def register(handler: Handler) -> Handler:
+        for action in actions:
+            _ROUTES[(name, action)] = handler
+        return handler
+
+    return register
+
+
+def _key(event: Event) -> str:
+    return f"{event.name}/{event.action}" if event.action else event.name
+
+
+def _own_event(event: Event, trust: TrustSettings) -> Ignore | None:
+    if event.actor == trust.prime_login or _wrote_marker(event):
+        return Ignore(reason="own event: no wake loops")
+    return None
+
+
+def _wrote_marker(event: Event) -> bool:
+    """Whether the sender just wrote a text carrying Prime's marker.
+
+    Prime may write through an App whose login is not `prime_login`; the marker on all it
+    writes still gives it away. Only where the sender wrote the text: a human editing,
+    labelling or closing one of Prime's (marked) issues is no loop, and must wake it.
+    """
+    if event.name == "issue_comment" and event.action == "created" and event.comment:
+        return PREFIX in event.comment.body
+    if event.name == "issues" and event.action == "opened" and event.issue:
+        return PREFIX in event.issue.body
+    return False
+
+
+def _foreign_bot(event: Event, trust: TrustSettings) -> Ignore | None:
+    if event.is_bot and event.actor not in trust.bots:
+        return Ignore(reason=f"bot {event.actor} is not in trust.bots")
+    return None
+
+
+def _no(event: Event, part: str) -> Ignore:
+    # Parsed payloads always carry it; an Event built by hand may not.
+    return Ignore(reason=f"{_key(event)} event without {part}")
+
+
+@_on("schedule", None)
+def _schedule(event: Event, gate: _Gate) -> Wake | Ignore:
+    return Wake(reason="schedule", detail="scheduled tick")
+
+
+@_on("workflow_dispatch", None)
+def _manual(event: Event, gate: _Gate) -> Wake | Ignore:
+    return Wake(reason="manual", detail=f"wake requested by {event.actor or 'someone'}")
+
+
+_ISSUE_REASONS: dict[str | None, WakeReason] = {
+    "opened": "issue-opened",
+    "labeled": "issue-labeled",
+    "closed": "issue-closed",
+    "edited": "issue-edited",
+}
+
+
+@_on("issues", "opened", "labeled", "closed")
+def _issue_changed(event: Event, gate: _Gate) -> Wake | Ignore:
+    if event.issue is None:
+        return _no(event, "an issue")
+    return _issue_wake(event, event.issue)
+
+
+def _issue_wake(event: Event, issue: Issue) -> Wake:
+    return Wake(
+        reason=_ISSUE_REASONS[event.action],
+        detail=f"issue #{issue.number} {event.action} by {event.actor}",
+        signal=find_signal(issue.body),
+        issue=issue.number,
+    )
+
+
+@_on("issues", "edited")
+def _issue_edited(event: Event, gate: _Gate) -> Wake | Ignore:
+    issue = event.issue
+    if issue is None:
+        return _no(event, "an issue")
+    if not _is_dashboard(issue, gate):
+        return _issue_wake(event, issue)
+    if not _editor_trusted(event, issue, gate.trust):
+        return Ignore(reason=f"untrusted actor {event.actor} edited the dashboard #{issue.number}")
+    detail = f"dashboard #{issue.number} edited by {event.actor}"
+    return Wake(reason="dashboard-edited", detail=detail, issue=issue.number)
+
+
+def _is_dashboard(issue: Issue, gate: _Gate) -> bool:
+    # Anyone may open an issue carrying the marker; only Prime's own counts.
+    by_marker = DASHBOARD in issue.body and issue.author == gate.trust.prime_login
+    return issue.number == gate.dashboard_issue or by_marker
+
+
+def _editor_trusted(event: Event, issue: Issue, trust: TrustSettings) -> bool:
+    """Whether the sender of `issues: edited` may press the dashboard's buttons.
+
+    GitHub's payload names the editor but not their association. The shell may look it up
+    (`editor_association`). Otherwise the issue's own association answers when the editor is
+    its author; anyone else needed write access, so is trusted when every writer is.
+    """
+    if event.editor_association is not None:
+        return event.editor_association in trust.associations
+    if event.actor == issue.author:
+        return event.author_association in trust.associations
+    return WRITERS.issubset(trust.associations)
+
+
+@_on("issue_comment", "created")
+def _comment(event: Event, gate: _Gate) -> Wake | Ignore:
+    if event.comment is None:
+        return _no(event, "a comment")
+    words = command_words(event.comment.body)
+    if words is None:
+        return Ignore(reason="comment is not a /prime command")
+    association = event.author_association or "NONE"
+    if association not in gate.trust.associations:
+        return Ignore(reason=f"untrusted actor {event.actor} ({association}) sent a command")
+    command, *args = words or ("help",)
+    return Wake(
+        reason="command",
+        detail=f"{' '.join((COMMAND_PREFIX, *words))} from {event.actor}",
+        command=command.lower(),
+        command_args=tuple(args),
+        issue=event.issue.number if event.issue else None,
+    )
+
+
+def command_words(body: str) -> tuple[str, ...] | None:
+    """The words after `/prime` on a comment's first line (`/prime skip ci` -> skip, ci).
+
+    Args:
+        body: the comment's text.
+
+    Returns:
+        The words (empty for a bare `/prime`), or None when the comment is no command.
+    """
+    first_line = body.lstrip().partition("\n")[0].split()
+    if not first_line or first_line[0] != COMMAND_PREFIX:
+        return None
+    return tuple(first_line[1:])
+
+
+_CI_REASONS: dict[str | None, WakeReason] = {
+    "failure": "ci-failed",
+    "timed_out": "ci-failed",
+    "success": "ci-recovered",
+}
+
+
+@_on("workflow_run", "completed")
+def _ci(event: Event, gate: _Gate) -> Wake | Ignore:
+    run = event.workflow_run
+    if run is None:
+        return _no(event, "a workflow run")
+    if run.head_branch != event.default_branch:
+        return Ignore(reason=f"workflow run on {run.head_branch}, not the default branch")
+    # A fork's pull request from its own `main` names the default branch too.
+    if run.event.startswith("pull_request"):
+        return Ignore(reason=f"workflow run of a {run.event} event, not of the default branch")
+    reason = _CI_REASONS.get(run.conclusion)
+    if reason is None:
+        return Ignore(reason=f"workflow run concluded {run.conclusion}: neither failed nor passed")
+    detail = f"workflow '{run.name}' {run.conclusion} on {run.head_branch}"
+    return Wake(reason=reason, detail=detail)
+
+
+@_on("pull_request", "closed")
+def _pr_closed(event: Event, gate: _Gate) -> Wake | Ignore:
+    pull = event.pull_request
+    if pull is None:
+        return _no(event, "a pull request")
+    if not pull.head_ref.startswith(BRANCH_PREFIX):
+        return Ignore(reason=f"pull request #{pull.number} is not Prime's ({pull.head_ref})")
+    # Anyone can name a fork's branch prime/...; closing that is nobody saying no to Prime.
+    if pull.head_repo != event.repository:
+        return Ignore(reason=f"pull request #{pull.number} comes from {pull.head_repo}")
+    merged = "merged" if pull.merged else "closed unmerged"
+    return Wake(
+        reason="pr-merged" if pull.merged else "pr-closed-unmerged",
+        detail=f"pull request #{pull.number} {merged} by {event.actor}",
+        signal=pull.head_ref.removeprefix(BRANCH_PREFIX),
+        issue=pull.number,
+    )
+
+
+@_on("push", None)
+def _push(event: Event, gate: _Gate) -> Wake | Ignore:
+    if event.ref != f"refs/heads/{event.default_branch}":
+        return Ignore(reason=f"push to {event.ref}, not the default branch")
+    return Wake(reason="push", detail=f"push to {event.default_branch} by {event.actor}")
+
+
+_DISPATCH_REASONS: dict[str | None, WakeReason] = {
+    "prime-job-result": "job-result",
+    "prime-delegate": "delegate",
+    "prime-wake": "org-wake",
+}
+
+
+@_on("repository_dispatch", *_DISPATCH_REASONS)
+def _dispatch(event: Event, gate: _Gate) -> Wake | Ignore:
+    payload = event.client_payload
+    signal, issue = payload.get("signal"), payload.get("issue")
+    return Wake(
+        reason=_DISPATCH_REASONS[event.action],
+        detail=f"{event.action} from {event.actor}",
+        # client_payload is whatever the sender chose: keep only well-typed values.
+        signal=signal if isinstance(signal, str) else None,
+        issue=issue if isinstance(issue, int) and not isinstance(issue, bool) else None,
+    )

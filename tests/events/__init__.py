@@ -1,0 +1,1 @@
+"""Tests of the event model and the gate, fed with GitHub's real example payloads."""
