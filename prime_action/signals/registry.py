@@ -1,0 +1,123 @@
+"""The built-in detectors in report order, and how the repo config shapes what they report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from prime_action.config.models import RepoConfig, SignalSettings
+from prime_action.domain.models import SEVERITY_WEIGHT, SignalResult
+from prime_action.signals.base import Detector, RepoSnapshot, result
+from prime_action.signals.dependabot import Dependabot
+from prime_action.signals.files import (
+    AGENT_INSTRUCTIONS,
+    CODEOWNERS,
+    CONTRIBUTING,
+    EDITORCONFIG,
+    GITIGNORE,
+    ISSUE_TEMPLATES,
+    LICENSE,
+    README,
+    SECURITY_POLICY,
+)
+from prime_action.signals.lint import LintConfig
+from prime_action.signals.repo_health import Ci, StalePrs
+from prime_action.signals.workflows import PinnedActions, WorkflowPermissions
+
+# Most severe first, so a report reads from what matters most.
+DETECTORS: tuple[Detector, ...] = (
+    Ci(),
+    Dependabot(),
+    WorkflowPermissions(),
+    PinnedActions(),
+    SECURITY_POLICY,
+    README,
+    LintConfig(),
+    LICENSE,
+    CODEOWNERS,
+    EDITORCONFIG,
+    AGENT_INSTRUCTIONS,
+    CONTRIBUTING,
+    GITIGNORE,
+    ISSUE_TEMPLATES,
+    StalePrs(),
+)
+
+SIGNAL_NAMES: tuple[str, ...] = tuple(d.name for d in DETECTORS)
+
+DISABLED = "disabled in config"
+
+
+def detectors(config: RepoConfig) -> tuple[Detector, ...]:
+    """The built-in detectors with the config's parameters applied (e.g. `stale_pr_days`)."""
+    return tuple(
+        StalePrs(days=config.stale_pr_days) if isinstance(d, StalePrs) else d for d in DETECTORS
+    )
+
+
+def unknown_signals(config: RepoConfig) -> tuple[str, ...]:
+    """Names under `signals:` in the config that no detector has (likely typos)."""
+    return tuple(sorted(set(config.signals) - set(SIGNAL_NAMES)))
+
+
+def _settings(config: RepoConfig, name: str) -> SignalSettings:
+    return config.signals.get(name) or SignalSettings()
+
+
+def wanted_files(paths: Sequence[str], config: RepoConfig) -> set[str]:
+    """The files whose contents the enabled detectors need, all of them from the listing.
+
+    Args:
+        paths: every file path of the repository (one recursive tree listing).
+        config: the repo config; disabled signals ask for nothing.
+
+    Returns:
+        The paths to read or fetch before `run_signals`.
+    """
+    listed = set(paths)
+    return {
+        path
+        for detector in detectors(config)
+        if _settings(config, detector.name).enabled
+        for path in detector.wants(paths)
+        if path in listed
+    }
+
+
+def apply_settings(signal: SignalResult, settings: SignalSettings) -> SignalResult:
+    """Apply one signal's config overrides: severity, weight, and the runner of its fix.
+
+    Args:
+        signal: what the detector reported.
+        settings: the signal's entry under `signals:` (defaults when absent).
+
+    Returns:
+        The result with its severity, its weight (default: the severity's Scorecard weight)
+        and its fix's runner overridden as configured.
+    """
+    severity = settings.severity or signal.severity
+    weight = settings.weight if settings.weight is not None else SEVERITY_WEIGHT[severity]
+    fix = signal.fix
+    if fix is not None and settings.runner is not None:
+        fix = fix.model_copy(update={"runner": settings.runner})
+    return signal.model_copy(update={"severity": severity, "weight": weight, "fix": fix})
+
+
+def run_signals(snapshot: RepoSnapshot, config: RepoConfig) -> tuple[SignalResult, ...]:
+    """Run every built-in detector on a snapshot, as the repo config says.
+
+    Args:
+        snapshot: the repository, with the files `wanted_files` named already read.
+        config: the repo config (`signals:` overrides, `stale_pr_days`).
+
+    Returns:
+        One result per detector, in `DETECTORS` order; disabled ones are "skipped".
+    """
+    results = []
+    for detector in detectors(config):
+        settings = _settings(config, detector.name)
+        if settings.enabled:
+            signal = detector.detect(snapshot)
+        else:
+            signal = result(detector, "skipped", DISABLED)
+        results.append(apply_settings(signal, settings))
+    return tuple(results)

@@ -1,0 +1,133 @@
+"""`prime scan PATH`: the table, the JSON report and its schema, and the exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from prime_action.cli import main
+from prime_action.schemas import shipped
+from prime_action.signals.registry import SIGNAL_NAMES
+from tests.signals.snapshots import write_tree as tree
+
+SHA = "8e5e7e5ab8b370d6c329ec480221332ada57f0ab"
+WORKFLOW = (
+    "name: CI\non:\n  push:\npermissions:\n  contents: read\njobs:\n  test:\n"
+    f"    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+    f"      - uses: astral-sh/setup-uv@{SHA}\n      - run: uv run pytest\n"
+)
+DEPENDABOT = (
+    "version: 2\nupdates:\n"
+    "  - package-ecosystem: pip\n    directory: /\n    schedule: {interval: weekly}\n"
+    "  - package-ecosystem: github-actions\n    directory: /\n    schedule: {interval: weekly}\n"
+)
+# A repository that does everything the signals ask for.
+HEALTHY = {
+    "README.md": "# demo\n",
+    "LICENSE": "MIT\n",
+    "SECURITY.md": "Report privately.\n",
+    ".github/CODEOWNERS": "* @octocat\n",
+    ".editorconfig": "root = true\n",
+    "AGENTS.md": "Run the tests.\n",
+    "CONTRIBUTING.md": "Open a PR.\n",
+    ".gitignore": "dist/\n",
+    ".github/ISSUE_TEMPLATE/bug.yml": "name: Bug\n",
+    ".github/workflows/ci.yml": WORKFLOW,
+    ".github/dependabot.yml": DEPENDABOT,
+    "pyproject.toml": "[project]\nname = 'demo'\n\n[tool.ruff]\nline-length = 100\n",
+    "src/demo/__init__.py": "",
+}
+
+
+def scan_json(root: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    assert main(["scan", str(root), "--format", "json"]) == 0
+    report: list[dict[str, object]] = json.loads(capsys.readouterr().out)
+    return report
+
+
+def test_scan_prints_a_table_of_every_signal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["scan", str(tree(tmp_path, {"app.py": ""}))]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["STATUS", "SIGNAL", "SEVERITY", "DETAIL"]
+    rows = [line.split()[1] for line in lines[1 : 1 + len(SIGNAL_NAMES)]]
+    assert rows == list(SIGNAL_NAMES)
+    assert lines[-1].startswith(f"{len(SIGNAL_NAMES)} signals: ")
+
+
+def test_scan_reports_twelve_or_more_signals_on_a_healthy_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = scan_json(tree(tmp_path, HEALTHY), capsys)
+    statuses = {item["name"]: item["status"] for item in report}
+    assert len(statuses) >= 12
+    assert {n for n, s in statuses.items() if s != "ok"} == {"ci", "stale-prs"}
+    assert (statuses["ci"], statuses["stale-prs"]) == ("unknown", "skipped")
+
+
+def test_scan_json_validates_against_the_shipped_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = scan_json(tree(tmp_path, {"app.py": "", "package.json": "{}"}), capsys)
+    schema = json.loads(shipped("signals"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(report, schema, cls=jsonschema.Draft202012Validator)
+    assert any(item["fix"] for item in report)
+
+
+def test_scan_applies_the_repo_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = (
+        "signals:\n  license:\n    enabled: false\n  readme:\n    weight: 9\nstale_pr_days: 3\n"
+    )
+    report = scan_json(tree(tmp_path, {".github/prime.yml": config}), capsys)
+    items = {item["name"]: item for item in report}
+    assert (items["license"]["status"], items["license"]["detail"]) == (
+        "skipped",
+        "disabled in config",
+    )
+    assert items["readme"]["weight"] == 9.0
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        pytest.param(
+            {".github/prime.yml": "signals:\n  licence: {enabled: false}\n"},
+            "prime.yml: key 'signals.licence': no such signal",
+            id="misspelt_signal_name",
+        ),
+        pytest.param(
+            {".github/prime.yml": "stale_pr_days: never\n"},
+            "prime.yml:1: key 'stale_pr_days'",
+            id="invalid_config_value_with_its_line",
+        ),
+        pytest.param(
+            {".github/workflows/ci.yml": b"on: push\n\xff\n"},
+            "ci.yml: cannot be read as UTF-8 text",
+            id="undecodable_workflow",
+        ),
+    ],
+)
+def test_scan_exits_2_naming_the_file_at_fault(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str | bytes],
+    message: str,
+) -> None:
+    assert main(["scan", str(tree(tmp_path, files))]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_scan_of_a_missing_directory_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["scan", str(tmp_path / "nope")]) == 2
+    assert "nope: is not a directory" in capsys.readouterr().err
+
+
+def test_scan_rejects_an_unknown_format(tmp_path: Path) -> None:
+    assert main(["scan", str(tmp_path), "--format", "xml"]) == 2
