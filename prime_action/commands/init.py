@@ -1,0 +1,97 @@
+"""`prime init [PATH]`: write the Prime workflow and a commented config into a repository."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from prime_action.domain.errors import UsageError
+from prime_action.workflows import (
+    CONFIG_PATH,
+    DEFAULT_ACTION_REF,
+    DEFAULT_BRANCH,
+    DEFAULT_CI_WORKFLOWS,
+    WORKFLOW_PATH,
+    render_repo_config,
+    render_repo_workflow,
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the command's arguments."""
+    parser.add_argument(
+        "path", nargs="?", default=".", help="the repository's checkout (default: .)"
+    )
+    parser.add_argument(
+        "--repo",
+        metavar="OWNER/NAME",
+        help="the repository's full name, which sets the cron minute (default: the folder name)",
+    )
+    parser.add_argument(
+        "--action-ref",
+        metavar="OWNER/NAME@REF",
+        default=DEFAULT_ACTION_REF,
+        help=f"the Prime action the workflow uses (default: {DEFAULT_ACTION_REF})",
+    )
+    parser.add_argument(
+        "--ci-workflow",
+        metavar="NAME",
+        action="append",
+        dest="ci_workflows",
+        help="a CI workflow whose runs on the default branch wake Prime; repeatable "
+        f"(default: {', '.join(DEFAULT_CI_WORKFLOWS)})",
+    )
+    parser.add_argument(
+        "--default-branch",
+        metavar="BRANCH",
+        help="the branch Prime watches (default: origin's HEAD in the checkout, else "
+        f"{DEFAULT_BRANCH})",
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite files that exist")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write both files, or neither when one exists and `--force` is not given."""
+    root = Path(args.path)
+    if not root.is_dir():
+        msg = f"{root} is not a directory; pass the repository's checkout"
+        raise UsageError(msg)
+    files = {
+        root / WORKFLOW_PATH: render_repo_workflow(
+            repo=args.repo or root.resolve().name,
+            action_ref=args.action_ref,
+            ci_workflows=args.ci_workflows or DEFAULT_CI_WORKFLOWS,
+            default_branch=args.default_branch or detect_default_branch(root),
+        ),
+        root / CONFIG_PATH: render_repo_config(action_ref=args.action_ref),
+    }
+    if not args.force:
+        for path in files:
+            if path.exists():
+                msg = f"{path} already exists; pass --force to overwrite it"
+                raise UsageError(msg)
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        sys.stdout.write(f"wrote {path}\n")
+    sys.stdout.write("Commit both files; Prime wakes on its next scheduled minute.\n")
+    return 0
+
+
+def detect_default_branch(root: Path) -> str:
+    """The branch `origin/HEAD` points at in a git checkout, else the usual default.
+
+    Args:
+        root: the checkout's top folder.
+
+    Returns:
+        A branch name such as `main`.
+    """
+    head = root / ".git" / "refs" / "remotes" / "origin" / "HEAD"
+    try:
+        text = head.read_text(encoding="utf-8").strip()
+    except OSError:
+        return DEFAULT_BRANCH
+    prefix = "ref: refs/remotes/origin/"
+    return text.removeprefix(prefix) if text.startswith(prefix) else DEFAULT_BRANCH

@@ -1,0 +1,151 @@
+"""The files `prime init` writes into a repository: its Prime workflow and its commented config."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from prime_action.config.models import RepoConfig
+from prime_action.domain.errors import UsageError
+
+# The one place that names the published action; `prime init --action-ref` overrides it.
+DEFAULT_ACTION_REF = "prime-action/prime@v1"
+DEFAULT_CI_WORKFLOWS: tuple[str, ...] = ("CI",)
+DEFAULT_BRANCH = "main"
+
+WORKFLOW_PATH = ".github/workflows/prime.yml"
+CONFIG_PATH = ".github/prime.yml"
+
+# OWNER/NAME[/path]@ref: what a workflow's `uses:` accepts for a repository action. Nothing
+# else may reach the rendered YAML, so a value can never smuggle in keys or a newline.
+_ACTION_REF = re.compile(r"[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[\w./-]+")
+_BRANCH = re.compile(r"[\w./-]+")
+
+
+def cron_minute(full_name: str) -> int:
+    """The minute past each hour at which a repository's Prime wakes.
+
+    A stable hash spreads thousands of repositories over the hour instead of all firing at
+    :00, when GitHub's scheduler is busiest and delays or drops scheduled runs.
+
+    Args:
+        full_name: `OWNER/NAME`; compared case-insensitively, as GitHub compares names.
+
+    Returns:
+        A minute in 0..59, the same on every machine and every run.
+    """
+    digest = hashlib.sha256(full_name.strip().lower().encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % 60
+
+
+def hourly_cron(full_name: str) -> str:
+    """The hourly `schedule` cron expression for a repository, e.g. `17 * * * *`."""
+    return f"{cron_minute(full_name)} * * * *"
+
+
+def config_schema_url(action_ref: str) -> str:
+    """The raw URL of the config JSON Schema shipped in the action's repository at its ref.
+
+    Args:
+        action_ref: `OWNER/NAME@REF` as used in the workflow's `uses:`.
+
+    Returns:
+        A URL editors can fetch for completion and validation of `.github/prime.yml`.
+    """
+    repo, _, ref = check_action_ref(action_ref).partition("@")
+    owner, name = repo.split("/")[:2]
+    return (
+        f"https://raw.githubusercontent.com/{owner}/{name}/{ref}"
+        "/prime_action/schemas/config.schema.json"
+    )
+
+
+def check_action_ref(action_ref: str) -> str:
+    """Return the action reference unchanged, or raise UsageError if `uses:` cannot take it."""
+    if not _ACTION_REF.fullmatch(action_ref):
+        msg = f"--action-ref '{action_ref}' is not OWNER/NAME@REF (e.g. {DEFAULT_ACTION_REF})"
+        raise UsageError(msg)
+    return action_ref
+
+
+def render_repo_workflow(
+    *,
+    repo: str,
+    action_ref: str = DEFAULT_ACTION_REF,
+    ci_workflows: Sequence[str] = DEFAULT_CI_WORKFLOWS,
+    default_branch: str = DEFAULT_BRANCH,
+) -> str:
+    """Render `.github/workflows/prime.yml` for one repository.
+
+    Args:
+        repo: `OWNER/NAME` (or any stable name) from which the cron minute is derived.
+        action_ref: the Prime action to run, `OWNER/NAME@REF`.
+        ci_workflows: names of the CI workflows whose completion on the default branch wakes
+            Prime.
+        default_branch: the branch whose pushes, CI runs and merged PRs wake Prime.
+
+    Returns:
+        The workflow's YAML text.
+
+    Raises:
+        UsageError: when the action reference, a workflow name or the branch cannot be used.
+    """
+    if not ci_workflows or any(not name.strip() or "\n" in name for name in ci_workflows):
+        msg = "--ci-workflow needs a non-empty, single-line workflow name"
+        raise UsageError(msg)
+    if not _BRANCH.fullmatch(default_branch):
+        msg = f"default branch '{default_branch}' is not a plain branch name"
+        raise UsageError(msg)
+    return _render(
+        "workflows/repo.yml.j2",
+        repo=" ".join(repo.split()),
+        cron=hourly_cron(repo),
+        action_ref=check_action_ref(action_ref),
+        ci_workflows=list(ci_workflows),
+        default_branch=default_branch,
+    )
+
+
+def render_repo_config(*, action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """Render `.github/prime.yml`: every key commented out with its default and what it does.
+
+    Args:
+        action_ref: the Prime action whose shipped config schema the editor hint points at.
+
+    Returns:
+        The config's YAML text; loaded as is, it gives `RepoConfig()`.
+    """
+    return _render(
+        "config/prime.yml.j2",
+        schema_url=config_schema_url(action_ref),
+        d=RepoConfig().model_dump(mode="json"),
+    )
+
+
+def templates_dir() -> Path:
+    """The templates folder: inside the package when installed, beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if installed.is_dir() else here.parent / "templates"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    # A local environment until the shared templating module lands. Autoescape stays off:
+    # the output is YAML, not HTML, and every value reaching it is validated or JSON-quoted.
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - YAML output; see the comment above
+    )
+
+
+def _render(name: str, **context: Any) -> str:
+    return _environment().get_template(name).render(**context)

@@ -1,0 +1,139 @@
+"""The composite action's shape, and the cron minute and rendering behind `prime init`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from prime_action.domain.errors import UsageError
+from prime_action.workflows import (
+    DEFAULT_ACTION_REF,
+    config_schema_url,
+    cron_minute,
+    hourly_cron,
+    render_repo_workflow,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def action() -> dict[str, Any]:
+    data = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def steps(action: dict[str, Any]) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = action["runs"]["steps"]
+    return result
+
+
+def test_action_is_a_composite(action: dict[str, Any]) -> None:
+    assert action["runs"]["using"] == "composite"
+    assert action["name"]
+    assert action["description"]
+
+
+def test_action_takes_the_documented_inputs(action: dict[str, Any]) -> None:
+    inputs = action["inputs"]
+
+    assert {"command", "github-token", "config", "model", "dry-run"} <= set(inputs)
+    assert inputs["command"]["default"] == "wake"
+    assert inputs["github-token"]["default"] == "${{ github.token }}"
+    assert inputs["model"]["default"] == ""
+    assert all(spec.get("description") for spec in inputs.values())
+
+
+def test_action_outputs_come_from_the_prime_step(action: dict[str, Any]) -> None:
+    outputs = action["outputs"]
+
+    assert set(outputs) == {"summary", "next-wake", "actions"}
+    for name, spec in outputs.items():
+        assert spec["value"] == f"${{{{ steps.prime.outputs.{name} }}}}"
+    assert any(step.get("id") == "prime" for step in steps(action))
+
+
+def test_every_run_step_names_its_shell(action: dict[str, Any]) -> None:
+    runs = [step for step in steps(action) if "run" in step]
+
+    assert runs
+    assert all(step.get("shell") == "bash" for step in runs)
+
+
+def test_every_input_reaches_the_program_through_env(action: dict[str, Any]) -> None:
+    env = {key: value for step in steps(action) for key, value in step.get("env", {}).items()}
+
+    for name in action["inputs"]:
+        assert f"${{{{ inputs.{name} }}}}" in env.values()
+    assert ("GITHUB_TOKEN", "${{ inputs.github-token }}") in env.items()
+
+
+def test_action_installs_the_llm_extra_only_for_a_model(action: dict[str, Any]) -> None:
+    install = steps(action)[0]
+
+    assert install["env"] == {"PRIME_MODEL": "${{ inputs.model }}"}
+    assert 'if [ -n "$PRIME_MODEL" ]; then spec="$spec[llm]"; fi' in install["run"]
+    assert "$GITHUB_ACTION_PATH" in install["run"]
+
+
+@pytest.mark.parametrize(
+    ("name", "minute"),
+    [
+        ("acme/api", 7),
+        ("acme/web", 22),
+        ("acme/infra", 0),
+        ("octocat/hello-world", 6),
+        ("python/cpython", 39),
+        ("pypa/pip", 2),
+        ("encode/httpx", 40),
+        ("hynek/structlog", 50),
+    ],
+)
+def test_cron_minute_is_a_stable_hash_of_the_name(name: str, minute: int) -> None:
+    # Pinned values: changing the hash would move every installed repository's schedule.
+    assert cron_minute(name) == minute
+    assert cron_minute(name.upper()) == minute
+    assert hourly_cron(name) == f"{minute} * * * *"
+
+
+def test_cron_minutes_of_the_table_all_differ() -> None:
+    names = ["acme/api", "acme/web", "acme/infra", "octocat/hello-world", "python/cpython"]
+
+    assert len({cron_minute(name) for name in names}) == len(names)
+
+
+def test_thousands_of_repositories_spread_over_the_hour() -> None:
+    counts = Counter(cron_minute(f"acme/service-{i}") for i in range(6000))
+
+    assert set(counts) == set(range(60))
+    assert max(counts.values()) < 2 * 6000 / 60
+
+
+def test_schema_url_follows_the_action_ref() -> None:
+    assert config_schema_url("acme/prime/sub@v2.1") == (
+        "https://raw.githubusercontent.com/acme/prime/v2.1/prime_action/schemas/config.schema.json"
+    )
+    assert DEFAULT_ACTION_REF.startswith("prime-action/prime@")
+
+
+def test_workflow_names_the_ci_workflows_as_json_strings() -> None:
+    text = render_repo_workflow(repo="acme/api", ci_workflows=["CI", "a: b # c"])
+    doc = yaml.safe_load(text)
+
+    assert doc[True]["workflow_run"]["workflows"] == ["CI", "a: b # c"]
+
+
+def test_a_multi_line_repository_name_cannot_break_the_workflow() -> None:
+    text = render_repo_workflow(repo="acme/api\nname: evil")
+
+    assert yaml.safe_load(text)["name"] == "Prime"
+
+
+def test_an_empty_ci_workflow_list_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="--ci-workflow"):
+        render_repo_workflow(repo="acme/api", ci_workflows=[])
