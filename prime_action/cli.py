@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scan": ("scan", "run the signal detectors on a local checkout and print the results"),
     "init": ("init", "write the Prime workflow and a commented config into a repository"),
     "schema": ("schema", "print a shipped JSON Schema (config, org-config, run-sheet, ...)"),
+    "fix": ("fix", "write the fileops fix of a signal into a local checkout (never overwrites)"),
 }
 
 

@@ -1,0 +1,1 @@
+"""The fileops runner's core: template file changes, rendered from a listing without a checkout."""

@@ -1,0 +1,1 @@
+"""Tests of the fileops runner's core."""
