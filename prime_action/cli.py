@@ -13,6 +13,7 @@ from prime_action.domain.errors import PrimeError
 # name -> (module under prime_action.commands, one-line help). Modules are imported lazily
 # so that `prime --version` stays fast and no command pays for another's imports.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "wake": ("wake", "run one wake cycle (--local PATH on a checkout, no network)"),
     "scan": ("scan", "run the signal detectors on a local checkout and print the results"),
     "init": ("init", "write the Prime workflow and a commented config into a repository"),
     "schema": ("schema", "print a shipped JSON Schema (config, org-config, run-sheet, ...)"),

@@ -43,7 +43,8 @@ def _escalations(picture: BrainInput) -> list[Action]:
 def _work(picture: BrainInput) -> list[list[Action]]:
     signals = {s.name: s for s in picture.signals}
     groups: list[list[Action]] = []
-    for item in picture.plan:
+    free = picture.config.jobs.max_in_flight - len(picture.state.in_flight)
+    for item in picture.plan[: max(free, 0)]:
         group: list[Action] = []
         if picture.open_issue(item.signal) is None:
             group.append(CreateIssue(signal=item.signal, title=_title(signals[item.signal])))
@@ -85,22 +86,23 @@ class RulesBrain:
             actions.extend(group)
             taken += 1
         submitted = sum(isinstance(a, SubmitJob) for a in actions)
-        hours, mood = _next_wake(picture, len(groups) - taken, submitted)
+        left_over = len(picture.plan) - taken
+        hours, mood = _next_wake(picture, left_over, submitted)
         return Decision(
             actions=tuple(actions[:MAX_ACTIONS]),
             next_wake_hours=hours,
-            summary=_summary(actions, len(groups) - taken, mood),
+            summary=_summary(actions, left_over, mood),
             why="Rules: close recovered signals, escalate blocked ones, then fix the heaviest "
             "failing signals that are not in flight, blocked, refused or cooling down.",
         )
 
 
 def _summary(actions: list[Action], left_over: int, mood: str) -> str:
-    if not actions:
-        return f"Nothing to do ({mood})."
     counts: dict[str, int] = {}
     for action in actions:
         counts[action.type] = counts.get(action.type, 0) + 1
     done = ", ".join(f"{n} {kind}" for kind, n in counts.items())
     rest = f"; {left_over} more planned" if left_over else ""
+    if not actions:
+        return f"Nothing to do now{rest} ({mood})."
     return f"{done}{rest} ({mood})."

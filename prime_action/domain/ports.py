@@ -30,7 +30,6 @@ class StoredState(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     state: PrimeState | None
-    decisions: tuple[DecisionRecord, ...] = ()
     version: str | None = None
 
 
@@ -40,10 +39,14 @@ class StateStore(Protocol):
     # Read the state; `state` is None when there is none yet (or it was unreadable).
     def load(self) -> StoredState: ...
 
-    # Write on top of `expected`; raise ConflictError when someone else wrote first.
+    # Write state on top of `expected` and append the decision to the log (pruned to 48 h);
+    # raise ConflictError when someone else wrote first.
     def save(
-        self, state: PrimeState, decisions: tuple[DecisionRecord, ...], expected: str | None
+        self, state: PrimeState, record: DecisionRecord | None, expected: str | None
     ) -> str: ...
+
+    # The decision log, oldest first (for `prime explain` and the dashboard).
+    def decisions(self) -> tuple[DecisionRecord, ...]: ...
 
 
 class IssueStore(Protocol):

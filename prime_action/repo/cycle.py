@@ -25,7 +25,6 @@ from prime_action.repo.think import (
     changed,
     conclude,
     hibernating,
-    log_decision,
     prepare,
     record_job,
 )
@@ -105,7 +104,7 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
                 ports.state,
                 stored,
                 after,
-                log_decision(stored.decisions, request.reason, decision, now),
+                DecisionRecord(at=now, reason=request.reason, decision=decision),
             )
         except ConflictError:
             stored = ports.state.load()
@@ -154,10 +153,10 @@ def _save(
     store: StateStore,
     stored: StoredState,
     after: PrimeState,
-    records: tuple[DecisionRecord, ...],
+    record: DecisionRecord,
 ) -> bool:
     """Write unless nothing changed; raise ConflictError when another writer got there first."""
     if stored.state is not None and not changed(stored.state, after):
         return False
-    store.save(after, records, stored.version)
+    store.save(after, record, stored.version)
     return True

@@ -8,7 +8,6 @@ from prime_action.brain.port import BrainInput
 from prime_action.config.models import RepoConfig
 from prime_action.domain.models import (
     Decision,
-    DecisionRecord,
     Frozen,
     InFlight,
     PrimeState,
@@ -17,7 +16,7 @@ from prime_action.domain.models import (
 )
 from prime_action.domain.ports import TrackedIssue
 from prime_action.repo.commands import CommandOutcome, apply_command
-from prime_action.repo.plan import build_plan, expire_in_flight, prune_decisions
+from prime_action.repo.plan import build_plan, expire_in_flight
 
 # Fields that change on every wake and so do not count as "something changed".
 VOLATILE = frozenset({"wake_count", "last_wake_reason"})
@@ -89,6 +88,10 @@ def record_job(state: PrimeState, job: InFlight) -> PrimeState:
     return state.model_copy(update={"in_flight": (*kept, job)})
 
 
+def _in_flight(state: PrimeState) -> set[str]:
+    return {job.signal for job in state.in_flight}
+
+
 def changed(before: PrimeState | None, after: PrimeState) -> bool:
     """Whether a wake changed anything worth a write."""
     if before is None:
@@ -111,7 +114,7 @@ def conclude(
     picture = prepared.picture
     after = prepared.state.model_copy(
         update={
-            "plan": picture.plan,
+            "plan": tuple(i for i in picture.plan if i.signal not in _in_flight(prepared.state)),
             "signals": picture.signals,
             "last_decision": decision,
             "last_wake_reason": picture.reason,
@@ -126,13 +129,4 @@ def conclude(
             return unchanged
     return after.model_copy(
         update={"next_wake_at": now + timedelta(hours=decision.next_wake_hours)}
-    )
-
-
-def log_decision(
-    records: tuple[DecisionRecord, ...], reason: WakeReason, decision: Decision, now: datetime
-) -> tuple[DecisionRecord, ...]:
-    """Append a decision to the log and prune it to 48 hours."""
-    return prune_decisions(
-        (*records, DecisionRecord(at=now, reason=reason, decision=decision)), now
     )

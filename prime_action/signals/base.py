@@ -9,7 +9,14 @@ from typing import Literal, Protocol
 
 from pydantic import Field
 
-from prime_action.domain.models import Fix, Frozen, Severity, SignalResult, SignalStatus
+from prime_action.domain.models import (
+    SEVERITY_WEIGHT,
+    Fix,
+    Frozen,
+    Severity,
+    SignalResult,
+    SignalStatus,
+)
 
 
 class CiStatus(Frozen):
@@ -88,5 +95,6 @@ def result(
         detail=detail,
         fingerprint=fingerprint(detector.name, status, *evidence),
         severity=detector.severity,
+        weight=SEVERITY_WEIGHT[detector.severity],
         fix=fix if status == "failing" else None,
     )

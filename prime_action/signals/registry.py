@@ -102,6 +102,15 @@ def apply_settings(signal: SignalResult, settings: SignalSettings) -> SignalResu
     return signal.model_copy(update={"severity": severity, "weight": weight, "fix": fix})
 
 
+def _detect(detector: Detector, snapshot: RepoSnapshot) -> SignalResult:
+    """Run one detector; a bug in it makes its signal unknown instead of stopping the wake."""
+    try:
+        return detector.detect(snapshot)
+    except Exception as e:
+        # One broken detector must not blind all the others.
+        return result(detector, "unknown", f"detector failed: {type(e).__name__}: {e}")
+
+
 def run_signals(snapshot: RepoSnapshot, config: RepoConfig) -> tuple[SignalResult, ...]:
     """Run every built-in detector on a snapshot, as the repo config says.
 
@@ -116,7 +125,7 @@ def run_signals(snapshot: RepoSnapshot, config: RepoConfig) -> tuple[SignalResul
     for detector in detectors(config):
         settings = _settings(config, detector.name)
         if settings.enabled:
-            signal = detector.detect(snapshot)
+            signal = _detect(detector, snapshot)
         else:
             signal = result(detector, "skipped", DISABLED)
         results.append(apply_settings(signal, settings))

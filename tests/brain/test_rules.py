@@ -86,4 +86,16 @@ def test_unknown_and_unfixable_signals_get_no_action() -> None:
     signals = (signal("ci", "unknown"), signal("stale-prs", fix=None))
     decision = RulesBrain().decide(picture(signals))
     assert decision.actions == ()
-    assert decision.summary == "Nothing to do (idle)."
+    assert decision.summary == "Nothing to do now (idle)."
+
+
+def test_no_new_job_starts_while_the_repository_is_at_its_in_flight_limit() -> None:
+    running = tuple(
+        InFlight(signal=name, runner="fileops", attempt_id=name, submitted_at=NOW)
+        for name in ("a", "b")
+    )
+    signals = (signal("a"), signal("b"), signal("c"))
+    decision = RulesBrain().decide(picture(signals, state=PrimeState(in_flight=running)))
+    assert decision.actions == ()
+    assert decision.summary == "Nothing to do now; 1 more planned (work pending)."
+    assert decision.next_wake_hours == 1.0

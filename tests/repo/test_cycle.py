@@ -94,15 +94,13 @@ class RacingStore:
     def load(self) -> StoredState:
         return self.inner.load()
 
-    def save(
-        self, state: PrimeState, decisions: tuple[DecisionRecord, ...], expected: str | None
-    ) -> str:
+    def save(self, state: PrimeState, record: DecisionRecord | None, expected: str | None) -> str:
         if not self.raced:
             self.raced = True
             other = self.inner.load()
             rival = (other.state or PrimeState()).model_copy(update={"skipped": ("rival",)})
-            self.inner.save(rival, other.decisions, other.version)
-        return self.inner.save(state, decisions, expected)
+            self.inner.save(rival, None, other.version)
+        return self.inner.save(state, record, expected)
 
 
 def test_concurrent_writer_loses_no_update(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from prime_action.signals.base import CiStatus, Detector
 from prime_action.signals.registry import (
     DETECTORS,
     SIGNAL_NAMES,
+    _detect,
     apply_settings,
     detectors,
     run_signals,
@@ -157,3 +158,21 @@ def test_disabled_detectors_want_nothing() -> None:
 
 def test_unknown_signal_names_in_the_config_are_reported() -> None:
     assert unknown_signals(config(licence=SignalSettings(), ci=SignalSettings())) == ("licence",)
+
+
+class _Broken:
+    name = "broken"
+    severity = "high"
+
+    def wants(self, paths: object) -> tuple[str, ...]:
+        return ()
+
+    def detect(self, snapshot: object) -> object:
+        raise KeyError("boom")
+
+
+def test_a_detector_that_raises_reports_unknown_instead_of_stopping_the_scan() -> None:
+    found = _detect(_Broken(), snap())  # type: ignore[arg-type]
+    assert found.status == "unknown"
+    assert "KeyError" in found.detail
+    assert found.weight == 7.5

@@ -64,8 +64,14 @@ class LocalIssueStore:
             issue["labels"] = sorted({*issue.get("labels", ()), *labels})
         else:
             number = max((i["number"] for i in self._all()), default=0) + 1
-            issue = {"number": number, "title": title, "body": body, "state": "open",
-                     "labels": sorted(labels), "comments": []}
+            issue = {
+                "number": number,
+                "title": title,
+                "body": body,
+                "state": "open",
+                "labels": sorted(labels),
+                "comments": [],
+            }
         self._save(issue)
         return int(issue["number"])
 

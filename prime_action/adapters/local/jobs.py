@@ -29,8 +29,14 @@ class LocalJobQueue:
         jobs = self.jobs()
         if any(job["id"] == attempt_id for job in jobs):
             return attempt_id
-        job = {"id": attempt_id, "signal": signal, "runner": runner, "approach": approach,
-               "fingerprint": fingerprint, "status": "pending"}
+        job = {
+            "id": attempt_id,
+            "signal": signal,
+            "runner": runner,
+            "approach": approach,
+            "fingerprint": fingerprint,
+            "status": "pending",
+        }
         text = "".join(json.dumps(j, sort_keys=True) + "\n" for j in [*jobs, job])
         write_atomic(self._path, text)
         return attempt_id

@@ -12,6 +12,7 @@ from prime_action.adapters.local.files import write_atomic
 from prime_action.domain.errors import ConflictError
 from prime_action.domain.models import DecisionRecord, PrimeState
 from prime_action.domain.ports import StoredState
+from prime_action.repo.plan import append_decision
 
 
 def _version(text: str) -> str:
@@ -35,9 +36,10 @@ class LocalStateStore:
             state: PrimeState | None = PrimeState.model_validate_json(text)
         except ValidationError:
             state = None
-        return StoredState(state=state, decisions=self._read_decisions(), version=_version(text))
+        return StoredState(state=state, version=_version(text))
 
-    def _read_decisions(self) -> tuple[DecisionRecord, ...]:
+    def decisions(self) -> tuple[DecisionRecord, ...]:
+        """The decision log; a damaged line loses one record, never the log."""
         if not self._decisions.exists():
             return ()
         records = []
@@ -45,13 +47,11 @@ class LocalStateStore:
             try:
                 records.append(DecisionRecord.model_validate_json(line))
             except ValidationError:
-                continue  # a damaged line loses one record, never the log
+                continue
         return tuple(records)
 
-    def save(
-        self, state: PrimeState, decisions: tuple[DecisionRecord, ...], expected: str | None
-    ) -> str:
-        """Write state and decisions if nobody wrote since `expected` was read."""
+    def save(self, state: PrimeState, record: DecisionRecord | None, expected: str | None) -> str:
+        """Write state and append the decision if nobody wrote since `expected` was read."""
         current = (
             _version(self._state.read_text(encoding="utf-8")) if self._state.exists() else None
         )
@@ -59,7 +59,7 @@ class LocalStateStore:
             msg = f"{self._state} changed since it was read; re-read and retry"
             raise ConflictError(msg)
         text = json.dumps(state.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
-        lines = "".join(record.model_dump_json() + "\n" for record in decisions)
-        write_atomic(self._decisions, lines)
+        decisions = append_decision(self.decisions(), record)
+        write_atomic(self._decisions, "".join(r.model_dump_json() + "\n" for r in decisions))
         write_atomic(self._state, text)
         return _version(text)

@@ -22,13 +22,13 @@ def _body(signal: str, fingerprint: str = "fp") -> str:
 def test_state_round_trips_and_a_stale_version_is_a_conflict(tmp_path: Path) -> None:
     store = LocalStateStore(tmp_path)
     assert store.load().state is None
-    version = store.save(PrimeState(wake_count=1), (), None)
+    version = store.save(PrimeState(wake_count=1), None, None)
     loaded = store.load()
     assert loaded.state == PrimeState(wake_count=1)
     assert loaded.version == version
-    store.save(PrimeState(wake_count=2), (), version)
+    store.save(PrimeState(wake_count=2), None, version)
     with pytest.raises(ConflictError, match="changed since it was read"):
-        store.save(PrimeState(wake_count=3), (), version)
+        store.save(PrimeState(wake_count=3), None, version)
 
 
 def test_corrupt_state_reads_as_none_so_it_can_be_rebuilt(tmp_path: Path) -> None:

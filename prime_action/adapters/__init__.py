@@ -1,0 +1,1 @@
+"""Adapters: the ports implemented over local files, GitHub (PyGithub) and litellm."""

@@ -1,0 +1,96 @@
+"""`prime wake`: one wake cycle, on GitHub (in Actions) or `--local PATH` with embedded memory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from prime_action.adapters.local.issues import LocalIssueStore
+from prime_action.adapters.local.jobs import LocalJobQueue
+from prime_action.adapters.local.snapshot import local_snapshot
+from prime_action.adapters.local.state import LocalStateStore
+from prime_action.brain.rules import RulesBrain
+from prime_action.config.loader import load_config
+from prime_action.config.models import RepoConfig
+from prime_action.domain.clock import SystemClock, iso
+from prime_action.domain.errors import ConfigError, UsageError
+from prime_action.domain.models import SignalResult
+from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
+from prime_action.repo.identity import IDENTITY_FILES, identity_hash
+from prime_action.signals.registry import run_signals
+from prime_action.templating import render
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the command's arguments."""
+    parser.add_argument(
+        "--local",
+        metavar="PATH",
+        type=Path,
+        help="wake on a local checkout, memory in PATH/.prime/",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one wake and print its report."""
+    if args.local is None:
+        msg = "give --local PATH to wake on a checkout (GitHub mode runs inside Actions)"
+        raise UsageError(msg)
+    report = wake_local(args.local, SystemClock().now())
+    sys.stdout.write(render_report(report, where=str(args.local)))
+    return 0
+
+
+def _local_ports(root: Path) -> WakePorts:
+    def look(config: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
+        return run_signals(local_snapshot(root, config, now), config)
+
+    def identity() -> str:
+        files = {
+            p: (root / p).read_text(encoding="utf-8", errors="replace")
+            for p in IDENTITY_FILES
+            if (root / p).is_file()
+        }
+        return identity_hash(files)
+
+    return WakePorts(
+        state=LocalStateStore(root),
+        issues=LocalIssueStore(root),
+        jobs=LocalJobQueue(root),
+        brain=RulesBrain(),
+        look=look,
+        identity=identity,
+    )
+
+
+def wake_local(root: Path, now: datetime) -> WakeReport:
+    """Run the wake cycle on a local checkout with the embedded file-backed memory.
+
+    Raises:
+        ConfigError: when PATH is not a directory or its config is invalid.
+    """
+    if not root.is_dir():
+        msg = "is not a directory; give the path of a checkout"
+        raise ConfigError(msg, file=str(root))
+    config = load_config(root / ".github" / "prime.yml", RepoConfig)
+    return wake(_local_ports(root), WakeRequest(reason="local"), config, now)
+
+
+def render_report(report: WakeReport, where: str) -> str:
+    """The human-readable report of a wake."""
+    state = report.state
+    next_wake = iso(state.next_wake_at) if state and state.next_wake_at else "unknown"
+    return render(
+        "reports/wake.txt.j2",
+        hibernated=report.hibernated,
+        reason=report.reason,
+        where=where,
+        signals=report.signals,
+        plan=state.plan if state else (),
+        in_flight=state.in_flight if state else (),
+        decision=report.decision,
+        executed=report.executed,
+        next_wake=next_wake,
+    )
