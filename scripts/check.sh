@@ -6,3 +6,4 @@ ruff check .
 ruff format --check .
 mypy
 python -m pytest
+scripts/lint_actions.sh
