@@ -90,7 +90,7 @@ class JobSettings(Section):
     runners: tuple[RunnerType, ...] = ("fileops", "shell", "agent")
     cooldown_hours: float = Field(default=72.0, ge=0)
     max_in_flight: int = Field(
-        default=2, ge=1, description="Jobs running at once for this repository (like prConcurrentLimit)."
+        default=2, ge=1, description="Jobs running at once here (like prConcurrentLimit)."
     )
     in_flight_timeout_hours: float = Field(
         default=24.0, gt=0, description="A job with no report after this long is forgotten."
