@@ -1,0 +1,218 @@
+"""The dashboard issue's body (DESIGN §4): rendered from the state, kept under GitHub's limit."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from pydantic import field_validator
+
+from prime_action.domain.markers import DASHBOARD
+from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, SignalResult
+from prime_action.repo.dashboard_ticks import (
+    Ticks,
+    is_box_name,
+    merge_for_write,
+    needs_write,
+    parse_ticks,
+    ticks_to_commands,
+    untick,
+)
+from prime_action.templating import render
+
+__all__ = [
+    "BODY_LIMIT",
+    "DashboardView",
+    "NeedsHuman",
+    "Ticks",
+    "merge_for_write",
+    "needs_write",
+    "parse_ticks",
+    "render_dashboard",
+    "ticks_to_commands",
+    "untick",
+]
+
+# GitHub refuses an issue body of 65,536 characters or more.
+BODY_LIMIT = 65_536
+MAX_DECISIONS = 10
+# Every piece of untrusted text is clipped, so the header and controls (whose other parts
+# are bounded) always fit, whatever a file name or a PR title holds.
+MAX_TEXT = 400
+MAX_ERRORS = 5
+# The order sections are cut in, each down to the number of items given: the least
+# important first, then a second pass through the buttons' sections once their heads
+# have been kept as long as possible.
+_HEAD = 10
+_CUTS = (
+    ("decisions", 0),
+    ("ok", 0),
+    ("plan", _HEAD),
+    ("signals", _HEAD),
+    ("in_flight", _HEAD),
+    ("needs_human", _HEAD),
+    ("plan", 0),
+    ("signals", 0),
+    ("in_flight", 0),
+    ("needs_human", 0),
+)
+_STATUS_ORDER = {"failing": 0, "unknown": 1, "skipped": 2, "ok": 3}
+_COMMENT = re.compile(r"<!--|-->")
+
+
+class NeedsHuman(Frozen):
+    """A signal Prime will not work on until a maintainer says so (blocked or refused)."""
+
+    signal: str
+    reason: str
+    issue: int | None = None
+
+
+class DashboardView(Frozen):
+    """Everything the dashboard shows; plan and in-flight jobs come from `state`."""
+
+    repo: str
+    state: PrimeState
+    signals: tuple[SignalResult, ...] = ()
+    needs_human: tuple[NeedsHuman, ...] = ()
+    # Any order: the newest MAX_DECISIONS are shown, newest first.
+    decisions: tuple[DecisionRecord, ...] = ()
+    spend_today: float = 0.0
+    budget: float = 0.0
+    now: datetime
+    # The state was rebuilt from the issues because the state branch was lost.
+    rebuilt: bool = False
+    errors: tuple[str, ...] = ()
+
+    @field_validator("needs_human", mode="before")
+    @classmethod
+    def _accept_triples(cls, value: object) -> object:
+        # The wake cycle has these as plain (signal, reason, issue) tuples.
+        if not isinstance(value, tuple | list):
+            return value
+        fields = ("signal", "reason", "issue")
+        return tuple(
+            dict(zip(fields, item, strict=False)) if isinstance(item, tuple | list) else item
+            for item in value
+        )
+
+
+class _Cut(NamedTuple):
+    """The part of a section's items that is shown, and how many were left out."""
+
+    shown: tuple[object, ...]
+    hidden: int
+
+
+def render_dashboard(view: DashboardView) -> str:
+    """Render the dashboard body, kept under GitHub's size limit.
+
+    When the full body is too long, sections are cut from the least important: recent
+    decisions, then ok signals, then the plan, the other signals, jobs in flight and
+    needs-human down to their first ten items, then those to nothing. Each cut section
+    says how many items it hides. The header and the controls are never cut.
+
+    Args:
+        view: what to show.
+
+    Returns:
+        The Markdown body, every box unticked, shorter than BODY_LIMIT.
+    """
+    parts = _parts(view)
+    limits = {name: len(items) for name, items in parts.items()}
+    for name, floor in _CUTS:
+        if _fits(_render(view, parts, limits)):
+            break
+        limits[name] = _largest_fitting(view, parts, limits, name, min(floor, limits[name]))
+    return _render(view, parts, limits)
+
+
+def _parts(view: DashboardView) -> dict[str, tuple[object, ...]]:
+    """Each section's items that can be cut, in display order."""
+    newest = sorted(view.decisions, key=lambda record: record.at, reverse=True)
+    ok = sorted((s for s in view.signals if s.status == "ok"), key=lambda s: s.name)
+    others = sorted(
+        (s for s in view.signals if s.status != "ok"),
+        key=lambda s: (_STATUS_ORDER[s.status], -s.weight, s.name),
+    )
+    return {
+        "decisions": tuple(newest[:MAX_DECISIONS]),
+        "ok": tuple(ok),
+        "plan": view.state.plan,
+        "signals": tuple(others),
+        "in_flight": view.state.in_flight,
+        "needs_human": view.needs_human,
+    }
+
+
+def _largest_fitting(
+    view: DashboardView,
+    parts: dict[str, tuple[object, ...]],
+    limits: dict[str, int],
+    name: str,
+    floor: int,
+) -> int:
+    """The most items of section `name` that fit, but no fewer than `floor`, by bisection."""
+    low, high = floor, limits[name]
+    # Cutting a section down to its floor is common with huge states: skip the bisection.
+    if not _fits(_render(view, parts, {**limits, name: floor})):
+        return floor
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _fits(_render(view, parts, {**limits, name: middle})):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _fits(body: str) -> bool:
+    # Counted in UTF-8 bytes, never fewer than characters, so the body fits whichever of
+    # the two GitHub counts.
+    return len(body.encode("utf-8")) < BODY_LIMIT
+
+
+def _render(
+    view: DashboardView, parts: dict[str, tuple[object, ...]], limits: dict[str, int]
+) -> str:
+    cuts = {
+        name: _Cut(shown=items[: limits[name]], hidden=len(items) - limits[name])
+        for name, items in parts.items()
+    }
+    return render(
+        "dashboard/body.md.j2",
+        marker=DASHBOARD,
+        view=view,
+        errors=view.errors[:MAX_ERRORS],
+        cuts=cuts,
+        text=_text,
+        cell=_cell,
+        when=_when,
+        boxable=is_box_name,
+    )
+
+
+def _text(value: object) -> str:
+    """Untrusted text made safe for one line of Markdown.
+
+    Comment delimiters are removed so no one can forge a marker, `<` is escaped so no HTML
+    (an unclosed `<details>`...) can swallow the rest of the body, and newlines are folded
+    so the text cannot start a heading, a list item or a box of its own.
+    """
+    text = str(value)
+    while _COMMENT.search(text):
+        text = _COMMENT.sub("", text)
+    text = " ".join(text.replace("<", "&lt;").split())
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _cell(value: object) -> str:
+    """Untrusted text made safe for a table cell: `|` would start a new column."""
+    return _text(value).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _when(moment: datetime) -> str:
+    """A moment as maintainers read it; a naive one is taken to be UTC already."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
