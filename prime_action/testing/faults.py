@@ -1,0 +1,62 @@
+"""Failures the fake GitHub can inject: server errors, rate limits, network errors."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import requests
+
+from prime_action.testing.router import Reply
+
+SECONDARY_RATE_LIMIT_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+    "If you reach out to GitHub Support for help, please include the request ID FAKE."
+)
+_RATE_LIMIT_DOCS = (
+    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
+)
+
+
+class Fault(StrEnum):
+    """How an injected failure shows."""
+
+    SERVER_ERROR = "500"  # 500 Internal Server Error, nothing applied
+    BAD_GATEWAY = "502"  # 502 Bad Gateway, nothing applied
+    SECONDARY_RATE_LIMIT = "403-secondary-rate-limit"  # 403 with Retry-After: 1
+    TOO_MANY_REQUESTS = "429"  # 429 with Retry-After: 1
+    CONNECTION_ERROR = "connection-error"  # requests.exceptions.ConnectionError
+    TIMEOUT = "read-timeout"  # requests.exceptions.ReadTimeout
+    APPLIED_THEN_ERROR = "applied-then-502"  # the write happens, the answer is a 502
+
+    @property
+    def applies_first(self) -> bool:
+        """Whether the request takes effect before the failure is reported."""
+        return self is Fault.APPLIED_THEN_ERROR
+
+
+def fault_reply(fault: Fault) -> Reply:
+    """The answer for an injected failure; network failures raise instead.
+
+    Args:
+        fault: The failure to produce.
+
+    Returns:
+        The error reply.
+
+    Raises:
+        requests.exceptions.ConnectionError: For CONNECTION_ERROR.
+        requests.exceptions.ReadTimeout: For TIMEOUT.
+    """
+    if fault is Fault.CONNECTION_ERROR:
+        msg = "Connection aborted: the fake GitHub dropped the connection"
+        raise requests.exceptions.ConnectionError(msg)
+    if fault is Fault.TIMEOUT:
+        msg = "Read timed out: the fake GitHub did not answer"
+        raise requests.exceptions.ReadTimeout(msg)
+    if fault in (Fault.SECONDARY_RATE_LIMIT, Fault.TOO_MANY_REQUESTS):
+        body = {"message": SECONDARY_RATE_LIMIT_MESSAGE, "documentation_url": _RATE_LIMIT_DOCS}
+        status = 403 if fault is Fault.SECONDARY_RATE_LIMIT else 429
+        return Reply(status, body, {"Retry-After": "1"})
+    if fault is Fault.SERVER_ERROR:
+        return Reply(500, {"message": "Server Error"})
+    return Reply(502, {"message": "Server Error"})

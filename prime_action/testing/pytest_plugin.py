@@ -1,0 +1,32 @@
+"""Pytest fixtures for the fake GitHub: `fake_github` (started) and `github_client` (PyGithub)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import github
+import pytest
+
+from prime_action.testing.github import FakeGitHub
+
+
+@pytest.fixture
+def fake_github() -> Iterator[FakeGitHub]:
+    """A started FakeGitHub; the test fails if a spec violation was swallowed on the way.
+
+    Tests that provoke violations on purpose collect them with `fake.take_violations()`.
+    """
+    fake = FakeGitHub()
+    with fake:
+        yield fake
+    violations = fake.take_violations()
+    if violations:
+        pytest.fail(
+            "requests or answers broke GitHub's REST description:\n" + "\n".join(violations)
+        )
+
+
+@pytest.fixture
+def github_client(fake_github: FakeGitHub) -> github.Github:
+    """A PyGithub client aimed at `fake_github`, with no retries or throttling."""
+    return fake_github.client()

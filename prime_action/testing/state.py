@@ -1,0 +1,229 @@
+"""The fake GitHub's state: repositories, issues, comments, labels, CI and Actions runs."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from prime_action.testing.gitstore import GitStore
+
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Clock:
+    """Deterministic time: starts at a fixed instant and moves one second per reading."""
+
+    def __init__(self, start: datetime = START) -> None:
+        """Start the clock.
+
+        Args:
+            start: The first instant the clock reads.
+        """
+        self._next = start
+
+    def __call__(self) -> datetime:
+        """Return the current instant and advance by one second."""
+        now, self._next = self._next, self._next + timedelta(seconds=1)
+        return now
+
+    def set(self, instant: datetime) -> None:
+        """Jump to an instant (later readings count on from there)."""
+        self._next = instant
+
+
+def iso(instant: datetime) -> str:
+    """Format an instant the way the REST API does (`2026-01-01T00:00:00Z`)."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class User:
+    """A GitHub account: a user, a bot or an organisation."""
+
+    login: str
+    id: int
+    type: str = "User"  # User | Bot | Organization
+
+
+@dataclass
+class Label:
+    """A repository label."""
+
+    id: int
+    name: str
+    color: str = "ededed"
+    description: str | None = None
+
+
+@dataclass
+class Comment:
+    """An issue or pull-request comment."""
+
+    id: int
+    number: int
+    body: str
+    user: User
+    author_association: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass
+class PullFields:
+    """What a pull request has beyond its issue."""
+
+    head: str
+    base: str
+    head_sha: str
+    base_sha: str
+    merged: bool = False
+    draft: bool = False
+    maintainer_can_modify: bool = False
+
+
+@dataclass
+class Issue:
+    """An issue, or a pull request's issue half (same number sequence, like GitHub)."""
+
+    id: int
+    number: int
+    title: str
+    body: str | None
+    user: User
+    author_association: str
+    created_at: str
+    updated_at: str
+    state: str = "open"
+    state_reason: str | None = None
+    closed_at: str | None = None
+    labels: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    locked: bool = False
+    pull: PullFields | None = None
+
+
+@dataclass
+class CheckRun:
+    """A check run on a commit."""
+
+    id: int
+    name: str
+    head_sha: str
+    status: str  # queued | in_progress | completed
+    conclusion: str | None  # success | failure | ... when completed
+    started_at: str
+    completed_at: str | None
+
+
+@dataclass
+class CommitStatus:
+    """A commit status (the older statuses API)."""
+
+    id: int
+    context: str
+    state: str  # error | failure | pending | success
+    description: str | None
+    created_at: str
+
+
+@dataclass
+class WorkflowRun:
+    """A GitHub Actions run."""
+
+    id: int
+    workflow_id: int
+    path: str
+    name: str
+    event: str
+    head_branch: str | None
+    head_sha: str
+    run_number: int
+    created_at: str
+    updated_at: str
+    actor: User
+    status: str = "queued"
+    conclusion: str | None = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """A recorded workflow_dispatch."""
+
+    repo: str
+    workflow: str  # the id or file name the caller used
+    path: str  # the workflow file it resolved to
+    ref: str
+    inputs: dict[str, Any]
+    run_id: int
+
+
+@dataclass(frozen=True)
+class RepositoryDispatch:
+    """A recorded repository_dispatch."""
+
+    repo: str
+    event_type: str
+    client_payload: dict[str, Any]
+
+
+@dataclass
+class Repo:
+    """One repository with everything the fake keeps about it."""
+
+    id: int
+    owner: User
+    name: str
+    default_branch: str
+    created_at: str
+    private: bool = False
+    archived: bool = False
+    fork: bool = False
+    topics: list[str] = field(default_factory=list)
+    description: str | None = None
+    git: GitStore = field(default_factory=GitStore)
+    issues: dict[int, Issue] = field(default_factory=dict)
+    comments: dict[int, Comment] = field(default_factory=dict)
+    labels: dict[str, Label] = field(default_factory=dict)  # by lower-cased name
+    check_runs: dict[str, list[CheckRun]] = field(default_factory=dict)  # by commit sha
+    statuses: dict[str, list[CommitStatus]] = field(default_factory=dict)  # by commit sha
+    runs: dict[int, WorkflowRun] = field(default_factory=dict)
+
+    @property
+    def full_name(self) -> str:
+        """`owner/name`."""
+        return f"{self.owner.login}/{self.name}"
+
+    def next_number(self) -> int:
+        """The number the next issue or pull request gets."""
+        return max(self.issues, default=0) + 1
+
+    def label(self, name: str) -> Label | None:
+        """Find a label by name, case-insensitively like GitHub."""
+        return self.labels.get(name.lower())
+
+    def head(self, branch: str | None = None) -> str | None:
+        """The commit a branch (default: the default branch) points at."""
+        return self.git.refs.get(f"refs/heads/{branch or self.default_branch}")
+
+
+class Ids:
+    """Unique numeric ids, shared by every kind of object like GitHub's database ids."""
+
+    def __init__(self, start: int = 1000) -> None:
+        """Start counting.
+
+        Args:
+            start: The first id handed out.
+        """
+        self._counter: Iterator[int] = itertools.count(start)
+
+    def __call__(self) -> int:
+        """Return the next id."""
+        return next(self._counter)
+
+
+Now = Callable[[], datetime]
