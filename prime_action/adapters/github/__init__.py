@@ -1,0 +1,1 @@
+"""GitHub adapters: the ports implemented with PyGithub (no hand-written HTTP client)."""

@@ -1,0 +1,58 @@
+"""The GitHub Actions environment Prime runs in (DESIGN §7), read once at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from prime_action.domain.errors import ConfigError
+
+REQUIRED = ("GITHUB_REPOSITORY", "GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_TOKEN")
+
+
+class ActionsEnv(BaseModel):
+    """What Prime reads from the standard Actions variables and the action's inputs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    repository: str
+    event_name: str
+    event_path: Path
+    token: str
+    api_url: str = "https://api.github.com"
+    step_summary: Path | None = None
+    output: Path | None = None
+    config_path: str = ".github/prime.yml"
+    write_spacing: float = 1.0
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> ActionsEnv:
+        """Read the environment; a missing variable is a configuration error naming it.
+
+        Raises:
+            ConfigError: when a required variable is missing or empty.
+        """
+        missing = [name for name in REQUIRED if not environ.get(name)]
+        if missing:
+            msg = (
+                f"{', '.join(missing)} not set: run inside GitHub Actions (the token comes from "
+                "the action's github-token input), or use --local PATH"
+            )
+            raise ConfigError(msg, file="environment")
+        return cls(
+            repository=environ["GITHUB_REPOSITORY"],
+            event_name=environ["GITHUB_EVENT_NAME"],
+            event_path=Path(environ["GITHUB_EVENT_PATH"]),
+            token=environ["GITHUB_TOKEN"],
+            api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
+            step_summary=_path(environ.get("GITHUB_STEP_SUMMARY")),
+            output=_path(environ.get("GITHUB_OUTPUT")),
+            config_path=environ.get("PRIME_CONFIG") or ".github/prime.yml",
+            write_spacing=float(environ.get("PRIME_WRITE_SPACING") or 1.0),
+        )
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None

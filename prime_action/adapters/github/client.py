@@ -1,0 +1,157 @@
+"""One PyGithub client per run: counted requests, spaced writes, retries that never duplicate."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import github
+import requests
+from github import Auth, Github, GithubException
+
+from prime_action.domain.errors import GitHubError
+
+T = TypeVar("T")
+READ_VERBS = frozenset({"GET", "HEAD"})
+
+
+class RequestCounter(logging.Handler):
+    """Counts every HTTP request PyGithub makes, through the debug record it logs per request.
+
+    PyGithub logs one record per request it sends (pagination included) on its `Requester`
+    logger; counting those needs no private attribute and sees exactly what GitHub billed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.total = 0
+        self.writes = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        verb = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        if not isinstance(verb, str):
+            return
+        self.total += 1
+        self.writes += verb.upper() not in READ_VERBS
+
+
+@dataclass
+class RetryPolicy:
+    """How hard to try: reads retry on 5xx, timeouts and rate limits; writes only on rate limits.
+
+    A write answered with a 5xx or a timeout may have been applied: retrying it blindly could
+    duplicate an issue or a comment, so it fails the run instead, and the rerun reconciles by
+    markers (DESIGN §4).
+    """
+
+    attempts: int = 4
+    backoff_seconds: float = 2.0
+    max_wait_seconds: float = 60.0
+    sleep: Callable[[float], None] = field(default=time.sleep)
+
+
+def _rate_limited(e: GithubException) -> bool:
+    message = str(e.data).lower() if e.data else ""
+    return e.status == 429 or (
+        e.status == 403 and ("rate limit" in message or _retry_after(e) is not None)
+    )
+
+
+def _retry_after(e: GithubException) -> float | None:
+    headers = {k.lower(): v for k, v in (e.headers or {}).items()}
+    value = headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class GitHubClient:
+    """PyGithub behind Prime's retry policy and request counter."""
+
+    def __init__(
+        self,
+        token: str,
+        api_url: str = "https://api.github.com",
+        *,
+        policy: RetryPolicy | None = None,
+        write_spacing: float = 1.0,
+    ) -> None:
+        # retry=None: urllib3 would retry POSTs after a 5xx and could create duplicates;
+        # Prime's own policy below decides what may be retried.
+        self.github = Github(
+            base_url=api_url.rstrip("/"),
+            auth=Auth.Token(token),
+            retry=None,
+            lazy=True,
+            seconds_between_requests=0,
+            seconds_between_writes=write_spacing,
+            per_page=100,
+        )
+        self.policy = policy or RetryPolicy()
+        self.counter = RequestCounter()
+        logger = logging.getLogger("github.Requester")
+        logger.setLevel(logging.DEBUG)
+        logger.propagate = False  # its debug records carry response bodies; never print them
+        logger.addHandler(self.counter)
+
+    def close(self) -> None:
+        """Stop counting (tests create many clients)."""
+        logging.getLogger("github.Requester").removeHandler(self.counter)
+        self.github.close()
+
+    def read(self, what: str, call: Callable[[], T]) -> T:
+        """Run a read, retrying 5xx, timeouts and rate limits with backoff."""
+        return self._run(what, call, write=False)
+
+    def write(self, what: str, call: Callable[[], T]) -> T:
+        """Run a write, retrying only rate limits (GitHub did not apply those)."""
+        return self._run(what, call, write=True)
+
+    def _run(self, what: str, call: Callable[[], T], *, write: bool) -> T:
+        for attempt in range(1, self.policy.attempts + 1):
+            try:
+                return call()
+            except GithubException as e:
+                wait = self._wait(e, attempt, write=write)
+                if wait is None:
+                    raise _translate(what, e) from e
+            except (requests.ConnectionError, requests.Timeout) as e:
+                if write or attempt == self.policy.attempts:
+                    msg = f"{what}: GitHub did not answer ({type(e).__name__}); rerun to reconcile"
+                    raise GitHubError(msg) from e
+                wait = self.policy.backoff_seconds * attempt
+            self.policy.sleep(min(wait, self.policy.max_wait_seconds))
+        msg = f"{what}: still failing after {self.policy.attempts} attempts"
+        raise GitHubError(msg)
+
+    def _wait(self, e: GithubException, attempt: int, *, write: bool) -> float | None:
+        if attempt >= self.policy.attempts:
+            return None
+        if _rate_limited(e):
+            return _retry_after(e) or self.policy.backoff_seconds * attempt
+        if e.status >= 500 and not write:
+            return self.policy.backoff_seconds * attempt
+        return None
+
+
+def _translate(what: str, e: GithubException) -> GitHubError:
+    detail = e.data.get("message") if isinstance(e.data, dict) else None
+    hint = {
+        401: "the token is missing or invalid: check the github-token input",
+        403: "the token lacks a permission: see the README's permissions table",
+        404: "not found, or the token cannot see it",
+    }.get(e.status, "")
+    msg = f"{what}: GitHub answered {e.status} {detail or ''}".rstrip()
+    return GitHubError(f"{msg}; {hint}" if hint else msg, status=e.status)
+
+
+def is_missing(error: GitHubError) -> bool:
+    """Whether an error means 'not there' (404)."""
+    return error.status == 404
+
+
+__all__ = ["GitHubClient", "RequestCounter", "RetryPolicy", "github", "is_missing"]

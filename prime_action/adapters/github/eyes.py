@@ -1,0 +1,80 @@
+"""Remote eyes: one recursive tree listing, the few files detectors want, CI status, open PRs."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+
+from github.Repository import Repository
+
+from prime_action.adapters.github.client import GitHubClient
+from prime_action.config.models import RepoConfig
+from prime_action.repo.identity import IDENTITY_FILES, identity_hash
+from prime_action.signals.base import CiStatus, PullRequestInfo, RepoSnapshot
+from prime_action.signals.registry import wanted_files
+
+FAILED = frozenset({"failure", "timed_out", "cancelled", "action_required", "startup_failure"})
+
+
+class RemoteEyes:
+    """Builds a RepoSnapshot of a repository's default branch through the API."""
+
+    def __init__(self, client: GitHubClient, repo: str, default_branch: str) -> None:
+        self._client = client
+        self._repo: Repository = client.github.get_repo(repo)
+        self._branch = default_branch
+        self._shas: dict[str, str] = {}
+
+    def identity(self) -> str:
+        """Hash of the identity files' blob SHAs from the last listing (no extra request)."""
+        return identity_hash({p: self._shas[p] for p in IDENTITY_FILES if p in self._shas})
+
+    def snapshot(self, config: RepoConfig, now: datetime) -> RepoSnapshot:
+        """Everything the detectors need, in 4 + (wanted files) requests."""
+        tree = self._client.read(
+            "list the repository tree",
+            lambda: self._repo.get_git_tree(self._branch, recursive=True),
+        )
+        blobs = {e.path: e.sha for e in tree.tree if e.type == "blob"}
+        self._shas = blobs
+        paths = tuple(sorted(blobs))
+        files = {path: self._blob(blobs[path]) for path in sorted(wanted_files(paths, config))}
+        return RepoSnapshot(
+            paths=paths, files=files, ci=self._ci(), open_prs=self._pulls(), now=now, remote=True
+        )
+
+    def _blob(self, sha: str) -> str:
+        blob = self._client.read("read a file", lambda: self._repo.get_git_blob(sha))
+        if blob.encoding == "base64":
+            return base64.b64decode(blob.content).decode("utf-8", errors="replace")
+        return str(blob.content)
+
+    def _ci(self) -> CiStatus:
+        commit = self._repo.get_commit(self._branch)
+        runs = self._client.read("read check runs", lambda: list(commit.get_check_runs()))
+        status = self._client.read("read commit status", commit.get_combined_status)
+        failing = sorted(
+            {r.name for r in runs if r.conclusion in FAILED}
+            | {s.context for s in status.statuses if s.state in ("failure", "error")}
+        )
+        waiting = status.state == "pending" and bool(status.statuses)
+        pending = waiting or any(r.status != "completed" for r in runs)
+        seen = bool(runs or status.statuses)
+        state = "failure" if failing else "pending" if pending else "success" if seen else "none"
+        return CiStatus(state=state, sha=status.sha or "", failing=tuple(failing))
+
+    def _pulls(self) -> tuple[PullRequestInfo, ...]:
+        pulls = self._client.read(
+            "list open pull requests", lambda: list(self._repo.get_pulls(state="open"))
+        )
+        return tuple(
+            PullRequestInfo(
+                number=p.number,
+                title=p.title,
+                author=p.user.login if p.user else "",
+                updated_at=(p.updated_at or p.created_at).astimezone(UTC),
+                draft=bool(p.draft),
+                by_prime=p.head.ref.startswith("prime/"),
+            )
+            for p in pulls
+        )

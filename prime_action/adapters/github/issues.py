@@ -1,0 +1,171 @@
+"""Issue store over GitHub issues: tracking issues and the dashboard found by their markers."""
+
+from __future__ import annotations
+
+from github.Issue import Issue
+from github.Repository import Repository
+
+from prime_action.adapters.github.client import GitHubClient, is_missing
+from prime_action.config.models import LabelSettings
+from prime_action.domain.errors import GitHubError
+from prime_action.domain.markers import DASHBOARD, data_marker, find_data, find_signal
+from prime_action.domain.ports import TrackedIssue
+
+LABEL_COLOURS = {"needs-human": "d93f0b", "in-progress": "fbca04"}
+LABEL_TEXT = {"needs-human": "Prime needs a maintainer's decision here"}
+
+
+def _closed_by_prime(body: str) -> str:
+    """The body with Prime's data marker saying Prime closed it (a human close lacks this)."""
+    data = find_data(body)
+    old = data_marker(data)
+    new = data_marker({**data, "closed_by": "prime"})
+    return body.replace(old, new) if old in body else f"{body}\n{new}"
+
+
+class GitHubIssueStore:
+    """Prime's issues carry the `automated` label and a hidden marker; titles are never keys."""
+
+    def __init__(self, client: GitHubClient, repo: str, labels: LabelSettings) -> None:
+        self._client = client
+        self._repo: Repository = client.github.get_repo(repo)
+        self._labels = labels
+        self._issues: dict[int, Issue] = {}
+        self._known_labels: set[str] | None = None
+        # Labels as this run left them: PyGithub objects keep what they were fetched with.
+        self._labels_of: dict[int, set[str]] = {}
+
+    def _list(self) -> list[Issue]:
+        """Every issue (open or closed) with the automated label; pull requests left out."""
+        found = self._client.read(
+            "list Prime's issues",
+            lambda: list(self._repo.get_issues(state="all", labels=[self._labels.automated])),
+        )
+        self._issues = {i.number: i for i in found if i.pull_request is None}
+        return list(self._issues.values())
+
+    def tracking_issues(self) -> list[TrackedIssue]:
+        """Every tracking issue, newest number last."""
+        return [
+            self._tracked(i)
+            for i in sorted(self._list(), key=lambda i: i.number)
+            if find_signal(i.body)
+        ]
+
+    def dashboard(self) -> Issue | None:
+        """The dashboard issue, if any (from the last listing)."""
+        if not self._issues:
+            self._list()
+        found = [i for i in self._issues.values() if DASHBOARD in (i.body or "")]
+        return min(found, key=lambda i: i.number) if found else None
+
+    @staticmethod
+    def _tracked(issue: Issue) -> TrackedIssue:
+        data = find_data(issue.body)
+        closed = issue.state == "closed"
+        return TrackedIssue(
+            number=issue.number,
+            signal=find_signal(issue.body) or "",
+            title=issue.title,
+            state="closed" if closed else "open",
+            labels=tuple(label.name for label in issue.labels),
+            fingerprint=str(data.get("fingerprint", "")),
+            closed_by_human=closed and data.get("closed_by") != "prime",
+        )
+
+    def ensure_labels(self, names: tuple[str, ...]) -> None:
+        """Create the labels Prime uses that the repository lacks (one listing per run)."""
+        if self._known_labels is None:
+            self._known_labels = self._client.read(
+                "list labels", lambda: {label.name for label in self._repo.get_labels()}
+            )
+        for name in names:
+            if name not in self._known_labels:
+                self._create_label(name)
+                self._known_labels.add(name)
+
+    def _create_label(self, name: str) -> None:
+        colour = LABEL_COLOURS.get(name, "ededed")
+        text = LABEL_TEXT.get(name, "Managed by Prime")
+        try:
+            self._client.write(
+                f"create label {name}", lambda: self._repo.create_label(name, colour, text)
+            )
+        except GitHubError as e:
+            if e.status != 422:  # 422: it exists already (created since we listed)
+                raise
+
+    def open_issue(self, signal: str, title: str, body: str, labels: tuple[str, ...]) -> int:
+        """Reuse the signal's issue (reopening it, updating it in place) or create one."""
+        labels = tuple(dict.fromkeys((self._labels.automated, *labels)))
+        self.ensure_labels(labels)
+        mine = [i for i in self._issues.values() if find_signal(i.body) == signal]
+        if not mine:
+            created = self._client.write(
+                f"create issue for {signal}",
+                lambda: self._repo.create_issue(title, body, labels=list(labels)),
+            )
+            self._issues[created.number] = created
+            return int(created.number)
+        issue = min(mine, key=lambda i: i.number)
+        if (issue.state, issue.title, issue.body) != ("open", title, body):
+            self._client.write(
+                f"update issue #{issue.number}",
+                lambda: issue.edit(title=title, body=body, state="open"),
+            )
+        return int(issue.number)
+
+    def _issue(self, number: int) -> Issue:
+        return self._issues.get(number) or self._repo.get_issue(number)
+
+    def comment(self, number: int, body: str, marker: str) -> None:
+        """Add a comment unless one with the same marker exists already."""
+        issue = self._issue(number)
+        existing = self._client.read(
+            f"read comments of #{number}", lambda: list(issue.get_comments())
+        )
+        if any(marker in (c.body or "") for c in existing):
+            return
+        self._client.write(f"comment on #{number}", lambda: issue.create_comment(body))
+
+    def close_issue(self, number: int, comment: str) -> None:
+        """Comment, then close with Prime's 'closed by Prime' mark in the body."""
+        issue = self._issue(number)
+        if issue.state == "closed":
+            return
+        marker = comment.split("\n", 1)[0]
+        self.comment(number, comment, marker)
+        body = _closed_by_prime(issue.body or "")
+        self._client.write(f"close #{number}", lambda: issue.edit(state="closed", body=body))
+
+    def set_labels(self, number: int, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
+        """Add and remove labels, touching only what differs."""
+        issue = self._issue(number)
+        have = self._labels_of.setdefault(number, {label.name for label in issue.labels})
+        missing = tuple(name for name in add if name not in have)
+        if missing:
+            self.ensure_labels(missing)
+            self._client.write(f"label #{number}", lambda: _add_labels(issue, missing))
+            have.update(missing)
+        for name in remove:
+            if name in have:
+                self._remove(issue, name)
+                have.discard(name)
+
+    def _remove(self, issue: Issue, name: str) -> None:
+        try:
+            self._client.write(f"unlabel #{issue.number}", lambda: issue.remove_from_labels(name))
+        except GitHubError as e:
+            if not is_missing(e):  # already gone is what we wanted
+                raise
+
+
+def _add_labels(issue: Issue, names: tuple[str, ...]) -> None:
+    """POST the labels in the object form GitHub's REST description defines.
+
+    PyGithub's `add_to_labels` sends a bare JSON array, which GitHub still accepts but its
+    published schema no longer describes; the object form keeps us on the documented API.
+    """
+    issue._requester.requestJsonAndCheck(
+        "POST", f"{issue.url}/labels", input={"labels": list(names)}
+    )

@@ -1,0 +1,159 @@
+"""The wake cycle on GitHub: event in, ports over PyGithub, report, outputs and job summary."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from prime_action.adapters.github.actions_env import ActionsEnv
+from prime_action.adapters.github.client import GitHubClient, is_missing
+from prime_action.adapters.github.eyes import RemoteEyes
+from prime_action.adapters.github.issues import GitHubIssueStore
+from prime_action.adapters.github.state import GitHubStateStore
+from prime_action.brain.rules import RulesBrain
+from prime_action.config.loader import parse_yaml
+from prime_action.config.models import RepoConfig
+from prime_action.domain.errors import GitHubError
+from prime_action.domain.markers import comment_marker
+from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, RunnerType, SignalResult
+from prime_action.domain.ports import StoredState
+from prime_action.events.gate import Ignore, Wake, route
+from prime_action.events.model import Event, load_event
+from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
+from prime_action.repo.think import hibernating
+from prime_action.signals.registry import run_signals
+from prime_action.templating import render
+
+
+class GitHubWake(Frozen):
+    """The outcome of `prime wake` in Actions: a report, or the gate's reason to ignore."""
+
+    report: WakeReport | None = None
+    ignored: str | None = None
+    requests: int = 0
+    writes: int = 0
+
+
+class OnceLoadedStore:
+    """The state store, with the first load reused: a hibernating tick reads exactly once."""
+
+    def __init__(self, inner: GitHubStateStore, first: StoredState) -> None:
+        self._inner = inner
+        self._first: StoredState | None = first
+
+    def load(self) -> StoredState:
+        first, self._first = self._first, None
+        return first if first is not None else self._inner.load()
+
+    def save(self, state: PrimeState, record: DecisionRecord | None, expected: str | None) -> str:
+        return self._inner.save(state, record, expected)
+
+    def decisions(self) -> tuple[DecisionRecord, ...]:
+        return self._inner.decisions()
+
+
+class PlannedJobs:
+    """Standalone jobs wait in state (in flight) until the data plane dispatches them.
+
+    The attempt id is derived from (repo, signal, fingerprint), so a rerun gets the same id.
+    """
+
+    def __init__(self, repo: str) -> None:
+        self._repo = repo
+
+    def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str:
+        del runner, approach
+        return hashlib.sha256(f"{self._repo}/{signal}/{fingerprint}".encode()).hexdigest()[:12]
+
+
+def read_config(client: GitHubClient, env: ActionsEnv) -> RepoConfig:
+    """The repository's config from its default branch (defaults when the file is absent)."""
+    repo = client.github.get_repo(env.repository)
+    try:
+        found = client.read(f"read {env.config_path}", lambda: repo.get_contents(env.config_path))
+    except GitHubError as e:
+        if is_missing(e):
+            return RepoConfig()
+        raise
+    if isinstance(found, list):
+        return RepoConfig()
+    return parse_yaml(
+        found.decoded_content.decode("utf-8", errors="replace"), RepoConfig, env.config_path
+    )
+
+
+def _ports(
+    client: GitHubClient, env: ActionsEnv, event: Event, store: OnceLoadedStore, config: RepoConfig
+) -> WakePorts:
+    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
+
+    def look(cfg: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
+        return run_signals(eyes.snapshot(cfg, now), cfg)
+
+    return WakePorts(
+        state=store,
+        issues=GitHubIssueStore(client, env.repository, config.labels),
+        jobs=PlannedJobs(env.repository),
+        brain=RulesBrain(),
+        look=look,
+        identity=eyes.identity,
+    )
+
+
+def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitHubWake:
+    """Run one wake for the event in GITHUB_EVENT_PATH.
+
+    Args:
+        env: the Actions environment.
+        client: the counted PyGithub client.
+        now: the current moment.
+
+    Returns:
+        What happened, with the request counts.
+    """
+    event = load_event(env.event_name, env.event_path)
+    store = GitHubStateStore(client, env.repository)
+    first = store.load()
+    if event.name == "schedule" and hibernating(first.state, "schedule", now):
+        report = WakeReport(hibernated=True, reason="schedule", state=first.state)
+        return _done(client, report=report)
+    config = read_config(client, env)
+    gated = route(event, config.trust)
+    if isinstance(gated, Ignore):
+        return _done(client, ignored=gated.reason)
+    ports = _ports(client, env, event, OnceLoadedStore(store, first), config)
+    report = wake(ports, _request(gated), config, now)
+    _reply(ports, gated, event, report)
+    return _done(client, report=report)
+
+
+def _request(gated: Wake) -> WakeRequest:
+    return WakeRequest(
+        reason=gated.reason, command=gated.command, args=gated.command_args, issue=gated.issue
+    )
+
+
+def _reply(ports: WakePorts, gated: Wake, event: Event, report: WakeReport) -> None:
+    """Answer a `/prime` command once (the marker carries the comment's id)."""
+    if report.command_reply is None or gated.issue is None or event.comment is None:
+        return
+    marker = comment_marker(f"reply-{event.comment.id}")
+    state = report.state or PrimeState()
+    body = render(
+        "comments/command-reply.md.j2",
+        marker=marker,
+        reply=report.command_reply,
+        signal=(gated.command_args or ("",))[0],
+        summary=report.decision.summary if report.decision else "",
+        status=state.status,
+        failing=sum(s.status == "failing" for s in report.signals),
+        in_flight=len(state.in_flight),
+        signals=[s.name for s in report.signals],
+    )
+    ports.issues.comment(gated.issue, body, marker)
+
+
+def _done(client: GitHubClient, **fields: object) -> GitHubWake:
+    return GitHubWake.model_validate(
+        {**fields, "requests": client.counter.total, "writes": client.counter.writes}
+    )

@@ -1,0 +1,101 @@
+"""The state branch: created on first write, compare-and-swap after that, one read to load."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from prime_action.adapters.github.client import GitHubClient
+from prime_action.adapters.github.state import GitHubStateStore, git_blob_sha
+from prime_action.domain.errors import ConflictError
+from prime_action.domain.models import Decision, DecisionRecord, PrimeState
+from prime_action.testing.github import FakeGitHub
+from tests.values import NOW
+
+REPO = "acme/api"
+
+
+def _record(hours_ago: float = 0) -> DecisionRecord:
+    return DecisionRecord(
+        at=NOW - timedelta(hours=hours_ago), reason="schedule", decision=Decision(summary="s")
+    )
+
+
+def test_first_save_creates_the_orphan_branch_and_load_reads_it_back(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    fake_github.add_repo(REPO)
+    store = GitHubStateStore(client, REPO)
+    assert store.load().state is None
+    version = store.save(PrimeState(wake_count=1), _record(), None)
+    assert fake_github.ref(REPO, "prime-state") is not None
+    loaded = store.load()
+    assert loaded.state == PrimeState(wake_count=1)
+    assert (
+        loaded.version
+        == version
+        == git_blob_sha(PrimeState(wake_count=1).model_dump_json(indent=2) + "\n")
+    )
+    assert [r.decision.summary for r in store.decisions()] == ["s"]
+
+
+def test_loading_state_costs_exactly_one_request(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    fake_github.add_repo(REPO)
+    store = GitHubStateStore(client, REPO)
+    store.save(PrimeState(), None, None)
+    fake_github.reset_counts()
+    store.load()
+    assert len(fake_github.requests) == 1
+    assert client.counter.total >= 1
+
+
+def test_save_on_a_stale_version_is_a_conflict_and_loses_nothing(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    fake_github.add_repo(REPO)
+    store = GitHubStateStore(client, REPO)
+    first = store.save(PrimeState(wake_count=1), None, None)
+    store.save(PrimeState(wake_count=2), None, first)
+    with pytest.raises(ConflictError):
+        store.save(PrimeState(wake_count=3), None, first)
+    assert store.load().state == PrimeState(wake_count=2)
+
+
+def test_a_ref_moved_between_read_and_write_is_a_conflict(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    fake_github.add_repo(REPO)
+    store = GitHubStateStore(client, REPO)
+    version = store.save(PrimeState(wake_count=1), None, None)
+    fake_github.race_ref(REPO, "heads/prime-state")
+    with pytest.raises(ConflictError, match="moved during the write"):
+        store.save(PrimeState(wake_count=2), None, version)
+
+
+def test_decision_log_is_pruned_to_48_hours_on_write(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    fake_github.add_repo(REPO)
+    store = GitHubStateStore(client, REPO)
+    version = store.save(PrimeState(), _record(hours_ago=60), None)
+    store.save(PrimeState(wake_count=1), _record(), version)
+    lines = (fake_github.read(REPO, "decisions.jsonl", ref="prime-state") or "").splitlines()
+    assert [json.loads(line)["at"] for line in lines] == ["2026-11-21T07:00:00Z"]
+
+
+def test_corrupt_state_reads_as_none_with_a_version_to_build_on(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    fake_github.add_repo(REPO)
+    store = GitHubStateStore(client, REPO)
+    store.save(PrimeState(), None, None)
+    fake_github.push(REPO, {"state.json": "{broken"}, branch="prime-state")
+    stored = store.load()
+    assert stored.state is None
+    assert stored.version is not None
+    store.save(PrimeState(rebuilt=True), None, stored.version)
+    assert store.load().state == PrimeState(rebuilt=True)

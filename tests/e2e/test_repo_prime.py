@@ -1,0 +1,162 @@
+"""Repo Prime end to end: `prime wake` in Actions mode against the stateful fake GitHub."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prime_action.cli import main
+from prime_action.domain.markers import find_signal
+from prime_action.testing.github import FakeGitHub
+from tests.events.payloads import payload
+
+REPO = "octo-org/octo-repo"  # the repository the vendored example payloads name
+FILES = {
+    "README.md": "# demo\n",
+    "package.json": '{"name": "demo"}\n',
+    ".github/workflows/ci.yml": "name: CI\non: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - uses: actions/checkout@v4\n",
+}
+
+
+def _wake(
+    fake: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stem: str,
+    changes: dict[str, Any] | None = None,
+) -> tuple[int, str]:
+    event = tmp_path / f"{stem}.json"
+    event.write_text(json.dumps(payload(stem, changes)))
+    summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
+    for path in (summary, output):
+        path.write_text("")
+    env = {
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_EVENT_NAME": stem.partition(".")[0],
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_TOKEN": "t0ken-never-printed",
+        "GITHUB_API_URL": fake.base_url,
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(output),
+        "PRIME_WRITE_SPACING": "0",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    fake.reset_counts()
+    code = main(["wake"])
+    return code, summary.read_text()
+
+
+def _tracking(fake: FakeGitHub) -> dict[str, int]:
+    return {find_signal(i.body) or "": i.number for i in fake.issues(REPO) if find_signal(i.body)}
+
+
+def test_first_wake_opens_one_issue_per_fixable_signal_and_the_state_branch(
+    fake_github: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake_github.add_repo(REPO, FILES)
+    fake_github.set_ci(REPO, "failure", failing=["test"])
+    code, summary = _wake(fake_github, tmp_path, monkeypatch, "workflow_dispatch")
+    assert code == 0
+    tracked = _tracking(fake_github)
+    # Five actions per wake (DESIGN §3): two (issue, job) pairs, heaviest signals first.
+    assert set(tracked) == {"ci", "dependabot"}
+    assert len(set(tracked.values())) == 2
+    assert fake_github.ref(REPO, "prime-state") is not None
+    assert "| failing | ci | critical |" in summary
+    assert "GitHub requests:" in summary
+    assert "t0ken-never-printed" not in summary + capsys.readouterr().out
+
+
+def test_second_identical_wake_creates_nothing_new(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_github.add_repo(REPO, FILES)
+    _wake(fake_github, tmp_path, monkeypatch, "workflow_dispatch")
+    issues, state = len(fake_github.issues(REPO)), fake_github.ref(REPO, "prime-state")
+    comments = sum(len(fake_github.comments(REPO, i.number)) for i in fake_github.issues(REPO))
+    code, _ = _wake(fake_github, tmp_path, monkeypatch, "workflow_dispatch")
+    assert code == 0
+    assert len(fake_github.issues(REPO)) == issues
+    assert (
+        sum(len(fake_github.comments(REPO, i.number)) for i in fake_github.issues(REPO)) == comments
+    )
+    code, _ = _wake(fake_github, tmp_path, monkeypatch, "workflow_dispatch")
+    assert fake_github.writes == 0  # the third wake changed nothing and wrote nothing
+    assert fake_github.ref(REPO, "prime-state") != state  # (the second recorded the quiet decision)
+
+
+def test_scheduled_tick_while_hibernating_makes_one_request_and_no_write(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_github.add_repo(REPO, FILES)
+    _wake(fake_github, tmp_path, monkeypatch, "workflow_dispatch")
+    code, summary = _wake(fake_github, tmp_path, monkeypatch, "schedule")
+    assert code == 0
+    assert len(fake_github.requests) == 1
+    assert fake_github.writes == 0
+    assert "Asleep until" in summary
+
+
+def test_untrusted_prime_comment_does_nothing(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_github.add_repo(REPO, FILES)
+    changes = {
+        "comment.body": "/prime pause",
+        "comment.author_association": "NONE",
+        "repository.full_name": REPO,
+    }
+    code, summary = _wake(fake_github, tmp_path, monkeypatch, "issue_comment.created", changes)
+    assert code == 0
+    assert "untrusted" in summary
+    assert fake_github.writes == 0
+    assert fake_github.ref(REPO, "prime-state") is None
+
+
+def test_ci_failed_workflow_run_wakes_prime(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stem = "workflow_run.completed"
+    default = payload(stem)["repository"]["default_branch"]
+    fake_github.add_repo(REPO, FILES, default_branch=default)
+    fake_github.set_ci(REPO, "failure", failing=["test"])
+    changes = {"workflow_run.conclusion": "failure", "workflow_run.head_branch": default}
+    code, summary = _wake(fake_github, tmp_path, monkeypatch, stem, changes)
+    assert code == 0
+    assert "Reason: **ci-failed**" in summary
+    assert "ci" in _tracking(fake_github)
+
+
+def test_missing_token_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["wake"]) == 2
+    assert (
+        "GITHUB_REPOSITORY, GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_TOKEN not set"
+        in capsys.readouterr().err
+    )
+
+
+def test_malformed_event_payload_exits_2_naming_the_file(
+    fake_github: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake_github.add_repo(REPO, FILES)
+    bad = tmp_path / "event.json"
+    bad.write_text("{not json")
+    _wake(fake_github, tmp_path, monkeypatch, "workflow_dispatch")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(bad))
+    assert main(["wake"]) == 2
+    assert "event.json" in capsys.readouterr().err
