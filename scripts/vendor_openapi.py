@@ -161,7 +161,9 @@ def subset(document: dict[str, Any]) -> dict[str, Any]:
         "openapi": document["openapi"],
         "info": {**document["info"], "x-vendored-note": ""},
         "paths": dict(sorted(paths.items())),
-        "components": {kind: dict(sorted(items.items())) for kind, items in components.items()},
+        "components": {
+            kind: dict(sorted(items.items())) for kind, items in sorted(components.items())
+        },
     }
 
 
