@@ -12,7 +12,9 @@ from pydantic import Field
 
 from prime_action.domain.errors import UsageError
 from prime_action.domain.models import Frozen
+from prime_action.signals.dependabot import DEPENDABOT_FILES, RENOVATE_FILES
 from prime_action.signals.ecosystems import IGNORED_DIRS, ecosystems, languages
+from prime_action.signals.lint import LINT_SECTIONS
 from prime_action.templating import render
 
 # SPDX id -> template under fixes/licenses/. Full standard texts only: a license that is
@@ -74,22 +76,9 @@ LINTERS: dict[str, Linter] = {
     "shell": Linter(".shellcheckrc", "lint/shellcheckrc.j2", (".shellcheckrc", "shellcheckrc")),
 }
 
-# Language -> (root file, text marking a linter section in it). A new ruff.toml would shadow
-# [tool.ruff] in pyproject.toml, and eslint.config.mjs would silence package.json's
-# eslintConfig: a configured section counts as a config file.
-LINT_SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "python": (
-        ("pyproject.toml", "[tool.ruff"),
-        ("pyproject.toml", "[tool.pylint"),
-        ("pyproject.toml", "[tool.flake8"),
-        ("setup.cfg", "[flake8]"),
-        ("tox.ini", "[flake8]"),
-    ),
-    "javascript": (("package.json", '"eslintConfig"'),),
-    "typescript": (("package.json", '"eslintConfig"'),),
-    "rust": (("Cargo.toml", "[lints"), ("Cargo.toml", "[workspace.lints")),
-}
-
+# A new ruff.toml would shadow [tool.ruff] in pyproject.toml, and eslint.config.mjs would
+# silence package.json's eslintConfig: the lint-config signal's table of configured sections
+# is the one this fix checks, so the fix and the signal cannot disagree.
 # Root files whose contents `plan_fix` wants (as `files`) to see linter sections.
 CONTENT_FILES: tuple[str, ...] = tuple(
     sorted({file for sections in LINT_SECTIONS.values() for file, _ in sections})
@@ -97,19 +86,7 @@ CONTENT_FILES: tuple[str, ...] = tuple(
 
 # Renovate does Dependabot's job (Scorecard's Dependency-Update-Tool accepts either); a
 # second updater would open every bump twice.
-_UPDATERS = (
-    ".github/dependabot.yml",
-    ".github/dependabot.yaml",
-    "renovate.json",
-    "renovate.json5",
-    ".github/renovate.json",
-    ".github/renovate.json5",
-    ".gitlab/renovate.json",
-    ".gitlab/renovate.json5",
-    ".renovaterc",
-    ".renovaterc.json",
-    ".renovaterc.json5",
-)
+_UPDATERS = (*DEPENDABOT_FILES, *RENOVATE_FILES)
 
 
 @dataclass(frozen=True)
