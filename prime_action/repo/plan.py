@@ -78,12 +78,3 @@ def prune_decisions(
 ) -> tuple[DecisionRecord, ...]:
     """Keep the decisions of the last 48 hours (DESIGN §4)."""
     return tuple(r for r in records if now - r.at <= DECISION_RETENTION)
-
-
-def append_decision(
-    records: tuple[DecisionRecord, ...], record: DecisionRecord | None
-) -> tuple[DecisionRecord, ...]:
-    """Append a decision (if any) to the log and prune the log to 48 hours before it."""
-    if record is None:
-        return records
-    return prune_decisions((*records, record), record.at)

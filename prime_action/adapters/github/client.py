@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import TypeVar
 import github
 import requests
 from github import Auth, Github, GithubException
+from github.GitBlob import GitBlob
 
 from prime_action.domain.errors import GitHubError
 
@@ -149,9 +151,16 @@ def _translate(what: str, e: GithubException) -> GitHubError:
     return GitHubError(f"{msg}; {hint}" if hint else msg, status=e.status)
 
 
+def blob_text(blob: GitBlob) -> str:
+    """A git blob's content as text (GitHub sends it base64-encoded)."""
+    if blob.encoding == "base64":
+        return base64.b64decode(blob.content).decode("utf-8", errors="replace")
+    return str(blob.content)
+
+
 def is_missing(error: GitHubError) -> bool:
     """Whether an error means 'not there' (404)."""
     return error.status == 404
 
 
-__all__ = ["GitHubClient", "RequestCounter", "RetryPolicy", "github", "is_missing"]
+__all__ = ["GitHubClient", "RequestCounter", "RetryPolicy", "blob_text", "github", "is_missing"]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime
 
 from github.Repository import Repository
 
-from prime_action.adapters.github.client import GitHubClient
+from prime_action.adapters.github.client import GitHubClient, blob_text
 from prime_action.config.models import RepoConfig
 from prime_action.repo.identity import IDENTITY_FILES, identity_hash
 from prime_action.signals.base import CiStatus, PullRequestInfo, RepoSnapshot
@@ -44,10 +43,7 @@ class RemoteEyes:
         )
 
     def _blob(self, sha: str) -> str:
-        blob = self._client.read("read a file", lambda: self._repo.get_git_blob(sha))
-        if blob.encoding == "base64":
-            return base64.b64decode(blob.content).decode("utf-8", errors="replace")
-        return str(blob.content)
+        return blob_text(self._client.read("read a file", lambda: self._repo.get_git_blob(sha)))
 
     def _ci(self) -> CiStatus:
         commit = self._repo.get_commit(self._branch)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 
 from github import InputGitTreeElement
 from github.GitRef import GitRef
 from github.Repository import Repository
-from pydantic import ValidationError
 
-from prime_action.adapters.github.client import GitHubClient, is_missing
+from prime_action.adapters.github.client import GitHubClient, blob_text, is_missing
 from prime_action.domain.errors import ConflictError, GitHubError
 from prime_action.domain.models import DecisionRecord, PrimeState
 from prime_action.domain.ports import StoredState
-from prime_action.repo.plan import append_decision
+from prime_action.repo.memory import (
+    append_decision,
+    dump_decisions,
+    dump_state,
+    parse_decisions,
+    parse_state,
+)
 
 BRANCH = "prime-state"
 STATE_FILE = "state.json"
@@ -25,17 +29,6 @@ def git_blob_sha(text: str) -> str:
     """The SHA git gives a blob with this content (the version of what we wrote)."""
     data = text.encode()
     return hashlib.sha1(b"blob %d\x00" % len(data) + data, usedforsecurity=False).hexdigest()
-
-
-def parse_decisions(text: str) -> tuple[DecisionRecord, ...]:
-    """Read decisions.jsonl; a damaged line loses one record, never the log."""
-    records = []
-    for line in text.splitlines():
-        try:
-            records.append(DecisionRecord.model_validate_json(line))
-        except ValidationError:
-            continue
-    return tuple(records)
 
 
 class GitHubStateStore:
@@ -68,11 +61,7 @@ class GitHubStateStore:
         if found is None:
             return StoredState(state=None)
         text, sha = found
-        try:
-            state: PrimeState | None = PrimeState.model_validate_json(text)
-        except ValidationError:
-            state = None
-        return StoredState(state=state, version=sha)
+        return StoredState(state=parse_state(text), version=sha)
 
     def decisions(self) -> tuple[DecisionRecord, ...]:
         """The decision log on the state branch."""
@@ -81,7 +70,7 @@ class GitHubStateStore:
 
     def save(self, state: PrimeState, record: DecisionRecord | None, expected: str | None) -> str:
         """Commit state (and the decision) on the branch head, moving the ref without force."""
-        text = state.model_dump_json(indent=2) + "\n"
+        text = dump_state(state)
         ref = self._ref()
         if ref is None:
             if expected is not None:
@@ -121,7 +110,7 @@ class GitHubStateStore:
             blob = self._client.read(
                 "read decisions", lambda: self._repo.get_git_blob(shas[DECISIONS_FILE])
             )
-            log = parse_decisions(_decode(blob.content, blob.encoding))
+            log = parse_decisions(blob_text(blob))
         elements = _elements(text, append_decision(log, record))
         new_tree = self._client.write(
             "write state tree", lambda: self._repo.create_git_tree(elements, tree)
@@ -159,14 +148,7 @@ class GitHubStateStore:
 
 
 def _elements(text: str, log: tuple[DecisionRecord, ...]) -> list[InputGitTreeElement]:
-    decisions = "".join(r.model_dump_json() + "\n" for r in log)
     return [
         InputGitTreeElement(STATE_FILE, "100644", "blob", content=text),
-        InputGitTreeElement(DECISIONS_FILE, "100644", "blob", content=decisions),
+        InputGitTreeElement(DECISIONS_FILE, "100644", "blob", content=dump_decisions(log)),
     ]
-
-
-def _decode(content: str, encoding: str) -> str:
-    if encoding == "base64":
-        return base64.b64decode(content).decode("utf-8", errors="replace")
-    return content

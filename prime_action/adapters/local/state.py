@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
-
-from pydantic import ValidationError
 
 from prime_action.adapters.local.files import write_atomic
 from prime_action.domain.errors import ConflictError
 from prime_action.domain.models import DecisionRecord, PrimeState
 from prime_action.domain.ports import StoredState
-from prime_action.repo.plan import append_decision
+from prime_action.repo.memory import (
+    append_decision,
+    dump_decisions,
+    dump_state,
+    parse_decisions,
+    parse_state,
+)
 
 
 def _version(text: str) -> str:
@@ -32,23 +35,13 @@ class LocalStateStore:
         if not self._state.exists():
             return StoredState(state=None)
         text = self._state.read_text(encoding="utf-8", errors="replace")
-        try:
-            state: PrimeState | None = PrimeState.model_validate_json(text)
-        except ValidationError:
-            state = None
-        return StoredState(state=state, version=_version(text))
+        return StoredState(state=parse_state(text), version=_version(text))
 
     def decisions(self) -> tuple[DecisionRecord, ...]:
         """The decision log; a damaged line loses one record, never the log."""
         if not self._decisions.exists():
             return ()
-        records = []
-        for line in self._decisions.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                records.append(DecisionRecord.model_validate_json(line))
-            except ValidationError:
-                continue
-        return tuple(records)
+        return parse_decisions(self._decisions.read_text(encoding="utf-8", errors="replace"))
 
     def save(self, state: PrimeState, record: DecisionRecord | None, expected: str | None) -> str:
         """Write state and append the decision if nobody wrote since `expected` was read."""
@@ -58,8 +51,7 @@ class LocalStateStore:
         if current != expected:
             msg = f"{self._state} changed since it was read; re-read and retry"
             raise ConflictError(msg)
-        text = json.dumps(state.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
-        decisions = append_decision(self.decisions(), record)
-        write_atomic(self._decisions, "".join(r.model_dump_json() + "\n" for r in decisions))
+        text = dump_state(state)
+        write_atomic(self._decisions, dump_decisions(append_decision(self.decisions(), record)))
         write_atomic(self._state, text)
         return _version(text)

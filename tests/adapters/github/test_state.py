@@ -11,6 +11,7 @@ from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.state import GitHubStateStore, git_blob_sha
 from prime_action.domain.errors import ConflictError
 from prime_action.domain.models import Decision, DecisionRecord, PrimeState
+from prime_action.repo.memory import dump_state
 from prime_action.testing.github import FakeGitHub
 from tests.values import NOW
 
@@ -33,11 +34,7 @@ def test_first_save_creates_the_orphan_branch_and_load_reads_it_back(
     assert fake_github.ref(REPO, "prime-state") is not None
     loaded = store.load()
     assert loaded.state == PrimeState(wake_count=1)
-    assert (
-        loaded.version
-        == version
-        == git_blob_sha(PrimeState(wake_count=1).model_dump_json(indent=2) + "\n")
-    )
+    assert loaded.version == version == git_blob_sha(dump_state(PrimeState(wake_count=1)))
     assert [r.decision.summary for r in store.decisions()] == ["s"]
 
 
