@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from prime_action.adapters.github.actions_env import ActionsEnv
-from prime_action.adapters.github.client import GitHubClient
-from prime_action.adapters.github.wake import GitHubWake, wake_on_github
 from prime_action.adapters.local.issues import LocalIssueStore
 from prime_action.adapters.local.jobs import LocalJobQueue
 from prime_action.adapters.local.snapshot import local_snapshot
@@ -42,47 +37,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run one wake and print its report."""
     if args.local is None:
+        # PyGithub takes about half a second to import; a local wake never needs it.
+        from prime_action.adapters.github.wake import run_on_github  # noqa: PLC0415
+
         return run_on_github(os.environ)
     report = wake_local(args.local, SystemClock().now())
     sys.stdout.write(render_report(report, where=str(args.local)))
     return 0
-
-
-def run_on_github(environ: Mapping[str, str]) -> int:
-    """Wake inside GitHub Actions; write the step outputs and the job summary."""
-    env = ActionsEnv.from_environ(environ)
-    client = GitHubClient(env.token, env.api_url, write_spacing=env.write_spacing)
-    try:
-        outcome = wake_on_github(env, client, SystemClock().now())
-    finally:
-        client.close()
-    state = outcome.report.state if outcome.report else None
-    next_wake = iso(state.next_wake_at) if state and state.next_wake_at else ""
-    summary = render(
-        "summaries/wake.md.j2",
-        report=outcome.report,
-        ignored=outcome.ignored,
-        next_wake=next_wake,
-        requests=outcome.requests,
-        writes=outcome.writes,
-    )
-    sys.stdout.write(summary)
-    _append(env.step_summary, summary)
-    _append(env.output, _outputs(outcome, next_wake))
-    return 0
-
-
-def _outputs(outcome: GitHubWake, next_wake: str) -> str:
-    report = outcome.report
-    line = outcome.ignored or (report.decision.summary if report and report.decision else "asleep")
-    actions = list(report.executed) if report else []
-    return f"summary={line}\nnext-wake={next_wake}\nactions={json.dumps(actions)}\n"
-
-
-def _append(path: Path | None, text: str) -> None:
-    if path is not None:
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(text)
 
 
 def _local_ports(root: Path) -> WakePorts:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import sys
+from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 
 from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient, is_missing
@@ -13,6 +17,7 @@ from prime_action.adapters.github.state import GitHubStateStore
 from prime_action.brain.rules import RulesBrain
 from prime_action.config.loader import parse_yaml
 from prime_action.config.models import RepoConfig
+from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import GitHubError
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, RunnerType, SignalResult
@@ -157,3 +162,40 @@ def _done(client: GitHubClient, **fields: object) -> GitHubWake:
     return GitHubWake.model_validate(
         {**fields, "requests": client.counter.total, "writes": client.counter.writes}
     )
+
+
+def run_on_github(environ: Mapping[str, str]) -> int:
+    """Wake inside GitHub Actions; write the step outputs and the job summary."""
+    env = ActionsEnv.from_environ(environ)
+    client = GitHubClient(env.token, env.api_url, write_spacing=env.write_spacing)
+    try:
+        outcome = wake_on_github(env, client, SystemClock().now())
+    finally:
+        client.close()
+    state = outcome.report.state if outcome.report else None
+    next_wake = iso(state.next_wake_at) if state and state.next_wake_at else ""
+    summary = render(
+        "summaries/wake.md.j2",
+        report=outcome.report,
+        ignored=outcome.ignored,
+        next_wake=next_wake,
+        requests=outcome.requests,
+        writes=outcome.writes,
+    )
+    sys.stdout.write(summary)
+    _append(env.step_summary, summary)
+    _append(env.output, _outputs(outcome, next_wake))
+    return 0
+
+
+def _outputs(outcome: GitHubWake, next_wake: str) -> str:
+    report = outcome.report
+    line = outcome.ignored or (report.decision.summary if report and report.decision else "asleep")
+    actions = list(report.executed) if report else []
+    return f"summary={line}\nnext-wake={next_wake}\nactions={json.dumps(actions)}\n"
+
+
+def _append(path: Path | None, text: str) -> None:
+    if path is not None:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
