@@ -27,6 +27,9 @@ class BrainInput(Frozen):
     reason: WakeReason
     config: RepoConfig
     now: datetime
+    # Signals a maintainer asked to run now (`/prime run`, a run-now box): first, past
+    # `jobs.max_in_flight`.
+    requested: tuple[str, ...] = ()
 
     def open_issue(self, signal: str) -> TrackedIssue | None:
         """The open tracking issue of a signal, if any."""
