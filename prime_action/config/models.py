@@ -78,6 +78,11 @@ class BrainSettings(Section):
     model: str | None = Field(
         default=None, description="Any litellm model string; none = rules brain."
     )
+    api_base: str | None = Field(
+        default=None,
+        description="Base URL of an OpenAI-compatible server (Ollama, vLLM, a proxy); "
+        "API keys come only from environment variables.",
+    )
     budget_usd_per_day: float = Field(default=1.0, ge=0)
     prompt_token_budget: int = Field(default=8000, ge=500)
     timeout_seconds: float = Field(default=60.0, gt=0)
