@@ -148,3 +148,15 @@ class OrgConfig(Section):
     brain: BrainSettings = BrainSettings()
     capacity: dict[RunnerType, int] = Field(default_factory=_default_capacity)
     max_dispatches_per_cycle: int = Field(default=20, ge=1)
+    trust: TrustSettings = Field(
+        default_factory=TrustSettings,
+        description="Who may send `/prime priority` commands on the org dashboard issue.",
+    )
+    cooldown_hours: float = Field(
+        default=72.0, ge=0, description="Run-sheet cooldown of each item after an attempt."
+    )
+    dispatch_workflow: str = Field(
+        default="prime-dispatch.yml",
+        description="Workflow file Org Prime starts after committing a changed run sheet; "
+        "empty: start none.",
+    )
