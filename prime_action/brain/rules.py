@@ -43,8 +43,12 @@ def _escalations(picture: BrainInput) -> list[Action]:
 def _work(picture: BrainInput) -> list[list[Action]]:
     signals = {s.name: s for s in picture.signals}
     groups: list[list[Action]] = []
-    free = picture.config.jobs.max_in_flight - len(picture.state.in_flight)
-    for item in picture.plan[: max(free, 0)]:
+    # A maintainer's "run now" goes first and past the in-flight limit, like Renovate's
+    # dashboard boxes go past its PR limits.
+    asked = [item for item in picture.plan if item.signal in picture.requested]
+    others = [item for item in picture.plan if item.signal not in picture.requested]
+    free = picture.config.jobs.max_in_flight - len(picture.state.in_flight) - len(asked)
+    for item in asked + others[: max(free, 0)]:
         group: list[Action] = []
         if picture.open_issue(item.signal) is None:
             group.append(CreateIssue(signal=item.signal, title=_title(signals[item.signal])))

@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from prime_action.adapters.local.dashboard import LocalDashboard
 from prime_action.adapters.local.issues import LocalIssueStore
 from prime_action.adapters.local.jobs import LocalJobQueue
 from prime_action.adapters.local.snapshot import local_snapshot
@@ -65,6 +66,8 @@ def _local_ports(root: Path) -> WakePorts:
         brain=RulesBrain(),
         look=look,
         identity=identity,
+        dashboard=LocalDashboard(root),
+        repo=root.resolve().name,
     )
 
 

@@ -234,7 +234,10 @@ class PrimeState(Frozen):
     cooldown_until: dict[str, datetime] = Field(default_factory=dict)
     # signals the user told Prime to leave alone (`/prime skip SIGNAL`).
     skipped: tuple[str, ...] = ()
+    # The last wake rebuilt this state from the tracking issues (the state branch was lost).
     rebuilt: bool = False
+    # The dashboard issue's number, so a blanked body (marker gone) is repaired in place.
+    dashboard_issue: int | None = None
 
 
 class RunSheetItem(BaseModel):

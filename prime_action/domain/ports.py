@@ -73,3 +73,24 @@ class JobQueue(Protocol):
 
     # Queue a job for a signal and return its attempt id; idempotent per (signal, fingerprint).
     def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str: ...
+
+
+class DashboardCopy(BaseModel):
+    """The dashboard issue as GitHub has it at the moment it was read."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: int
+    body: str = ""
+
+
+class DashboardStore(Protocol):
+    """The dashboard issue (DESIGN §4): found by number or marker, re-read before a write."""
+
+    # The dashboard as it is now (a fresh read, never a copy from earlier in the wake), or
+    # None when there is none; `number` is where the last wake left it, when known.
+    def read_dashboard(self, number: int | None) -> DashboardCopy | None: ...
+
+    # Create the dashboard (number None) or replace its body; return its number.
+    def write_dashboard(self, number: int | None, body: str) -> int: ...
+

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from prime_action.domain.models import Frozen, PrimeState
 
-COMMANDS = ("wake", "pause", "resume", "skip", "retry", "status")
+# A command word and the words after it: `("skip", ("ci",))` for `/prime skip ci`.
+Command = tuple[str, tuple[str, ...]]
+
+COMMANDS = ("wake", "pause", "resume", "skip", "retry", "run", "status")
+# Commands that name a signal: `/prime skip ci`, the dashboard's retry and run-now boxes.
+PER_SIGNAL = ("skip", "retry", "run")
 
 
 class CommandOutcome(Frozen):
@@ -36,11 +41,12 @@ def apply_command(
 
     Returns:
         The new state and the reply key: the command's name when it worked, or `help`,
-        `missing-signal`, `unknown-signal`.
+        `missing-signal`, `unknown-signal`. `run SIGNAL` clears the signal's holds like
+        `retry`; the wake then submits its job first, past `jobs.max_in_flight`.
     """
     if command not in COMMANDS:
         return CommandOutcome(state=state, reply="help")
-    if command in ("skip", "retry"):
+    if command in PER_SIGNAL:
         problem = _needs_signal(command, args, known_signals)
         if problem:
             return CommandOutcome(state=state, reply=problem, signal=args[0] if args else None)
@@ -55,7 +61,8 @@ def _per_signal(state: PrimeState, command: str, signal: str) -> PrimeState:
     if command == "skip":
         skipped = tuple(sorted({*state.skipped, signal}))
         return state.model_copy(update={"skipped": skipped})
-    # retry: forget every reason to hold the signal back, and un-skip it.
+    # retry and run: forget every reason to hold the signal back, and un-skip it; `run`
+    # also puts the signal first in this wake's plan (see `prepare`).
     return state.model_copy(
         update={
             "skipped": tuple(s for s in state.skipped if s != signal),

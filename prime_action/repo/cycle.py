@@ -18,8 +18,19 @@ from prime_action.domain.models import (
     SignalResult,
     WakeReason,
 )
-from prime_action.domain.ports import IssueStore, JobQueue, StateStore, StoredState
+from prime_action.domain.ports import (
+    DashboardStore,
+    IssueStore,
+    JobQueue,
+    StateStore,
+    StoredState,
+    TrackedIssue,
+)
 from prime_action.repo.act import Actor
+from prime_action.repo.commands import Command
+from prime_action.repo.dashboard import DashboardView, Ticks
+from prime_action.repo.publish import dashboard_view, publish, read_ticks
+from prime_action.repo.rebuild import rebuild_state
 from prime_action.repo.think import (
     Prepared,
     changed,
@@ -36,8 +47,8 @@ class WakeRequest(Frozen):
     """Why this wake happens, from the event gate (or `local` for `prime wake --local`)."""
 
     reason: WakeReason
-    command: str | None = None
-    args: tuple[str, ...] = ()
+    # `/prime` commands from a trusted comment (the dashboard's boxes are read by the wake).
+    commands: tuple[Command, ...] = ()
     issue: int | None = None
 
 
@@ -66,6 +77,10 @@ class WakePorts:
     look: Callable[[RepoConfig, datetime], tuple[SignalResult, ...]]
     # Identity hash of CLAUDE.md / AGENTS.md / the config.
     identity: Callable[[], str]
+    # The dashboard issue; None for a wake without one.
+    dashboard: DashboardStore | None = None
+    # OWNER/NAME (or the checkout's path), as the dashboard names the repository.
+    repo: str = ""
 
 
 def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: datetime) -> WakeReport:
@@ -85,6 +100,7 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
         return WakeReport(hibernated=True, reason=request.reason, state=stored.state)
     signals = ports.look(config, now)
     identity = ports.identity()
+    handled, request = _with_ticks(ports, stored, request)
     actor = Actor(ports.issues, ports.jobs, config, {s.name: s for s in signals}, [], now)
     decision: Decision | None = None
     for _ in range(MAX_WRITE_ATTEMPTS):
@@ -99,13 +115,15 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
             state = _replay(prepared.state, actor)
         prepared = prepared.model_copy(update={"state": state})
         after = conclude(stored.state, prepared, decision, identity, now)
-        try:
-            wrote = _save(
-                ports.state,
-                stored,
-                after,
-                DecisionRecord(at=now, reason=request.reason, decision=decision),
+        record = DecisionRecord(at=now, reason=request.reason, decision=decision)
+        if ports.dashboard is not None:
+            view = _view(
+                ports, stored, after, record=record, prepared=prepared, issues=tuple(actor.tracked)
             )
+            number = publish(ports.dashboard, view, handled)
+            after = after.model_copy(update={"dashboard_issue": number})
+        try:
+            wrote = _save(ports.state, stored, after, record)
         except ConflictError:
             stored = ports.state.load()
             continue
@@ -122,6 +140,40 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
     raise StoreError(msg)
 
 
+def _with_ticks(
+    ports: WakePorts, stored: StoredState, request: WakeRequest
+) -> tuple[Ticks, WakeRequest]:
+    """The dashboard boxes this wake acts on, added to the request as commands."""
+    if ports.dashboard is None:
+        return Ticks(), request
+    number = stored.state.dashboard_issue if stored.state else None
+    handled, ticked = read_ticks(ports.dashboard, request.reason, number)
+    return handled, request.model_copy(update={"commands": (*request.commands, *ticked)})
+
+
+def _view(
+    ports: WakePorts,
+    stored: StoredState,
+    after: PrimeState,
+    *,
+    record: DecisionRecord,
+    prepared: Prepared,
+    issues: tuple[TrackedIssue, ...],
+) -> DashboardView:
+    """The dashboard for the state about to be saved (with this decision if it is saved)."""
+    will_write = stored.state is None or changed(stored.state, after)
+    picture = prepared.picture
+    return dashboard_view(
+        ports.repo,
+        after,
+        signals=picture.signals,
+        issues=issues,
+        decisions=(*ports.state.decisions(), *([record] if will_write else [])),
+        config=picture.config,
+        now=picture.now,
+    )
+
+
 def _prepare(
     ports: WakePorts,
     request: WakeRequest,
@@ -131,14 +183,18 @@ def _prepare(
     config: RepoConfig,
     now: datetime,
 ) -> Prepared:
+    issues = tuple(ports.issues.tracking_issues())
+    if state is None:
+        # No state (first wake, or the branch was lost): what the issues remember survives.
+        state = rebuild_state(issues, signals, config.labels, now) if issues else PrimeState()
     return prepare(
-        state or PrimeState(),
+        state,
         reason=request.reason,
         signals=signals,
-        issues=tuple(ports.issues.tracking_issues()),
+        issues=issues,
         config=config,
         now=now,
-        command=(request.command, request.args) if request.command else None,
+        commands=request.commands,
     )
 
 

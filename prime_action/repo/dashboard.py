@@ -23,6 +23,7 @@ from prime_action.templating import render
 
 __all__ = [
     "BODY_LIMIT",
+    "DASHBOARD_TITLE",
     "DashboardView",
     "NeedsHuman",
     "Ticks",
@@ -34,6 +35,7 @@ __all__ = [
     "untick",
 ]
 
+DASHBOARD_TITLE = "Prime dashboard"
 # GitHub refuses an issue body of 65,536 characters or more.
 BODY_LIMIT = 65_536
 MAX_DECISIONS = 10

@@ -6,8 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from prime_action.domain.models import Frozen
-
-Command = tuple[str, tuple[str, ...]]
+from prime_action.repo.commands import Command
 
 # A signal name that can sit inside a marker: no whitespace, no `>`, and no `--`, which
 # would close the HTML comment early.

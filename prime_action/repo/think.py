@@ -15,7 +15,7 @@ from prime_action.domain.models import (
     WakeReason,
 )
 from prime_action.domain.ports import TrackedIssue
-from prime_action.repo.commands import CommandOutcome, apply_command
+from prime_action.repo.commands import Command, CommandOutcome, apply_command
 from prime_action.repo.plan import build_plan, expire_in_flight
 
 # Fields that change on every wake and so do not count as "something changed".
@@ -60,16 +60,33 @@ def prepare(
     issues: tuple[TrackedIssue, ...],
     config: RepoConfig,
     now: datetime,
-    command: tuple[str, tuple[str, ...]] | None = None,
+    commands: tuple[Command, ...] = (),
 ) -> Prepared:
-    """Apply a command, drop finished or stale jobs, note refusals, and build the plan."""
-    outcome = None
-    if command is not None:
-        outcome = apply_command(state, command[0], command[1], {s.name for s in signals})
-        state = outcome.state
+    """Apply commands, drop finished or stale jobs, note refusals, and build the plan.
+
+    Args:
+        state: the working memory as read.
+        reason: why this wake happens.
+        signals: this wake's signals.
+        issues: Prime's tracking issues.
+        config: the repository config.
+        now: the current moment.
+        commands: `/prime` commands (one from a comment, several from dashboard boxes),
+            applied in order; the first one's outcome is the reply.
+
+    Returns:
+        The prepared state and the brain's picture.
+    """
+    outcomes = []
+    for command, args in commands:
+        outcomes.append(apply_command(state, command, args, {s.name for s in signals}))
+        state = outcomes[-1].state
+    # A state rebuilt from the issues says so on the dashboard for one wake only.
+    state = state.model_copy(update={"rebuilt": False}) if state.rebuilt else state
     state = expire_in_flight(state, signals, now, config.jobs.in_flight_timeout_hours)
     state = _refusals(state, signals, issues)
     plan = build_plan(signals, state, config, now)
+    requested = tuple(o.signal for o in outcomes if o.reply == "run" and o.signal)
     picture = BrainInput(
         state=state,
         signals=signals,
@@ -78,8 +95,9 @@ def prepare(
         reason=reason,
         config=config,
         now=now,
+        requested=requested,
     )
-    return Prepared(state=state, picture=picture, command=outcome)
+    return Prepared(state=state, picture=picture, command=outcomes[0] if outcomes else None)
 
 
 def record_job(state: PrimeState, job: InFlight) -> PrimeState:

@@ -57,7 +57,7 @@ def test_issue_closed_by_a_human_for_an_old_fingerprint_refuses_nothing() -> Non
 
 
 def test_command_is_applied_before_the_plan_is_built() -> None:
-    prepared = _prepare(PrimeState(), command=("skip", ("license",)))
+    prepared = _prepare(PrimeState(), commands=(("skip", ("license",)),))
     assert prepared.command is not None
     assert prepared.command.reply == "skip"
     assert prepared.picture.plan == ()

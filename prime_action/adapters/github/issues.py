@@ -9,7 +9,8 @@ from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.config.models import LabelSettings
 from prime_action.domain.errors import GitHubError
 from prime_action.domain.markers import DASHBOARD, data_marker, find_data, find_signal
-from prime_action.domain.ports import TrackedIssue
+from prime_action.domain.ports import DashboardCopy, TrackedIssue
+from prime_action.repo.dashboard import DASHBOARD_TITLE
 
 LABEL_COLOURS = {"needs-human": "d93f0b", "in-progress": "fbca04"}
 LABEL_TEXT = {"needs-human": "Prime needs a maintainer's decision here"}
@@ -52,12 +53,54 @@ class GitHubIssueStore:
             if find_signal(i.body)
         ]
 
-    def dashboard(self) -> Issue | None:
-        """The dashboard issue, if any (from the last listing)."""
+    def _marked_dashboard(self) -> int | None:
+        """The number of the oldest issue carrying the dashboard marker (listing if needed)."""
         if not self._issues:
             self._list()
-        found = [i for i in self._issues.values() if DASHBOARD in (i.body or "")]
-        return min(found, key=lambda i: i.number) if found else None
+        found = [n for n, i in self._issues.items() if DASHBOARD in (i.body or "")]
+        return min(found) if found else None
+
+    def _fetch(self, number: int) -> Issue | None:
+        """One issue read fresh (one request); None when it is gone or is a pull request."""
+        try:
+            issue = self._client.read(f"read #{number}", lambda: self._repo.get_issue(number))
+        except GitHubError as e:
+            if is_missing(e):
+                return None
+            raise
+        if issue.pull_request is not None:
+            return None
+        self._issues[number] = issue
+        return issue
+
+    def read_dashboard(self, number: int | None) -> DashboardCopy | None:
+        """The dashboard as it is now: by its number when known, else by its marker.
+
+        A numbered issue still counts when a human blanked its body (the marker is gone),
+        as long as it is Prime's (automated label) and not a tracking issue: it is repaired.
+        """
+        if number is not None:
+            issue = self._fetch(number)
+            if issue is not None and _is_dashboard(issue, self._labels.automated):
+                return DashboardCopy(number=number, body=issue.body or "")
+        marked = self._marked_dashboard()
+        issue = self._fetch(marked) if marked is not None else None
+        return DashboardCopy(number=issue.number, body=issue.body or "") if issue else None
+
+    def write_dashboard(self, number: int | None, body: str) -> int:
+        """Create the dashboard, or replace the body of the one read in this run."""
+        if number is None:
+            labels = (self._labels.automated,)
+            self.ensure_labels(labels)
+            created = self._client.write(
+                "create the dashboard",
+                lambda: self._repo.create_issue(DASHBOARD_TITLE, body, labels=list(labels)),
+            )
+            self._issues[created.number] = created
+            return int(created.number)
+        issue = self._issue(number)
+        self._client.write(f"update the dashboard #{number}", lambda: issue.edit(body=body))
+        return number
 
     @staticmethod
     def _tracked(issue: Issue) -> TrackedIssue:
@@ -158,6 +201,13 @@ class GitHubIssueStore:
         except GitHubError as e:
             if not is_missing(e):  # already gone is what we wanted
                 raise
+
+
+def _is_dashboard(issue: Issue, automated: str) -> bool:
+    body = issue.body or ""
+    if DASHBOARD in body:
+        return True
+    return not find_signal(body) and automated in {label.name for label in issue.labels}
 
 
 def _add_labels(issue: Issue, names: tuple[str, ...]) -> None:

@@ -95,13 +95,16 @@ def _ports(
     def look(cfg: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
         return run_signals(eyes.snapshot(cfg, now), cfg)
 
+    issues = GitHubIssueStore(client, env.repository, config.labels)
     return WakePorts(
         state=store,
-        issues=GitHubIssueStore(client, env.repository, config.labels),
+        issues=issues,
         jobs=PlannedJobs(env.repository),
         brain=RulesBrain(),
         look=look,
         identity=eyes.identity,
+        dashboard=issues,
+        repo=env.repository,
     )
 
 
@@ -123,7 +126,7 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
         report = WakeReport(hibernated=True, reason="schedule", state=first.state)
         return _done(client, report=report)
     config = read_config(client, env)
-    gated = route(event, config.trust)
+    gated = route(event, config.trust, first.state.dashboard_issue if first.state else None)
     if isinstance(gated, Ignore):
         return _done(client, ignored=gated.reason)
     ports = _ports(client, env, event, OnceLoadedStore(store, first), config)
@@ -133,9 +136,8 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
 
 
 def _request(gated: Wake) -> WakeRequest:
-    return WakeRequest(
-        reason=gated.reason, command=gated.command, args=gated.command_args, issue=gated.issue
-    )
+    commands = ((gated.command, gated.command_args),) if gated.command else ()
+    return WakeRequest(reason=gated.reason, commands=commands, issue=gated.issue)
 
 
 def _reply(ports: WakePorts, gated: Wake, event: Event, report: WakeReport) -> None:
