@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
 from prime_action.brain.port import BrainInput
 from prime_action.domain.models import (
+    ACTION_TYPES,
     MAX_ACTIONS,
     Action,
     CloseIssue,
@@ -39,16 +45,24 @@ def _signal_check(signal: str | None, picture: BrainInput) -> str:
     return ""
 
 
+def _create_check(action: CreateIssue, picture: BrainInput) -> str:
+    if picture.open_issue(action.signal) is not None:
+        return f"signal '{action.signal}' already has an open tracking issue"
+    if not any(s.name == action.signal and s.status == "failing" for s in picture.signals):
+        return f"signal '{action.signal}' is not failing"
+    return ""
+
+
 def _specific_check(action: Action, picture: BrainInput) -> str:
     if isinstance(action, SubmitJob):
         if action.runner not in picture.config.jobs.runners:
             return f"runner '{action.runner}' is not allowed by jobs.runners"
         if action.signal not in {p.signal for p in picture.plan}:
             return f"signal '{action.signal}' is not in the plan (in flight, blocked or ok)"
-    if isinstance(action, CreateIssue) and picture.open_issue(action.signal) is not None:
-        return f"signal '{action.signal}' already has an open tracking issue"
+    if isinstance(action, CreateIssue):
+        return _create_check(action, picture)
     if isinstance(action, Label):
-        unknown = sorted(set(action.add) - set(picture.config.labels.all()))
+        unknown = sorted(set(action.add + action.remove) - set(picture.config.labels.all()))
         if unknown:
             return f"label(s) {', '.join(unknown)} not in the allowed set"
     if isinstance(action, CommentIssue | CloseIssue | Label):
@@ -63,6 +77,63 @@ def check_action(action: Action, picture: BrainInput) -> str:
     )
 
 
+_ACTION: TypeAdapter[Action] = TypeAdapter(Action)
+
+
+def _parse(proposed: Action | Mapping[str, Any]) -> tuple[Action | None, str]:
+    """An action as typed, or a raw proposal (an LLM's JSON) parsed into one."""
+    if not isinstance(proposed, Mapping):
+        return proposed, ""
+    try:
+        return _ACTION.validate_python(proposed), ""
+    except ValidationError as e:
+        kind = proposed.get("type")
+        if kind not in ACTION_TYPES:
+            return None, f"unknown action type {kind!r} (known: {', '.join(ACTION_TYPES)})"
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"][1:]) or kind
+        return None, f"invalid {kind} action: {where}: {first['msg']}"
+
+
+def screen(
+    proposed: Sequence[Action | Mapping[str, Any]],
+    picture: BrainInput,
+    dropped: Sequence[DroppedAction] = (),
+) -> tuple[tuple[Action, ...], tuple[DroppedAction, ...]]:
+    """Keep the allowed actions (at most five) and drop the rest with the reason.
+
+    Args:
+        proposed: typed actions, or raw JSON objects from a model (parsed here, so an
+            unknown type or a missing field drops one action, not the whole decision).
+        picture: the wake's inputs (own issues, signals, config).
+        dropped: actions dropped earlier, kept first.
+
+    Returns:
+        The kept actions and every dropped one with its reason.
+    """
+    kept: list[Action] = []
+    refused = list(dropped)
+    for item in proposed:
+        action, reason = _parse(item)
+        if action is not None:
+            too_many = len(kept) >= MAX_ACTIONS
+            reason = check_action(action, picture) or (
+                f"more than {MAX_ACTIONS} actions in one wake" if too_many else ""
+            )
+            if not reason:
+                kept.append(action)
+                continue
+        raw = action.model_dump(mode="json") if action is not None else dict(item)
+        refused.append(DroppedAction(action=raw, reason=reason))
+    return tuple(kept), tuple(refused)
+
+
+def clamp_hours(hours: float, picture: BrainInput) -> float:
+    """A suggested sleep clamped to `wake.min_hours`..`wake.max_hours`."""
+    wake = picture.config.wake
+    return min(max(hours, wake.min_hours), wake.max_hours)
+
+
 def enforce(decision: Decision, picture: BrainInput) -> Decision:
     """Drop every action policy refuses (keeping the reasons) and clamp the next wake.
 
@@ -74,18 +145,11 @@ def enforce(decision: Decision, picture: BrainInput) -> Decision:
         The decision with only allowed actions, at most five, and next_wake_hours clamped
         to the configured range.
     """
-    kept: list[Action] = []
-    dropped = list(decision.dropped)
-    for action in decision.actions:
-        reason = check_action(action, picture)
-        if not reason and len(kept) >= MAX_ACTIONS:
-            reason = f"more than {MAX_ACTIONS} actions in one wake"
-        if reason:
-            dropped.append(DroppedAction(action=action.model_dump(mode="json"), reason=reason))
-        else:
-            kept.append(action)
-    wake = picture.config.wake
-    hours = min(max(decision.next_wake_hours, wake.min_hours), wake.max_hours)
+    kept, dropped = screen(decision.actions, picture, decision.dropped)
     return decision.model_copy(
-        update={"actions": tuple(kept), "dropped": tuple(dropped), "next_wake_hours": hours}
+        update={
+            "actions": kept,
+            "dropped": dropped,
+            "next_wake_hours": clamp_hours(decision.next_wake_hours, picture),
+        }
     )

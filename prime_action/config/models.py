@@ -81,7 +81,7 @@ class BrainSettings(Section):
     api_base: str | None = Field(
         default=None,
         description="Base URL of an OpenAI-compatible server (Ollama, vLLM, a proxy); "
-        "API keys come only from environment variables.",
+        "API keys never go in this file.",
     )
     budget_usd_per_day: float = Field(default=1.0, ge=0)
     prompt_token_budget: int = Field(default=8000, ge=500)

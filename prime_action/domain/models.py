@@ -190,6 +190,8 @@ class Decision(Frozen):
     why: str = ""
     dropped: tuple[DroppedAction, ...] = ()
     usage: Usage = Usage()
+    # The prompt an LLM decided from (secrets masked); only the newest decision keeps it.
+    prompt: str = ""
 
 
 class DecisionRecord(Frozen):

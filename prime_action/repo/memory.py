@@ -42,7 +42,18 @@ def dump_decisions(records: tuple[DecisionRecord, ...]) -> str:
 def append_decision(
     records: tuple[DecisionRecord, ...], record: DecisionRecord | None
 ) -> tuple[DecisionRecord, ...]:
-    """Append a decision (if any) to the log and prune the log to 48 hours before it."""
+    """Append a decision (if any) to the log and prune the log to 48 hours before it.
+
+    Only the newest record keeps its prompt (for `prime explain`): the log stays small.
+    """
     if record is None:
         return records
-    return prune_decisions((*records, record), record.at)
+    older = tuple(_without_prompt(r) for r in records)
+    return prune_decisions((*older, record), record.at)
+
+
+def _without_prompt(record: DecisionRecord) -> DecisionRecord:
+    if not record.decision.prompt:
+        return record
+    decision = record.decision.model_copy(update={"prompt": ""})
+    return record.model_copy(update={"decision": decision})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from prime_action.brain.budget import record_spend
 from prime_action.brain.port import BrainInput
 from prime_action.config.models import RepoConfig
 from prime_action.domain.models import (
@@ -134,7 +135,9 @@ def conclude(
         update={
             "plan": tuple(i for i in picture.plan if i.signal not in _in_flight(prepared.state)),
             "signals": picture.signals,
-            "last_decision": decision,
+            # The prompt lives only in the newest decisions.jsonl record, not in state.json.
+            "last_decision": decision.model_copy(update={"prompt": ""}),
+            "cost": record_spend(prepared.state.cost, decision.usage, now),
             "last_wake_reason": picture.reason,
             "wake_count": prepared.state.wake_count + 1,
             "identity_hash": identity_hash,
