@@ -1,0 +1,85 @@
+"""Actions API for the data plane: dispatch runner workflows, cancel runs, send job results."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from github.Repository import Repository
+
+from prime_action.adapters.github.client import GitHubClient
+from prime_action.domain.models import Attempt, RunSheetItem
+
+RUNNER_WORKFLOW = "prime-run.yml"
+JOB_RESULT = "prime-job-result"
+# workflow_dispatch inputs are strings of limited size; an approach is prose, cut politely.
+MAX_INPUT = 1000
+
+
+def runner_inputs(attempt: Attempt, item: RunSheetItem) -> dict[str, str]:
+    """The runner workflow's inputs (DESIGN §6): attempt id, repo, signal, runner, approach."""
+    return {
+        "attempt": attempt.id,
+        "repo": item.repo,
+        "signal": item.signal,
+        "runner": item.runner,
+        "approach": item.approach[:MAX_INPUT],
+    }
+
+
+class WorkflowLauncher:
+    """Starts the runner workflow of one repository (the org repo, or a standalone repo)."""
+
+    def __init__(
+        self,
+        client: GitHubClient,
+        repo: str,
+        ref: str,
+        *,
+        workflow: str = RUNNER_WORKFLOW,
+        spacing: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._client = client
+        self._repo: Repository = client.github.get_repo(repo)
+        self._name = repo
+        self._ref = ref
+        self._workflow = workflow
+        self._spacing = spacing
+        self._sleep = sleep
+
+    def launch(self, attempt: Attempt, item: RunSheetItem) -> int | None:
+        """Dispatch the runner; GitHub answers with the new run's id (return_run_details)."""
+        workflow = self._repo.get_workflow(self._workflow)
+        run = self._client.write(
+            f"dispatch {self._workflow} for {attempt.id}",
+            lambda: workflow.create_dispatch(
+                self._ref, runner_inputs(attempt, item), throw=True, return_run_details=True
+            ),
+        )
+        return int(run.id) if run else None
+
+    def pause(self) -> None:
+        """Space dispatches out (content-creation limits; zero in tests)."""
+        if self._spacing > 0:
+            self._sleep(self._spacing)
+
+
+def cancel_run(client: GitHubClient, repo: str, run_id: int) -> None:
+    """Cancel a workflow run (POST .../actions/runs/{run_id}/cancel)."""
+    target = client.github.get_repo(repo)
+    url = f"{target.url}/actions/runs/{run_id}/cancel"
+    client.write(f"cancel run {run_id}", lambda: target.requester.requestJsonAndCheck("POST", url))
+
+
+def send_job_result(client: GitHubClient, repo: str, payload: dict[str, Any]) -> None:
+    """Wake the target repository's Prime with a `prime-job-result` repository_dispatch."""
+    target = client.github.get_repo(repo)
+    body = {"event_type": JOB_RESULT, "client_payload": payload}
+    client.write(
+        f"send {JOB_RESULT} to {repo}",
+        lambda: target.requester.requestJsonAndCheck(
+            "POST", f"{target.url}/dispatches", input=body
+        ),
+    )

@@ -1,0 +1,72 @@
+"""`prime run`: the runner workflow's job: fix one signal in one repository, write the outcome."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from prime_action.adapters.github.client import GitHubClient
+from prime_action.adapters.github.issues import GitHubIssueStore
+from prime_action.adapters.github.ledger import GitHubLedger
+from prime_action.adapters.github.pulls import GitHubPulls
+from prime_action.adapters.github.session import OUTCOME_FILE, DataPlaneEnv
+from prime_action.config.models import LabelSettings
+from prime_action.dispatch.outcomes import Outcome, mark_running
+from prime_action.dispatch.report import tracking_issue
+from prime_action.domain.clock import SystemClock
+from prime_action.domain.errors import PrimeError
+from prime_action.runners.fileops import run_fileops
+from prime_action.runners.job import Job, job_from_inputs
+
+NOT_YET = "the '{runner}' runner is not available yet; only fileops runs in this version"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the command's arguments (the job comes from the workflow_dispatch inputs)."""
+    parser.add_argument(
+        "--outcome", type=Path, help=f"where to write it ($RUNNER_TEMP/{OUTCOME_FILE})"
+    )
+    for name in ("attempt", "repo", "signal", "runner", "approach"):
+        parser.add_argument(f"--{name}", help=f"the job's {name} (default: the event's input)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the job and write its outcome for `prime report`; exit 1 unless it succeeded."""
+    env = DataPlaneEnv.from_environ(os.environ)
+    given = {k: getattr(args, k) for k in ("attempt", "repo", "signal", "runner", "approach")}
+    inputs = env.inputs() | {k: v for k, v in given.items() if v is not None}
+    job = job_from_inputs(inputs, str(env.event_path or "the command line"))
+    client = env.client()
+    try:
+        outcome = run_job(client, env, job)
+        requests = client.counter.total
+    finally:
+        client.close()
+    path = args.outcome or env.temp / OUTCOME_FILE
+    path.write_text(outcome.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    line = f"{outcome.status}: {outcome.pr_url or outcome.reason}"
+    sys.stdout.write(f"prime run {job.attempt} ({job.runner} {job.signal} on {job.repo}): {line}\n")
+    env.publish(
+        f"## Prime run\n\n{line}\n\nGitHub requests: {requests}.\n", {"status": outcome.status}
+    )
+    return 0 if outcome.status == "success" else 1
+
+
+def run_job(client: GitHubClient, env: DataPlaneEnv, job: Job) -> Outcome:
+    """Mark the attempt running, then run its runner; a GitHub failure is a failed outcome."""
+    now = SystemClock().now()
+    GitHubLedger(client, env.repository).change(
+        lambda attempts: mark_running(attempts, job.attempt, env.run_id, now)
+    )
+    if job.runner != "fileops":
+        return Outcome(
+            attempt=job.attempt, status="failed", reason=NOT_YET.format(runner=job.runner)
+        )
+    try:
+        issues = GitHubIssueStore(client, job.repo, LabelSettings())
+        host = GitHubPulls(client, job.repo)
+        return run_fileops(job, host.listing(), host, tracking_issue(issues, job.signal), now.year)
+    except PrimeError as e:
+        return Outcome(attempt=job.attempt, status="failed", reason=str(e))

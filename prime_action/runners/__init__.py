@@ -1,0 +1,1 @@
+"""Runners: they turn one dispatched attempt into a change (a PR) and an outcome."""

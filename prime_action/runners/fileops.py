@@ -1,0 +1,77 @@
+"""The fileops runner: a signal's templated fix, proposed as one PR through the boundary."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from prime_action.dispatch.outcomes import Outcome
+from prime_action.domain.errors import UsageError
+from prime_action.domain.markers import comment_marker
+from prime_action.domain.models import Frozen
+from prime_action.fileops.fixes import plan_fix
+from prime_action.runners.boundary import BoundaryError, PullRequestHost, branch_name, propose
+from prime_action.runners.job import Job
+from prime_action.templating import render
+
+
+class RepoListing(Frozen):
+    """What a fix needs to know about the target repository's default branch."""
+
+    paths: tuple[str, ...]
+    files: dict[str, str] = Field(default_factory=dict)  # the CONTENT_FILES that exist
+    owner: str  # @user or @org for CODEOWNERS and SECURITY.md
+    license_id: str = "MIT"
+
+
+def pr_marker(signal: str) -> str:
+    """The hidden marker of a signal's PR."""
+    return comment_marker(f"pr-{signal}")
+
+
+def run_fileops(
+    job: Job, listing: RepoListing, host: PullRequestHost, issue: int | None, year: int
+) -> Outcome:
+    """Render the fix against the remote listing and propose it; every result is an Outcome.
+
+    Args:
+        job: the dispatched attempt.
+        listing: the target's file listing and the few file contents the fix reads.
+        host: the target repository behind the PR boundary.
+        issue: the signal's tracking issue (the PR says `Fixes #n`), if any.
+        year: the copyright year (injected).
+
+    Returns:
+        success with the PR URL, success without a PR when nothing differs, or failed.
+    """
+    try:
+        plan = plan_fix(
+            job.signal,
+            listing.paths,
+            owner=listing.owner,
+            license_id=listing.license_id,
+            year=year,
+            files=listing.files,
+        )
+    except UsageError as e:
+        return Outcome(attempt=job.attempt, status="failed", reason=str(e))
+    if not plan.create:
+        return Outcome(attempt=job.attempt, status="success", reason="nothing to change")
+    body = render(
+        "pulls/fileops.md.j2",
+        marker=pr_marker(job.signal),
+        signal=job.signal,
+        approach=job.approach,
+        files=sorted(plan.create),
+        present=plan.present,
+        issue=issue,
+        attempt=job.attempt,
+    )
+    title = f"Prime: fix {job.signal}"
+    try:
+        proposal = propose(host, job.signal, plan.create, title=title, body=body)
+    except BoundaryError as e:
+        return Outcome(attempt=job.attempt, status="failed", reason=str(e))
+    if proposal.pull is None:
+        return Outcome(attempt=job.attempt, status="success", reason=proposal.note)
+    note = "committed" if proposal.committed else f"{branch_name(job.signal)} already had it"
+    return Outcome(attempt=job.attempt, status="success", reason=note, pr_url=proposal.pull.url)
