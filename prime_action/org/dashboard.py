@@ -1,0 +1,158 @@
+"""The org dashboard: STATUS.md, the dashboard issue and the job summary, from one view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from prime_action.config.models import OrgConfig
+from prime_action.domain.models import Frozen, RunSheetItem, SignalResult
+from prime_action.org.model import Excluded, Flag, NeedsHuman, OrgState, Pattern, RepoFacts
+from prime_action.org.priorities import effective
+from prime_action.repo.dashboard import BODY_LIMIT, _cell, _text
+from prime_action.signals.registry import SIGNAL_NAMES
+from prime_action.templating import render
+
+ORG_DASHBOARD = "<!-- prime:org-dashboard -->"
+TOP = 15
+ICONS = {"ok": "✅", "failing": "❌", "unknown": "❔", "skipped": "⏭"}
+# Row limits tried in turn until the issue body fits under GitHub's limit.
+_ROW_LIMITS = (None, 500, 200, 100, 50, 20, 0)
+
+
+class Spend(Frozen):
+    """LLM spend of one repository's Prime."""
+
+    repo: str
+    today: float
+    total: float
+
+
+class OrgView(Frozen):
+    """Everything the org dashboard shows."""
+
+    owner: str
+    repos: tuple[RepoFacts, ...]
+    excluded: tuple[Excluded, ...] = ()
+    run_sheet: tuple[RunSheetItem, ...] = ()
+    needs_human: tuple[NeedsHuman, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
+    priorities: dict[str, tuple[float, str, str]] = Field(default_factory=dict)
+    flags: tuple[Flag, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def readable(self) -> tuple[RepoFacts, ...]:
+        return tuple(r for r in self.repos if r.error is None)
+
+    @property
+    def errors(self) -> tuple[RepoFacts, ...]:
+        return tuple(r for r in self.repos if r.error is not None)
+
+    @property
+    def managed(self) -> int:
+        return sum(r.managed for r in self.readable)
+
+    @property
+    def spend(self) -> tuple[Spend, ...]:
+        rows = [
+            Spend(repo=r.repo, today=r.state.cost.usd_today, total=r.state.cost.usd_total)
+            for r in self.readable
+            if r.state is not None and r.state.cost.usd_total > 0
+        ]
+        return tuple(sorted(rows, key=lambda s: (-s.total, s.repo)))
+
+
+def build_view(
+    owner: str,
+    config: OrgConfig,
+    state: OrgState,
+    repos: tuple[RepoFacts, ...],
+    **parts: object,
+) -> OrgView:
+    """The view of one run (`parts`: excluded, run_sheet, needs_human, patterns, warnings)."""
+    return OrgView.model_validate(
+        {
+            "owner": owner,
+            "repos": repos,
+            "priorities": effective(config, state),
+            "flags": state.flags,
+            **parts,
+        }
+    )
+
+
+def signals_of(facts: RepoFacts) -> dict[str, SignalResult]:
+    """A repository's signals by name, from its Repo Prime's state or the remote eyes."""
+    signals = facts.state.signals if facts.managed and facts.state else facts.signals
+    return {s.name: s for s in signals}
+
+
+def _rows(view: OrgView) -> list[tuple[RepoFacts, dict[str, SignalResult], int]]:
+    rows = []
+    for facts in view.readable:
+        found = signals_of(facts)
+        failing = sum(s.status == "failing" for s in found.values())
+        rows.append((facts, found, failing))
+    return sorted(rows, key=lambda row: (-row[2], row[0].repo))
+
+
+def _totals(view: OrgView) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for facts in view.readable:
+        for name, signal in signals_of(facts).items():
+            if signal.status == "failing":
+                counts[name] = counts.get(name, 0) + 1
+    return {name: counts[name] for name in SIGNAL_NAMES if name in counts} | {
+        name: n for name, n in sorted(counts.items()) if name not in SIGNAL_NAMES
+    }
+
+
+def _render(name: str, view: OrgView, limit: int | None, **extra: object) -> str:
+    rows = _rows(view)
+    return render(
+        name,
+        view=view,
+        marker=ORG_DASHBOARD,
+        rows=rows if limit is None else rows[:limit],
+        hidden=0 if limit is None else max(len(rows) - limit, 0),
+        columns=SIGNAL_NAMES,
+        icons=ICONS,
+        totals=_totals(view),
+        top=view.run_sheet[:TOP],
+        cell=_cell,
+        text=_text,
+        **extra,
+    )
+
+
+def render_status(view: OrgView) -> str:
+    """STATUS.md for the org repository: every repository's row (a file has no size limit)."""
+    return _render("org/status.md.j2", view, None)
+
+
+def render_issue(view: OrgView) -> str:
+    """The dashboard issue's body, its repository table cut until it fits GitHub's limit."""
+    body = ""
+    for limit in _ROW_LIMITS:
+        body = _render("org/issue.md.j2", view, limit)
+        if len(body.encode("utf-8")) < BODY_LIMIT:
+            return body
+    return body[: BODY_LIMIT // 2]
+
+
+def render_summary(
+    view: OrgView, *, requests: int, graphql: int, writes: int, committed: bool, at: datetime
+) -> str:
+    """The job summary: totals, the top of the run sheet, errors and the request count."""
+    return _render(
+        "org/summary.md.j2",
+        view,
+        0,
+        requests=requests,
+        graphql=graphql,
+        writes=writes,
+        committed=committed,
+        at=at,
+    )

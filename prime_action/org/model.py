@@ -1,0 +1,96 @@
+"""The values Org Prime reasons about: repositories as read, its own memory, what it concludes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from prime_action.domain.models import Frozen, PrimeState, RunSheetItem, SignalResult
+
+ORG_STATE_VERSION = 1
+
+
+class RepoFacts(Frozen):
+    """One repository as Org Prime read it: its Repo Prime's state, or signals seen remotely."""
+
+    repo: str  # OWNER/NAME
+    archived: bool = False
+    fork: bool = False
+    topics: tuple[str, ...] = ()
+    # A Repo Prime runs there: its prime-state:state.json was read.
+    managed: bool = False
+    state: PrimeState | None = None
+    signals: tuple[SignalResult, ...] = ()
+    # Why the repository could not be read (404, access denied, ...); never fatal.
+    error: str | None = None
+
+
+class CommandComment(Frozen):
+    """A comment on the org dashboard issue, as far as commands need it."""
+
+    id: int
+    author: str
+    association: str
+    body: str
+    bot: bool = False
+
+
+class PriorityEntry(Frozen):
+    """A maintainer's priority set with `/prime priority`, kept in the org state."""
+
+    weight: float
+    note: str = ""
+    by: str = ""
+    comment: int | None = None
+
+
+class Flag(Frozen):
+    """A repository's Prime asked Org Prime for help (`prime-flag` repository_dispatch)."""
+
+    repo: str
+    signal: str | None = None
+    reason: str
+    at: datetime
+
+
+class OrgState(Frozen):
+    """Org Prime's working memory (org-state.json on the org repository's prime-state branch)."""
+
+    schema_version: int = ORG_STATE_VERSION
+    # "repo:OWNER/NAME" or "signal:NAME" -> the priority a maintainer set.
+    priorities: dict[str, PriorityEntry] = Field(default_factory=dict)
+    # Comment ids whose commands were applied (answered once, never twice).
+    applied: tuple[int, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    # "OWNER/NAME:signal" -> fingerprint last delegated with `prime-delegate`.
+    delegated: dict[str, str] = Field(default_factory=dict)
+
+
+class Pattern(Frozen):
+    """The same signal failing in several repositories: one problem, reported once."""
+
+    signal: str
+    repos: tuple[str, ...]
+
+
+class NeedsHuman(Frozen):
+    """Work Org Prime will not schedule until a maintainer acts."""
+
+    repo: str
+    signal: str
+    reason: str
+
+
+class Excluded(Frozen):
+    """A repository left out by the org config's filters, and which filter did it."""
+
+    repo: str
+    reason: str
+
+
+class Ranked(Frozen):
+    """The run sheet with what ranking left out."""
+
+    items: tuple[RunSheetItem, ...]
+    needs_human: tuple[NeedsHuman, ...] = ()

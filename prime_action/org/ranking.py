@@ -1,0 +1,170 @@
+"""Ranking: severity x user priority x age x recent failures; CI failing on main first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from prime_action.config.models import OrgConfig
+from prime_action.domain.models import Attempt, Frozen, RunnerType, RunSheetItem
+from prime_action.org.model import NeedsHuman, OrgState, Ranked, RepoFacts
+from prime_action.org.priorities import factor, points
+
+FAILURE_WINDOW = timedelta(days=7)
+MAX_AGE_DAYS = 30
+FAILED = frozenset({"failed", "timeout"})
+# CI failing on the default branch blocks every other automation: always ranked first.
+FIRST = frozenset({"ci"})
+
+
+class Candidate(Frozen):
+    """A piece of work before ranking."""
+
+    repo: str
+    signal: str
+    runner: RunnerType
+    reason: str
+    approach: str
+    weight: float
+    fingerprint: str = ""
+    added_at: datetime | None = None
+
+
+def _managed(facts: RepoFacts) -> Iterator[Candidate | NeedsHuman]:
+    state = facts.state
+    if state is None:
+        return
+    if state.status == "paused":
+        yield NeedsHuman(repo=facts.repo, signal="*", reason="paused by a maintainer")
+        return
+    for signal in sorted({*state.blocked, *state.refused}):
+        why = "blocked: three attempts failed" if signal in state.blocked else "fix declined"
+        yield NeedsHuman(repo=facts.repo, signal=signal, reason=why)
+    held = {*state.blocked, *state.refused, *state.skipped}
+    for item in state.plan:
+        if item.signal not in held:
+            yield Candidate(
+                repo=facts.repo,
+                signal=item.signal,
+                runner=item.runner,
+                reason=item.reason,
+                approach=item.approach,
+                weight=item.weight,
+                fingerprint=item.fingerprint,
+                added_at=item.added_at,
+            )
+
+
+def _remote(facts: RepoFacts) -> Iterator[Candidate]:
+    for signal in facts.signals:
+        if signal.fixable and signal.fix is not None:
+            yield Candidate(
+                repo=facts.repo,
+                signal=signal.name,
+                runner=signal.fix.runner,
+                reason=signal.detail,
+                approach=signal.fix.approach,
+                weight=signal.weight,
+                fingerprint=signal.fingerprint,
+            )
+
+
+def candidates(repos: tuple[RepoFacts, ...]) -> Iterator[Candidate | NeedsHuman]:
+    """Work each readable repository offers: its Repo Prime's plan, or its fixable signals."""
+    for facts in repos:
+        if facts.error is None:
+            yield from (_managed(facts) if facts.managed else _remote(facts))
+
+
+def _latest(ledger: tuple[Attempt, ...]) -> dict[tuple[str, str], Attempt]:
+    latest: dict[tuple[str, str], Attempt] = {}
+    for attempt in sorted(ledger, key=lambda a: (a.updated_at, a.id)):
+        latest[(attempt.repo, attempt.signal)] = attempt
+    return latest
+
+
+def _failures(ledger: tuple[Attempt, ...], now: datetime) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for attempt in ledger:
+        if attempt.status in FAILED and now - attempt.updated_at <= FAILURE_WINDOW:
+            key = (attempt.repo, attempt.signal)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _blocked(candidate: Candidate, latest: dict[tuple[str, str], Attempt]) -> bool:
+    """The ledger's last attempt was blocked on the evidence the signal still shows."""
+    last = latest.get((candidate.repo, candidate.signal))
+    return (
+        last is not None
+        and last.status == "blocked"
+        and (not last.fingerprint or last.fingerprint == candidate.fingerprint)
+    )
+
+
+def score(candidate: Candidate, prio: float, age_days: int, failures: int) -> float:
+    """The score: severity weight x user priority x age (up to x2 at 30 days) / failures."""
+    age = 1.0 + min(max(age_days, 0), MAX_AGE_DAYS) / MAX_AGE_DAYS
+    return candidate.weight * factor(prio) * age / (1 + failures)
+
+
+def rank(
+    repos: tuple[RepoFacts, ...],
+    *,
+    config: OrgConfig,
+    state: OrgState,
+    ledger: tuple[Attempt, ...],
+    previous: tuple[RunSheetItem, ...],
+    now: datetime,
+) -> Ranked:
+    """Rank every candidate of the readable repositories into the run sheet.
+
+    Args:
+        repos: the repositories looked after (filters applied).
+        config: the org config (`priorities`, `cooldown_hours`).
+        state: the org state (priorities set by commands).
+        ledger: the dispatcher's attempts (recent failures, blocked items).
+        previous: the run sheet committed last time: an item keeps its `added_at`.
+        now: the current moment.
+
+    Returns:
+        Items ranked 1..n (ties broken by repository and signal, so the order is stable),
+        and what waits for a human instead.
+    """
+    since = {(i.repo, i.signal): i.added_at for i in previous}
+    latest, failures = _latest(ledger), _failures(ledger, now)
+    scored: list[tuple[tuple[int, float, str, str], Candidate, datetime]] = []
+    waiting: list[NeedsHuman] = []
+    for found in candidates(repos):
+        if isinstance(found, NeedsHuman):
+            waiting.append(found)
+            continue
+        if _blocked(found, latest):
+            waiting.append(
+                NeedsHuman(repo=found.repo, signal=found.signal, reason="blocked in the ledger")
+            )
+            continue
+        key = (found.repo, found.signal)
+        added = since.get(key) or found.added_at or now
+        value = score(found, points(config, state, *key), (now - added).days, failures.get(key, 0))
+        order = (0 if found.signal in FIRST else 1, -round(value, 6), found.repo, found.signal)
+        scored.append((order, found, added))
+    scored.sort(key=lambda entry: entry[0])
+    items = tuple(_item(n, c, added, config) for n, (_, c, added) in enumerate(scored, start=1))
+    return Ranked(items=items, needs_human=tuple(sorted(waiting, key=lambda w: (w.repo, w.signal))))
+
+
+def _item(rank_: int, found: Candidate, added: datetime, config: OrgConfig) -> RunSheetItem:
+    return RunSheetItem.model_validate(
+        {
+            "rank": rank_,
+            "repo": found.repo,
+            "signal": found.signal,
+            "runner": found.runner,
+            "reason": found.reason,
+            "approach": found.approach,
+            "cooldown_hours": config.cooldown_hours,
+            "added_at": added,
+            "fingerprint": found.fingerprint,
+        }
+    )
