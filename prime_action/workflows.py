@@ -13,6 +13,7 @@ import jinja2
 
 from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import UsageError
+from prime_action.templating import render
 
 # The one place that names the published action; `prime init --action-ref` overrides it.
 DEFAULT_ACTION_REF = "prime-action/prime@v1"
@@ -149,3 +150,43 @@ def _environment() -> jinja2.Environment:
 
 def _render(name: str, **context: Any) -> str:
     return _environment().get_template(name).render(**context)
+
+
+# The data plane's workflows (DESIGN §6): the runner in a standalone repository or in the org
+# repository, and the dispatcher in the org repository.
+RUNNER_WORKFLOW_PATH = ".github/workflows/prime-run.yml"
+DISPATCH_WORKFLOW_PATH = ".github/workflows/prime-dispatch.yml"
+
+
+def render_runner_workflow(*, standalone: bool, action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """Render `.github/workflows/prime-run.yml`.
+
+    Args:
+        standalone: True for a repository that fixes itself with its own token; False for the
+            org repository's runner, which uses the PRIME_TOKEN secret on other repositories.
+        action_ref: the Prime action to run, `OWNER/NAME@REF`.
+
+    Returns:
+        The workflow's YAML text.
+    """
+    return render(
+        "workflows/runner.yml.j2", standalone=standalone, action_ref=check_action_ref(action_ref)
+    )
+
+
+def render_dispatch_workflow(*, repo: str, action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """Render the org repository's `.github/workflows/prime-dispatch.yml`.
+
+    Args:
+        repo: the org repository's `OWNER/NAME`; its hourly minute is offset from the wake's.
+        action_ref: the Prime action to run, `OWNER/NAME@REF`.
+
+    Returns:
+        The workflow's YAML text.
+    """
+    minute = (cron_minute(repo) + 30) % 60
+    return render(
+        "workflows/dispatch.yml.j2",
+        cron=f"{minute} * * * *",
+        action_ref=check_action_ref(action_ref),
+    )
