@@ -187,6 +187,9 @@ def _prepare(
     if state is None:
         # No state (first wake, or the branch was lost): what the issues remember survives.
         state = rebuild_state(issues, signals, config.labels, now) if issues else PrimeState()
+    elif state.rebuilt:
+        # The dashboard said "rebuilt" for one wake; that was the last one.
+        state = state.model_copy(update={"rebuilt": False})
     return prepare(
         state,
         reason=request.reason,

@@ -82,8 +82,6 @@ def prepare(
     for command, args in commands:
         outcomes.append(apply_command(state, command, args, {s.name for s in signals}))
         state = outcomes[-1].state
-    # A state rebuilt from the issues says so on the dashboard for one wake only.
-    state = state.model_copy(update={"rebuilt": False}) if state.rebuilt else state
     state = expire_in_flight(state, signals, now, config.jobs.in_flight_timeout_hours)
     state = _refusals(state, signals, issues)
     plan = build_plan(signals, state, config, now)

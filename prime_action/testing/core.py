@@ -387,3 +387,16 @@ class GitHubState:
         """The sha a branch, tag or full ref points at, or None."""
         repo = self.repos[full_name.lower()]
         return repo.git.resolve(name)
+
+    def label_issue(self, full_name: str, number: int, name: str) -> None:
+        """Put a label on an issue as a human would (the label is created if need be)."""
+        repo = self.repos[full_name.lower()]
+        self.ensure_label(repo, name)
+        found = repo.issues[number]
+        if name not in found.labels:
+            found.labels.append(name)
+
+    def delete_branch(self, full_name: str, branch: str) -> None:
+        """Delete a branch as a human (or a cleanup bot) would; its commits stay."""
+        repo = self.repos[full_name.lower()]
+        del repo.git.refs[f"refs/heads/{branch}"]

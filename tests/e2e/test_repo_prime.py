@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from prime_action.cli import main
-from prime_action.domain.markers import find_signal
 from prime_action.testing.github import FakeGitHub
+from tests.e2e.harness import FILES, REPO, TOKEN, Actions, tracking
 from tests.events.payloads import payload
 
-REPO = "octo-org/octo-repo"  # the repository the vendored example payloads name
-FILES = {
-    "README.md": "# demo\n",
-    "package.json": '{"name": "demo"}\n',
-    ".github/workflows/ci.yml": "name: CI\non: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
-    "    steps:\n      - uses: actions/checkout@v4\n",
-}
+
+@pytest.fixture
+def actions(fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Actions:
+    return Actions(fake_github, tmp_path, monkeypatch)
 
 
 def _wake(
@@ -29,30 +25,11 @@ def _wake(
     stem: str,
     changes: dict[str, Any] | None = None,
 ) -> tuple[int, str]:
-    event = tmp_path / f"{stem}.json"
-    event.write_text(json.dumps(payload(stem, changes)))
-    summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
-    for path in (summary, output):
-        path.write_text("")
-    env = {
-        "GITHUB_REPOSITORY": REPO,
-        "GITHUB_EVENT_NAME": stem.partition(".")[0],
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_TOKEN": "t0ken-never-printed",
-        "GITHUB_API_URL": fake.base_url,
-        "GITHUB_STEP_SUMMARY": str(summary),
-        "GITHUB_OUTPUT": str(output),
-        "PRIME_WRITE_SPACING": "0",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    fake.reset_counts()
-    code = main(["wake"])
-    return code, summary.read_text()
+    return Actions(fake, tmp_path, monkeypatch).run(stem, changes)
 
 
 def _tracking(fake: FakeGitHub) -> dict[str, int]:
-    return {find_signal(i.body) or "": i.number for i in fake.issues(REPO) if find_signal(i.body)}
+    return tracking(fake)
 
 
 def test_first_wake_opens_one_issue_per_fixable_signal_and_the_state_branch(
@@ -72,7 +49,7 @@ def test_first_wake_opens_one_issue_per_fixable_signal_and_the_state_branch(
     assert fake_github.ref(REPO, "prime-state") is not None
     assert "| failing | ci | critical |" in summary
     assert "GitHub requests:" in summary
-    assert "t0ken-never-printed" not in summary + capsys.readouterr().out
+    assert TOKEN not in summary + capsys.readouterr().out
 
 
 def test_second_identical_wake_creates_nothing_new(

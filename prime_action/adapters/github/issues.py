@@ -42,7 +42,7 @@ class GitHubIssueStore:
             "list Prime's issues",
             lambda: list(self._repo.get_issues(state="all", labels=[self._labels.automated])),
         )
-        self._issues = {i.number: i for i in found if i.pull_request is None}
+        self._issues = {i.number: i for i in found if not _is_pull(i)}
         return list(self._issues.values())
 
     def tracking_issues(self) -> list[TrackedIssue]:
@@ -68,7 +68,7 @@ class GitHubIssueStore:
             if is_missing(e):
                 return None
             raise
-        if issue.pull_request is not None:
+        if _is_pull(issue):
             return None
         self._issues[number] = issue
         return issue
@@ -201,6 +201,16 @@ class GitHubIssueStore:
         except GitHubError as e:
             if not is_missing(e):  # already gone is what we wanted
                 raise
+
+
+def _is_pull(issue: Issue) -> bool:
+    """Whether an issue is a pull request's issue half.
+
+    Read from the payload as received: an ordinary issue has no `pull_request` key, and
+    PyGithub's property would then fetch the issue again to look for it (one request per
+    issue on every listing).
+    """
+    return "pull_request" in issue._rawData
 
 
 def _is_dashboard(issue: Issue, automated: str) -> bool:

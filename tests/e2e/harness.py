@@ -1,0 +1,81 @@
+"""Run `prime` as GitHub Actions would, against the shared fake GitHub (for e2e tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prime_action.cli import main
+from prime_action.domain.markers import DASHBOARD, find_signal
+from prime_action.testing.github import FakeGitHub
+from prime_action.testing.state import Issue
+from tests.events.payloads import payload
+
+REPO = "octo-org/octo-repo"  # the repository the vendored example payloads name
+FILES = {
+    "README.md": "# demo\n",
+    "package.json": '{"name": "demo"}\n',
+    ".github/workflows/ci.yml": "name: CI\non: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - uses: actions/checkout@v4\n",
+}
+TOKEN = "t0ken-never-printed"  # noqa: S105 -- a fake, checked never to be printed
+
+
+class Actions:
+    """One repository's Actions environment: each `run` is a workflow run of `prime`."""
+
+    def __init__(self, fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.fake = fake
+        self.tmp_path = tmp_path
+        self.monkeypatch = monkeypatch
+
+    def run(
+        self, stem: str, changes: dict[str, Any] | None = None, argv: tuple[str, ...] = ("wake",)
+    ) -> tuple[int, str]:
+        """Run `prime ARGV` for the example event `stem` (changed by `changes`).
+
+        Returns:
+            The exit code and the job summary it wrote.
+        """
+        event = self.tmp_path / f"{stem}.json"
+        event.write_text(json.dumps(payload(stem, changes)))
+        summary, output = self.tmp_path / "summary.md", self.tmp_path / "output.txt"
+        for path in (summary, output):
+            path.write_text("")
+        env = {
+            "GITHUB_REPOSITORY": REPO,
+            "GITHUB_EVENT_NAME": stem.partition(".")[0],
+            "GITHUB_EVENT_PATH": str(event),
+            "GITHUB_TOKEN": TOKEN,
+            "GITHUB_API_URL": self.fake.base_url,
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_OUTPUT": str(output),
+            "PRIME_WRITE_SPACING": "0",
+        }
+        for key, value in env.items():
+            self.monkeypatch.setenv(key, value)
+        self.fake.reset_counts()
+        code = main(list(argv))
+        return code, summary.read_text()
+
+    def outputs(self) -> str:
+        """What the last run wrote to GITHUB_OUTPUT."""
+        return (self.tmp_path / "output.txt").read_text()
+
+
+def tracking(fake: FakeGitHub) -> dict[str, int]:
+    """Signal -> number of every tracking issue."""
+    return {find_signal(i.body) or "": i.number for i in fake.issues(REPO) if find_signal(i.body)}
+
+
+def dashboards(fake: FakeGitHub) -> list[Issue]:
+    """Every issue carrying the dashboard marker."""
+    return [i for i in fake.issues(REPO) if DASHBOARD in (i.body or "")]
+
+
+def comment_count(fake: FakeGitHub) -> int:
+    """Comments on all of the repository's issues."""
+    return sum(len(fake.comments(REPO, i.number)) for i in fake.issues(REPO))
