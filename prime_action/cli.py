@@ -18,6 +18,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "write the Prime workflow and a commented config into a repository"),
     "schema": ("schema", "print a shipped JSON Schema (config, org-config, run-sheet, ...)"),
     "fix": ("fix", "write the fileops fix of a signal into a local checkout (never overwrites)"),
+    "dispatch": ("dispatch", "dispatch runners for the run sheet within capacity and cooldown"),
+    "run": ("run", "run one dispatched job (the runner workflow's first step)"),
+    "report": ("report", "report a runner's outcome: ledger, issue comment, repository wake"),
+    "jobs": ("jobs", "list the attempt ledger; `prime jobs cancel ID` cancels a running job"),
 }
 
 
