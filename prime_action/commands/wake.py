@@ -8,12 +8,13 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from prime_action.adapters.llm.factory import brain_for
 from prime_action.adapters.local.dashboard import LocalDashboard
 from prime_action.adapters.local.issues import LocalIssueStore
 from prime_action.adapters.local.jobs import LocalJobQueue
 from prime_action.adapters.local.snapshot import local_snapshot
 from prime_action.adapters.local.state import LocalStateStore
-from prime_action.brain.rules import RulesBrain
+from prime_action.brain.prompt import IDENTITY_DOCS, PromptContext
 from prime_action.config.loader import load_config
 from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
@@ -47,7 +48,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _local_ports(root: Path) -> WakePorts:
+def _identity_docs(root: Path) -> dict[str, str]:
+    return {
+        p: (root / p).read_text(encoding="utf-8", errors="replace")
+        for p in IDENTITY_DOCS
+        if (root / p).is_file()
+    }
+
+
+def _local_ports(root: Path, config: RepoConfig) -> WakePorts:
     def look(config: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
         return run_signals(local_snapshot(root, config, now), config)
 
@@ -63,7 +72,7 @@ def _local_ports(root: Path) -> WakePorts:
         state=LocalStateStore(root),
         issues=LocalIssueStore(root),
         jobs=LocalJobQueue(root),
-        brain=RulesBrain(),
+        brain=brain_for(config.brain, lambda: PromptContext(identity=_identity_docs(root))),
         look=look,
         identity=identity,
         dashboard=LocalDashboard(root),
@@ -81,7 +90,7 @@ def wake_local(root: Path, now: datetime) -> WakeReport:
         msg = "is not a directory; give the path of a checkout"
         raise ConfigError(msg, file=str(root))
     config = load_config(root / ".github" / "prime.yml", RepoConfig)
-    return wake(_local_ports(root), WakeRequest(reason="local"), config, now)
+    return wake(_local_ports(root, config), WakeRequest(reason="local"), config, now)
 
 
 def render_report(report: WakeReport, where: str) -> str:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from github.Repository import Repository
 
 from prime_action.adapters.github.client import GitHubClient, blob_text
+from prime_action.brain.prompt import IDENTITY_DOCS
 from prime_action.config.models import RepoConfig
 from prime_action.repo.identity import IDENTITY_FILES, identity_hash
 from prime_action.signals.base import CiStatus, PullRequestInfo, RepoSnapshot
@@ -27,6 +28,10 @@ class RemoteEyes:
     def identity(self) -> str:
         """Hash of the identity files' blob SHAs from the last listing (no extra request)."""
         return identity_hash({p: self._shas[p] for p in IDENTITY_FILES if p in self._shas})
+
+    def identity_docs(self) -> dict[str, str]:
+        """CLAUDE.md and AGENTS.md from the last listing, for the LLM prompt: a read each."""
+        return {p: self._blob(self._shas[p]) for p in IDENTITY_DOCS if p in self._shas}
 
     def snapshot(self, config: RepoConfig, now: datetime) -> RepoSnapshot:
         """Everything the detectors need, in 4 + (wanted files) requests."""

@@ -14,7 +14,8 @@ from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.state import GitHubStateStore
-from prime_action.brain.rules import RulesBrain
+from prime_action.adapters.llm.factory import brain_for
+from prime_action.brain.prompt import PromptContext, describe_event
 from prime_action.config.loader import parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
@@ -100,7 +101,10 @@ def _ports(
         state=store,
         issues=issues,
         jobs=PlannedJobs(env.repository),
-        brain=RulesBrain(),
+        brain=brain_for(
+            config.brain,
+            lambda: PromptContext(identity=eyes.identity_docs(), event=describe_event(event)),
+        ),
         look=look,
         identity=eyes.identity,
         dashboard=issues,
