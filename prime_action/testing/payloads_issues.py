@@ -143,7 +143,11 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         "title": found.title,
         "user": user(urls, found.user),
         "body": found.body,
-        "labels": labels_of(urls, repo, found.labels),
+        # pull-request(-simple) describes a label's description as a string, never null.
+        "labels": [
+            {**found_label, "description": found_label["description"] or ""}
+            for found_label in labels_of(urls, repo, found.labels)
+        ],
         "milestone": None,
         "active_lock_reason": None,
         "created_at": found.created_at,

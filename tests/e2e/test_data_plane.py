@@ -1,0 +1,205 @@
+"""The data plane end to end over the fake GitHub: run sheet -> dispatch -> runner -> report -> wake."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prime_action.cli import main
+from prime_action.dispatch.ledger import LEDGER_FILE, parse_ledger
+from prime_action.domain.markers import signal_marker
+from prime_action.domain.models import Attempt
+from prime_action.testing.faults import Fault
+from prime_action.testing.github import FakeGitHub
+from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
+from tests.events.payloads import payload
+
+ORG = "acme/prime-org"
+REPOS = ("acme/api", "acme/web", "acme/cli")
+SIGNAL = "security-policy"
+TOKEN = "t0ken-never-printed"  # noqa: S105 -- a fake, checked never to be printed
+
+
+class DataPlane:
+    """Runs `prime` commands as the org repository's workflows would, one Actions run each."""
+
+    def __init__(self, fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.fake = fake
+        self.tmp = tmp_path
+        self.monkeypatch = monkeypatch
+        self.runs = 0
+
+    def env(self, repo: str, event_name: str, event: dict[str, Any], **extra: str) -> Path:
+        """Set the Actions environment of one run; return its RUNNER_TEMP."""
+        self.runs += 1
+        temp = self.tmp / f"run-{self.runs}"
+        temp.mkdir()
+        (temp / "event.json").write_text(json.dumps(event))
+        for name in ("summary.md", "output.txt"):
+            (temp / name).write_text("")
+        values = {
+            "GITHUB_REPOSITORY": repo,
+            "GITHUB_EVENT_NAME": event_name,
+            "GITHUB_EVENT_PATH": str(temp / "event.json"),
+            "GITHUB_TOKEN": TOKEN,
+            "GITHUB_API_URL": self.fake.base_url,
+            "GITHUB_STEP_SUMMARY": str(temp / "summary.md"),
+            "GITHUB_OUTPUT": str(temp / "output.txt"),
+            "GITHUB_REF": "refs/heads/main",
+            "RUNNER_TEMP": str(temp),
+            "PRIME_WRITE_SPACING": "0",
+            **extra,
+        }
+        for key, value in values.items():
+            self.monkeypatch.setenv(key, value)
+        return temp
+
+    def dispatch(self, repo: str = ORG) -> int:
+        """One dispatcher run; return its exit code."""
+        self.env(repo, "workflow_dispatch", {"inputs": {}})
+        return main(["dispatch"])
+
+    def runner(self, index: int, repo: str = ORG) -> tuple[int, int]:
+        """Run the runner workflow of the index-th dispatch: `prime run`, then `prime report`."""
+        sent = self.fake.dispatches[index]
+        self.env(repo, "workflow_dispatch", {"inputs": sent.inputs}, GITHUB_RUN_ID=str(sent.run_id))
+        ran = main(["run"])
+        return ran, main(["report"])
+
+    def wake(self, repo: str, client_payload: dict[str, Any]) -> tuple[int, str]:
+        """The target repository's wake on the `prime-job-result` event."""
+        event = payload(
+            "repository_dispatch",
+            {
+                "action": "prime-job-result",
+                "client_payload": client_payload,
+                "repository.full_name": repo,
+                "repository.name": repo.split("/")[1],
+                "repository.owner.login": repo.split("/")[0],
+                "repository.default_branch": "main",
+                "sender.login": "github-actions[bot]",
+                "sender.type": "Bot",
+            },
+        )
+        temp = self.env(repo, "repository_dispatch", event)
+        code = main(["wake"])
+        return code, (temp / "summary.md").read_text()
+
+    def ledger(self, repo: str = ORG) -> tuple[Attempt, ...]:
+        return parse_ledger(self.fake.read(repo, LEDGER_FILE, "prime-state") or "")
+
+
+def sheet(repos: tuple[str, ...], signal: str = SIGNAL, **extra: object) -> str:
+    items = [
+        {
+            "rank": rank,
+            "repo": repo,
+            "signal": signal,
+            "runner": "fileops",
+            "reason": "no security policy",
+            "approach": "Add SECURITY.md from the template",
+            "cooldown_hours": 72,
+            "added_at": "2026-01-01T00:00:00Z",
+            **extra,
+        }
+        for rank, repo in enumerate(repos, start=1)
+    ]
+    return json.dumps(items, indent=2)
+
+
+def arrange(fake: FakeGitHub, repos: tuple[str, ...] = REPOS) -> dict[str, int]:
+    """The org repo with its runner workflow and run sheet; targets with a tracking issue."""
+    fake.add_repo(
+        ORG,
+        {
+            RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=False),
+            "run-sheet.json": sheet(repos),
+        },
+    )
+    issues = {}
+    for repo in repos:
+        fake.add_repo(repo, {"README.md": "# app\n", "pyproject.toml": "[project]\nname='x'\n"})
+        body = f"{signal_marker(SIGNAL)}\nNo security policy."
+        issues[repo] = fake.add_issue(
+            repo, "Prime: security-policy", body, labels=["automated", "in-progress"],
+            user="github-actions[bot]",
+        )  # fmt: skip
+    return issues
+
+
+@pytest.fixture
+def plane(fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataPlane:
+    return DataPlane(fake_github, tmp_path, monkeypatch)
+
+
+def test_run_sheet_to_pull_requests_to_repository_wakes_for_three_repositories(
+    plane: DataPlane, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issues = arrange(fake_github)
+
+    assert plane.dispatch() == 0
+    assert [d.inputs["repo"] for d in fake_github.dispatches] == list(REPOS)
+    assert all(d.path == RUNNER_WORKFLOW_PATH for d in fake_github.dispatches)
+    for index in range(3):
+        assert plane.runner(index) == (0, 0)
+
+    ledger = plane.ledger()
+    assert [a.status for a in ledger] == ["success"] * 3
+    for repo in REPOS:
+        (pull,) = fake_github.pulls(repo)
+        assert pull.pull is not None and pull.pull.head == f"prime/{SIGNAL}"
+        assert f"Fixes #{issues[repo]}" in (pull.body or "")
+        assert fake_github.read(repo, "SECURITY.md", f"prime/{SIGNAL}")
+        (comment,) = fake_github.comments(repo, issues[repo])
+        assert "proposed a fix" in comment.body
+        (issue,) = fake_github.issues(repo)
+        assert "in-progress" not in issue.labels
+    results = [r for r in fake_github.repository_dispatches if r.event_type == "prime-job-result"]
+    assert sorted(r.repo for r in results) == sorted(REPOS)
+    for result in results:
+        code, summary = plane.wake(result.repo, result.client_payload)
+        assert code == 0
+        assert "Reason: **job-result**" in summary
+    assert TOKEN not in capsys.readouterr().out
+
+
+def test_rerunning_dispatch_dispatches_nothing_new_and_writes_nothing(
+    plane: DataPlane, fake_github: FakeGitHub
+) -> None:
+    arrange(fake_github)
+    assert plane.dispatch() == 0
+    ref = fake_github.ref(ORG, "prime-state")
+    fake_github.reset_counts()
+
+    assert plane.dispatch() == 0
+
+    assert len(fake_github.dispatches) == 3
+    assert fake_github.writes == 0
+    assert fake_github.ref(ORG, "prime-state") == ref
+
+
+@pytest.mark.parametrize("fault", [Fault.CONNECTION_ERROR, Fault.APPLIED_THEN_ERROR])
+def test_a_crash_between_the_ledger_write_and_the_dispatch_never_double_dispatches(
+    plane: DataPlane, fake_github: FakeGitHub, fault: Fault
+) -> None:
+    arrange(fake_github, REPOS[:1])
+    # The ledger write ends by moving (here: creating) the prime-state ref; the request right
+    # after it is the dispatch, which fails as a crash would.
+    fake_github.on_request(
+        lambda r: r.method == "POST" and r.template.endswith("/git/refs"),
+        lambda fake: fake.fail(1, fault),
+    )
+
+    assert plane.dispatch() == 1
+    (attempt,) = plane.ledger()
+    assert attempt.status == "pending"
+    applied = len(fake_github.dispatches)
+    assert applied == (1 if fault is Fault.APPLIED_THEN_ERROR else 0)
+
+    assert plane.dispatch() == 0
+    assert len(fake_github.dispatches) == applied
+    assert [a.id for a in plane.ledger()] == [attempt.id]
