@@ -1,9 +1,8 @@
-"""The data plane end to end over the fake GitHub: run sheet -> dispatch -> runner -> report -> wake."""
+"""The data plane end to end over the fake: run sheet -> dispatch -> runner -> report -> wake."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +78,7 @@ class DataPlane:
                 "client_payload": client_payload,
                 "repository.full_name": repo,
                 "repository.name": repo.split("/")[1],
-                "repository.owner.login": repo.split("/")[0],
+                "repository.owner.login": repo.split("/", maxsplit=1)[0],
                 "repository.default_branch": "main",
                 "sender.login": "github-actions[bot]",
                 "sender.type": "Bot",
@@ -151,7 +150,8 @@ def test_run_sheet_to_pull_requests_to_repository_wakes_for_three_repositories(
     assert [a.status for a in ledger] == ["success"] * 3
     for repo in REPOS:
         (pull,) = fake_github.pulls(repo)
-        assert pull.pull is not None and pull.pull.head == f"prime/{SIGNAL}"
+        assert pull.pull is not None
+        assert pull.pull.head == f"prime/{SIGNAL}"
         assert f"Fixes #{issues[repo]}" in (pull.body or "")
         assert fake_github.read(repo, "SECURITY.md", f"prime/{SIGNAL}")
         (comment,) = fake_github.comments(repo, issues[repo])
@@ -203,3 +203,79 @@ def test_a_crash_between_the_ledger_write_and_the_dispatch_never_double_dispatch
     assert plane.dispatch() == 0
     assert len(fake_github.dispatches) == applied
     assert [a.id for a in plane.ledger()] == [attempt.id]
+
+
+def test_three_failures_for_the_same_reason_block_the_item_with_one_needs_human_label(
+    plane: DataPlane, fake_github: FakeGitHub
+) -> None:
+    issues = arrange(fake_github, REPOS[:1])
+    agent = sheet(REPOS[:1], runner="agent", cooldown_hours=0, fingerprint="fp1")
+    fake_github.push(ORG, {"run-sheet.json": agent})
+
+    for index in range(3):
+        assert plane.dispatch() == 0
+        assert plane.runner(index) == (1, 0)
+    assert plane.dispatch() == 0
+
+    assert len(fake_github.dispatches) == 3
+    assert [a.status for a in plane.ledger()] == ["failed", "failed", "blocked"]
+    (issue,) = fake_github.issues(REPOS[0])
+    assert issue.labels.count("needs-human") == 1
+    comments = fake_github.comments(REPOS[0], issues[REPOS[0]])
+    assert len(comments) == 3
+    assert "failed three times" in comments[-1].body
+    statuses = [r.client_payload["status"] for r in fake_github.repository_dispatches]
+    assert statuses == ["failed", "failed", "blocked"]
+
+
+def test_a_blocked_item_runs_again_once_its_fingerprint_changes(
+    plane: DataPlane, fake_github: FakeGitHub
+) -> None:
+    arrange(fake_github, REPOS[:1])
+    fake_github.push(ORG, {"run-sheet.json": sheet(REPOS[:1], runner="agent", cooldown_hours=0)})
+    for index in range(3):
+        plane.dispatch()
+        plane.runner(index)
+
+    fake_github.push(ORG, {"run-sheet.json": sheet(REPOS[:1], cooldown_hours=0, fingerprint="new")})
+    assert plane.dispatch() == 0
+
+    assert len(fake_github.dispatches) == 4
+
+
+def test_an_attempt_with_no_report_after_its_timeout_becomes_timeout(
+    plane: DataPlane, fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arrange(fake_github, REPOS[:1])
+    fake_github.push(ORG, {"run-sheet.json": sheet(REPOS[:1], cooldown_hours=0)})
+    plane.dispatch()
+
+    plane.env(ORG, "schedule", {})
+    assert main(["dispatch", "--timeout-hours", "0.000001"]) == 0
+
+    first, second = plane.ledger()
+    assert (first.status, first.reason) == ("timeout", "no report within 1e-06 hours")
+    assert second.status == "pending"
+    assert len(fake_github.dispatches) == 2
+
+
+def test_jobs_lists_attempts_and_cancel_stops_the_run_through_the_actions_api(
+    plane: DataPlane, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arrange(fake_github, REPOS[:1])
+    plane.dispatch()
+    (attempt,) = plane.ledger()
+    capsys.readouterr()
+
+    assert main(["jobs"]) == 0
+    listing = capsys.readouterr().out
+    assert attempt.id in listing
+    assert "pending" in listing
+    assert main(["jobs", "cancel", attempt.id]) == 0
+
+    (cancelled,) = plane.ledger()
+    assert cancelled.status == "cancelled"
+    run = fake_github.repos[ORG].runs[fake_github.dispatches[0].run_id]
+    assert (run.status, run.conclusion) == ("completed", "cancelled")
+    assert main(["jobs", "cancel", attempt.id]) == 2
+    assert "not pending or running" in capsys.readouterr().err
