@@ -30,6 +30,8 @@ SHARES: dict[str, float] = {
 }
 # Kept free for the template's own words around the sections.
 SKELETON_CHARS = 1500
+# What a fence adds around its text: the label line and the two backtick lines.
+FENCE_CHARS = 150
 # The identity files the prompt shows (the config is in the picture already).
 IDENTITY_DOCS = ("CLAUDE.md", "AGENTS.md")
 
@@ -115,10 +117,10 @@ def fit_lines(lines: list[str], limit: int) -> str:
     kept: list[str] = []
     used = 0
     for index, line in enumerate(lines):
-        rest = len(lines) - index
-        note = len(f"... and {rest} more") + 1
-        if used + len(line) + 1 + (note if rest > 1 else 0) > limit:
-            kept.append(f"... and {rest} more")
+        after = len(lines) - index - 1
+        note = len(f"... and {after} more") + 1 if after else 0
+        if used + len(line) + 1 + note > limit:
+            kept.append(f"... and {after + 1} more")
             break
         kept.append(line)
         used += len(line) + 1
@@ -187,7 +189,7 @@ def _history_lines(picture: BrainInput) -> list[str]:
 def _identity(context: PromptContext, limit: int) -> str:
     if not context.identity:
         return "(no CLAUDE.md or AGENTS.md)"
-    each = max(limit // len(context.identity) - 150, 0)
+    each = max(limit // len(context.identity) - FENCE_CHARS, 0)
     return "\n\n".join(
         fence(clip(text, each), path) for path, text in sorted(context.identity.items())
     )
@@ -202,15 +204,21 @@ def _sections(picture: BrainInput, context: PromptContext, total: int) -> dict[s
     }
     event = redact(context.event)
     needs = {name: sum(len(line) + 1 for line in lines) for name, lines in lists.items()}
-    needs["event"] = len(event) + 150
-    needs["identity"] = sum(len(t) + 150 for t in context.identity.values()) or 40
+    needs["signals"] += FENCE_CHARS
+    needs["issues"] += FENCE_CHARS
+    needs["event"] = len(event) + FENCE_CHARS
+    needs["identity"] = sum(len(t) + FENCE_CHARS for t in context.identity.values()) or 40
     alloc = allocate(needs, total)
     shown: dict[str, Callable[[], str]] = {
-        "event": lambda: fence(clip(event, alloc["event"] - 150), "the event") if event else "",
-        "signals": lambda: fence(fit_lines(lists["signals"], alloc["signals"] - 150), "signals"),
+        "event": lambda: (
+            fence(clip(event, alloc["event"] - FENCE_CHARS), "the event") if event else ""
+        ),
+        "signals": lambda: fence(
+            fit_lines(lists["signals"], alloc["signals"] - FENCE_CHARS), "signals"
+        ),
         "work": lambda: fit_lines(lists["work"], alloc["work"]),
         "issues": lambda: (
-            fence(fit_lines(lists["issues"], alloc["issues"] - 150), "issues")
+            fence(fit_lines(lists["issues"], alloc["issues"] - FENCE_CHARS), "issues")
             if lists["issues"]
             else "(none)"
         ),
