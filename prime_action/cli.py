@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "run one dispatched job (the runner workflow's first step)"),
     "report": ("report", "report a runner's outcome: ledger, issue comment, repository wake"),
     "jobs": ("jobs", "list the attempt ledger; `prime jobs cancel ID` cancels a running job"),
+    "org": ("org", "aggregate every repository of the owner into run-sheet.json (org repo)"),
 }
 
 

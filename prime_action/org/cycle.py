@@ -52,6 +52,7 @@ class OrgOutcome(Frozen):
     state: OrgState
     replies: tuple[Reply, ...] = ()
     view: OrgView
+    config: OrgConfig
 
 
 def _replies(commands: tuple[PriorityCommand, ...]) -> tuple[Reply, ...]:
@@ -108,4 +109,5 @@ def aggregate(inputs: OrgInputs) -> OrgOutcome:
         state=state,
         replies=_replies(commands),
         view=view,
+        config=config,
     )

@@ -1,0 +1,264 @@
+"""Org Prime's reads and writes on GitHub: batched GraphQL reads, one commit per change."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from prime_action.adapters.github.client import GitHubClient
+from prime_action.adapters.github.graphql import GraphQL, GraphQLAnswer
+from prime_action.adapters.github.org_queries import (
+    COMMIT,
+    FILES_PER_QUERY,
+    HOME,
+    LISTING,
+    PAGE,
+    Listed,
+    files_query,
+    listed,
+)
+from prime_action.config.loader import parse_yaml
+from prime_action.config.models import OrgConfig, RepoConfig
+from prime_action.domain.errors import ConfigError, GitHubError
+from prime_action.domain.models import Attempt, Frozen
+from prime_action.org.dashboard import ORG_DASHBOARD
+from prime_action.org.model import CommandComment, OrgState, RepoFacts
+from prime_action.repo.memory import parse_state
+from prime_action.signals.base import RepoSnapshot
+from prime_action.signals.registry import run_signals, wanted_files
+
+REPO_CONFIG = ".github/prime.yml"
+
+
+class Home(Frozen):
+    """What Org Prime keeps in the org repository, read in one query."""
+
+    repo: str
+    viewer: str = ""
+    branch: str | None = None
+    head: str | None = None
+    config_text: str | None = None
+    run_sheet_text: str | None = None
+    status_text: str | None = None
+    state_head: str | None = None
+    state_text: str | None = None
+    ledger_text: str | None = None
+    ledger_truncated: bool = False
+    dashboard: int | None = None
+    dashboard_body: str = ""
+    comments: tuple[CommandComment, ...] = ()
+
+
+def _text(node: dict[str, Any] | None, key: str = "text") -> Any:
+    return (node or {}).get(key)
+
+
+def _comments(issue: dict[str, Any]) -> tuple[CommandComment, ...]:
+    return tuple(
+        CommandComment(
+            id=int(c["databaseId"]),
+            author=str((c.get("author") or {}).get("login", "ghost")),
+            association=str(c.get("authorAssociation", "NONE")),
+            body=str(c.get("body") or ""),
+            bot=(c.get("author") or {}).get("__typename") == "Bot",
+        )
+        for c in (issue.get("comments") or {}).get("nodes") or ()
+        if c and c.get("databaseId") is not None
+    )
+
+
+def read_home(gql: GraphQL, repo: str, config_path: str, label: str) -> Home:
+    """Config, run sheet, STATUS.md, org state, ledger and dashboard issue: one request."""
+    owner, name = repo.split("/", 1)
+    variables = {"owner": owner, "name": name, "config": f"HEAD:{config_path}", "labels": [label]}
+    data = gql.query(f"read the org repository {repo}", HOME, variables).data
+    node = data.get("repository") or {}
+    ref = node.get("defaultBranchRef") or {}
+    dashboards = [
+        i
+        for i in (node.get("issues") or {}).get("nodes") or ()
+        if i and ORG_DASHBOARD in (i.get("body") or "")
+    ]
+    issue = min(dashboards, key=lambda i: i["number"]) if dashboards else {}
+    return Home(
+        repo=repo,
+        viewer=str((data.get("viewer") or {}).get("login", "")),
+        branch=ref.get("name"),
+        head=_text(ref.get("target"), "oid"),
+        config_text=_text(node.get("config")),
+        run_sheet_text=_text(node.get("runSheet")),
+        status_text=_text(node.get("status")),
+        state_head=_text((node.get("stateBranch") or {}).get("target"), "oid"),
+        state_text=_text(node.get("orgState")),
+        ledger_text=_text(node.get("ledger")),
+        ledger_truncated=bool(_text(node.get("ledger"), "isTruncated")),
+        dashboard=issue.get("number"),
+        dashboard_body=issue.get("body") or "",
+        comments=_comments(issue) if issue else (),
+    )
+
+
+def org_config(home: Home, path: str) -> OrgConfig:
+    """The org config from the org repository (all defaults when the file is absent)."""
+    return parse_yaml(home.config_text or "", OrgConfig, path)
+
+
+def org_state(home: Home) -> OrgState:
+    """The org state; a damaged file reads as a fresh state (priorities come back by command)."""
+    try:
+        return OrgState.model_validate_json(home.state_text) if home.state_text else OrgState()
+    except ValidationError:
+        return OrgState()
+
+
+def ledger(home: Home) -> tuple[Attempt, ...]:
+    """The dispatcher's attempts; unreadable lines are skipped."""
+    found = []
+    for line in (home.ledger_text or "").splitlines():
+        try:
+            found.append(Attempt.model_validate_json(line))
+        except ValidationError:
+            continue
+    return tuple(found)
+
+
+def _page_error(answer: GraphQLAnswer, index: int) -> str | None:
+    problem = answer.problem_at("repositoryOwner", "repositories", "nodes", index)
+    return f"{problem.type or 'error'}: {problem.message}" if problem else None
+
+
+def list_repos(gql: GraphQL, owner: str, config: OrgConfig) -> list[Listed]:
+    """Every repository of the owner, PAGE per request, archived and forks left out at source.
+
+    Raises:
+        GitHubError: when the owner does not exist or cannot be listed.
+    """
+    found: list[Listed] = []
+    after: str | None = None
+    while True:
+        variables = {
+            "owner": owner,
+            "first": PAGE,
+            "after": after,
+            "isArchived": None if config.archived else False,
+            "isFork": None if config.forks else False,
+        }
+        answer = gql.query(f"list the repositories of {owner}", LISTING, variables)
+        root = answer.data.get("repositoryOwner")
+        if root is None:
+            msg = f"owner '{owner}' not found: set `owner` in the org config to an account name"
+            raise GitHubError(msg, status=404)
+        connection = root["repositories"]
+        for index, node in enumerate(connection.get("nodes") or ()):
+            if node:
+                found.append(listed(node, _page_error(answer, index)))
+        if not connection["pageInfo"]["hasNextPage"]:
+            return found
+        after = connection["pageInfo"]["endCursor"]
+
+
+def _wanted(item: Listed) -> list[str]:
+    paths = sorted(item.blobs)
+    wanted = wanted_files(paths, RepoConfig()) | ({REPO_CONFIG} & set(paths))
+    return sorted(wanted)
+
+
+def read_files(gql: GraphQL, items: list[Listed]) -> dict[str, dict[str, str] | str]:
+    """The files the detectors want of each repository, FILES_PER_QUERY repositories a request.
+
+    Returns:
+        OWNER/NAME -> path -> text, or the error that hid the repository.
+    """
+    result: dict[str, dict[str, str] | str] = {}
+    wanting = [(item.repo, _wanted(item), item) for item in items]
+    todo = [(repo, paths, item) for repo, paths, item in wanting if paths]
+    result |= {repo: {} for repo, paths, _ in wanting if not paths}
+    for start in range(0, len(todo), FILES_PER_QUERY):
+        chunk = todo[start : start + FILES_PER_QUERY]
+        text, variables = files_query([(r, [i.blobs[p] for p in ps]) for r, ps, i in chunk])
+        answer = gql.query("read files of unmanaged repositories", text, variables)
+        for index, (repo, paths, _) in enumerate(chunk):
+            problem = answer.problem_at(f"r{index}")
+            node = answer.data.get(f"r{index}")
+            if problem or node is None:
+                result[repo] = f"{problem.type if problem else 'NOT_FOUND'}: " + (
+                    problem.message if problem else "gone since it was listed"
+                )
+                continue
+            result[repo] = {p: str(_text(node.get(f"f{n}")) or "") for n, p in enumerate(paths)}
+    return result
+
+
+def _remote_config(repo: str, files: dict[str, str]) -> tuple[RepoConfig, str | None]:
+    if REPO_CONFIG not in files:
+        return RepoConfig(), None
+    try:
+        return parse_yaml(files[REPO_CONFIG], RepoConfig, f"{repo}:{REPO_CONFIG}"), None
+    except ConfigError as e:
+        return RepoConfig(), str(e)
+
+
+def facts(
+    items: list[Listed], files: dict[str, dict[str, str] | str], now: datetime
+) -> tuple[tuple[RepoFacts, ...], tuple[str, ...]]:
+    """Every listed repository as facts: its Repo Prime's state, or signals computed remotely.
+
+    Returns:
+        The facts, and warnings (a repository's config that did not parse).
+    """
+    out: list[RepoFacts] = []
+    warnings: list[str] = []
+    for item in items:
+        base = RepoFacts(repo=item.repo, archived=item.archived, fork=item.fork, topics=item.topics)
+        state = parse_state(item.state_text) if item.state_text else None
+        if item.error:
+            out.append(base.model_copy(update={"error": item.error}))
+        elif state is not None:
+            out.append(base.model_copy(update={"managed": True, "state": state}))
+        elif isinstance(found := files.get(item.repo, {}), str):
+            out.append(base.model_copy(update={"error": found}))
+        else:
+            config, problem = _remote_config(item.repo, found)
+            warnings += [problem] if problem else []
+            snapshot = RepoSnapshot(
+                paths=tuple(sorted(item.blobs)),
+                files=found,
+                ci=item.ci,
+                open_prs=item.pulls,
+                now=now,
+                remote=True,
+            )
+            out.append(base.model_copy(update={"signals": run_signals(snapshot, config)}))
+    return tuple(out), tuple(warnings)
+
+
+def commit_files(
+    gql: GraphQL, repo: str, *, branch: str, head: str, files: dict[str, str], message: str
+) -> str:
+    """One commit of several files on a branch, only if the branch is still at `head`.
+
+    Raises:
+        GitHubError: when the branch moved (STALE_DATA): rerun, and it is re-read.
+    """
+    additions = [
+        {"path": path, "contents": base64.b64encode(text.encode()).decode()}
+        for path, text in sorted(files.items())
+    ]
+    variables = {
+        "input": {
+            "branch": {"repositoryNameWithOwner": repo, "branchName": branch},
+            "expectedHeadOid": head,
+            "message": {"headline": message},
+            "fileChanges": {"additions": additions},
+        }
+    }
+    answer = gql.mutate(f"commit {', '.join(sorted(files))} to {repo}@{branch}", COMMIT, variables)
+    return str(answer.data["createCommitOnBranch"]["commit"]["oid"])
+
+
+def client_graphql(client: GitHubClient, url: str | None) -> GraphQL:
+    """The GraphQL runner for a client (GITHUB_GRAPHQL_URL when the environment names one)."""
+    return GraphQL(client, url)

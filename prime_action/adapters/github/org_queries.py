@@ -1,0 +1,218 @@
+"""Org Prime's GraphQL queries and how their answers become values (no request is made here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from prime_action.signals.base import CiStatus, PullRequestInfo
+
+# Fifty repositories per listing page keep an answer (trees three levels deep included)
+# small enough for GitHub's 10-second limit; every connection below stays within the
+# 500,000-node limit (50 x (20 topics + 50 checks + 20 pull requests) nodes).
+PAGE = 50
+FILES_PER_QUERY = 50
+STATE_EXPRESSION = "prime-state:state.json"
+
+_ENTRY = "path type oid"
+_TREE = (
+    f"tree {{ entries {{ {_ENTRY} object {{ ... on Tree {{ entries {{ {_ENTRY} "
+    f"object {{ ... on Tree {{ entries {{ {_ENTRY} }} }} }} }} }} }} }} }}"
+)
+
+REPO_FIELDS = f"""
+fragment Repo on Repository {{
+  nameWithOwner
+  isArchived
+  isFork
+  repositoryTopics(first: 20) {{ nodes {{ topic {{ name }} }} }}
+  state: object(expression: "{STATE_EXPRESSION}") {{ ... on Blob {{ text }} }}
+  defaultBranchRef {{
+    name
+    target {{
+      ... on Commit {{
+        oid
+        statusCheckRollup {{
+          state
+          contexts(first: 50) {{
+            nodes {{
+              __typename
+              ... on CheckRun {{ name status conclusion }}
+              ... on StatusContext {{ context state }}
+            }}
+          }}
+        }}
+        {_TREE}
+      }}
+    }}
+  }}
+  pullRequests(states: OPEN, first: 20, orderBy: {{field: UPDATED_AT, direction: ASC}}) {{
+    nodes {{ number title isDraft updatedAt headRefName author {{ login }} }}
+  }}
+}}
+"""
+
+LISTING = (
+    """
+query OrgRepositories($owner: String!, $first: Int!, $after: String, $isArchived: Boolean,
+                      $isFork: Boolean) {
+  repositoryOwner(login: $owner) {
+    login
+    repositories(first: $first, after: $after, ownerAffiliations: [OWNER],
+                 isArchived: $isArchived, isFork: $isFork,
+                 orderBy: {field: NAME, direction: ASC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Repo }
+    }
+  }
+}
+"""
+    + REPO_FIELDS
+)
+
+HOME = """
+query OrgHome($owner: String!, $name: String!, $config: String!, $labels: [String!]) {
+  viewer { login }
+  repository(owner: $owner, name: $name) {
+    nameWithOwner
+    defaultBranchRef { name target { oid } }
+    config: object(expression: $config) { ... on Blob { text } }
+    runSheet: object(expression: "HEAD:run-sheet.json") { ... on Blob { text } }
+    status: object(expression: "HEAD:STATUS.md") { ... on Blob { text } }
+    stateBranch: ref(qualifiedName: "refs/heads/prime-state") { target { oid } }
+    orgState: object(expression: "prime-state:org-state.json") { ... on Blob { text } }
+    ledger: object(expression: "prime-state:attempts.jsonl") { ... on Blob { text isTruncated } }
+    issues(first: 50, states: OPEN, labels: $labels,
+           orderBy: {field: CREATED_AT, direction: ASC}) {
+      nodes {
+        number
+        body
+        comments(last: 100) {
+          nodes { databaseId body authorAssociation author { __typename login } }
+        }
+      }
+    }
+  }
+}
+"""
+
+COMMIT = """
+mutation PrimeCommit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid } }
+}
+"""
+
+
+def files_query(batch: list[tuple[str, list[str]]]) -> tuple[str, dict[str, Any]]:
+    """One query reading blobs of many repositories by id: aliases r0.., f0.. per repository.
+
+    Args:
+        batch: (OWNER/NAME, blob ids) per repository.
+
+    Returns:
+        The query text and its variables (names and ids travel as variables, never pasted).
+    """
+    params: list[str] = []
+    parts: list[str] = []
+    variables: dict[str, Any] = {}
+    for r, (repo, oids) in enumerate(batch):
+        owner, name = repo.split("/", 1)
+        variables |= {f"o{r}": owner, f"n{r}": name}
+        params += [f"$o{r}: String!", f"$n{r}: String!"]
+        blobs = []
+        for f, oid in enumerate(oids):
+            variables[f"b{r}_{f}"] = oid
+            params.append(f"$b{r}_{f}: GitObjectID!")
+            blobs.append(f"f{f}: object(oid: $b{r}_{f}) {{ ... on Blob {{ text }} }}")
+        parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {' '.join(blobs)} }}")
+    text = f"query OrgFiles({', '.join(params)}) {{\n  " + "\n  ".join(parts) + "\n}\n"
+    return text, variables
+
+
+class Listed(BaseModel):
+    """One repository of the listing, as read (signals are computed later)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    repo: str
+    archived: bool = False
+    fork: bool = False
+    topics: tuple[str, ...] = ()
+    state_text: str | None = None
+    blobs: dict[str, str] = {}  # path -> blob id, three levels deep
+    ci: CiStatus | None = None
+    pulls: tuple[PullRequestInfo, ...] | None = None
+    empty: bool = False  # no default branch yet
+    error: str | None = None
+
+
+def _ci(commit: dict[str, Any]) -> CiStatus:
+    rollup = commit.get("statusCheckRollup")
+    if not rollup:
+        return CiStatus(state="none", sha=commit.get("oid") or "")
+    failing = sorted(
+        {
+            str(c.get("name") or c.get("context"))
+            for c in (rollup.get("contexts") or {}).get("nodes") or ()
+            if c
+            and (
+                c.get("conclusion")
+                in ("FAILURE", "TIMED_OUT", "CANCELLED", "ACTION_REQUIRED", "STARTUP_FAILURE")
+                or c.get("state") in ("FAILURE", "ERROR")
+            )
+        }
+    )
+    state = {"SUCCESS": "success", "FAILURE": "failure", "ERROR": "failure"}.get(
+        rollup.get("state") or "", "pending"
+    )
+    return CiStatus(
+        state="failure" if failing else state, sha=commit.get("oid") or "", failing=tuple(failing)
+    )
+
+
+def _blobs(tree: dict[str, Any] | None) -> dict[str, str]:
+    found: dict[str, str] = {}
+    pending = list((tree or {}).get("entries") or ())
+    while pending:
+        entry = pending.pop()
+        if entry.get("type") == "blob" and entry.get("path"):
+            found[entry["path"]] = entry["oid"]
+        pending.extend(((entry.get("object") or {}).get("entries")) or ())
+    return found
+
+
+def _pulls(repo: dict[str, Any]) -> tuple[PullRequestInfo, ...]:
+    return tuple(
+        PullRequestInfo(
+            number=p["number"],
+            title=p["title"],
+            author=(p.get("author") or {}).get("login", ""),
+            updated_at=datetime.fromisoformat(p["updatedAt"].replace("Z", "+00:00")),
+            draft=bool(p.get("isDraft")),
+            by_prime=str(p.get("headRefName", "")).startswith("prime/"),
+        )
+        for p in ((repo.get("pullRequests") or {}).get("nodes") or ())
+        if p
+    )
+
+
+def listed(node: dict[str, Any], error: str | None = None) -> Listed:
+    """A listing node as a value; `error` marks what could not be read of it."""
+    ref = node.get("defaultBranchRef") or {}
+    commit = ref.get("target") or {}
+    return Listed(
+        repo=node["nameWithOwner"],
+        archived=bool(node.get("isArchived")),
+        fork=bool(node.get("isFork")),
+        topics=tuple(
+            n["topic"]["name"] for n in (node.get("repositoryTopics") or {}).get("nodes") or () if n
+        ),
+        state_text=(node.get("state") or {}).get("text"),
+        blobs=_blobs(commit.get("tree")),
+        ci=_ci(commit) if commit else None,
+        pulls=_pulls(node) if node.get("pullRequests") else None,
+        empty=not ref,
+        error=error,
+    )
