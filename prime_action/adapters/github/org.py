@@ -19,6 +19,7 @@ from prime_action.adapters.github.org_queries import (
     Listed,
     files_query,
     listed,
+    pulls,
 )
 from prime_action.config.loader import parse_yaml
 from prime_action.config.models import OrgConfig, RepoConfig
@@ -27,7 +28,7 @@ from prime_action.domain.models import Attempt, Frozen
 from prime_action.org.dashboard import ORG_DASHBOARD
 from prime_action.org.model import CommandComment, OrgState, RepoFacts
 from prime_action.repo.memory import parse_state
-from prime_action.signals.base import RepoSnapshot
+from prime_action.signals.base import PullRequestInfo, RepoSnapshot
 from prime_action.signals.registry import run_signals, wanted_files
 
 REPO_CONFIG = ".github/prime.yml"
@@ -166,16 +167,21 @@ def _wanted(item: Listed) -> list[str]:
     return sorted(wanted)
 
 
-def read_files(gql: GraphQL, items: list[Listed]) -> dict[str, dict[str, str] | str]:
-    """The files the detectors want of each repository, FILES_PER_QUERY repositories a request.
+class Remote(Frozen):
+    """What the remote eyes need beyond the listing: wanted files and open pull requests."""
+
+    files: dict[str, str]
+    pulls: tuple[PullRequestInfo, ...]
+
+
+def read_files(gql: GraphQL, items: list[Listed]) -> dict[str, Remote | str]:
+    """Wanted files and open pull requests, FILES_PER_QUERY repositories a request.
 
     Returns:
-        OWNER/NAME -> path -> text, or the error that hid the repository.
+        OWNER/NAME -> what was read, or the error that hid the repository.
     """
-    result: dict[str, dict[str, str] | str] = {}
-    wanting = [(item.repo, _wanted(item), item) for item in items]
-    todo = [(repo, paths, item) for repo, paths, item in wanting if paths]
-    result |= {repo: {} for repo, paths, _ in wanting if not paths}
+    result: dict[str, Remote | str] = {}
+    todo = [(item.repo, _wanted(item), item) for item in items]
     for start in range(0, len(todo), FILES_PER_QUERY):
         chunk = todo[start : start + FILES_PER_QUERY]
         text, variables = files_query([(r, [i.blobs[p] for p in ps]) for r, ps, i in chunk])
@@ -188,7 +194,8 @@ def read_files(gql: GraphQL, items: list[Listed]) -> dict[str, dict[str, str] | 
                     problem.message if problem else "gone since it was listed"
                 )
                 continue
-            result[repo] = {p: str(_text(node.get(f"f{n}")) or "") for n, p in enumerate(paths)}
+            files = {p: str(_text(node.get(f"f{n}")) or "") for n, p in enumerate(paths)}
+            result[repo] = Remote(files=files, pulls=pulls(node))
     return result
 
 
@@ -202,7 +209,7 @@ def _remote_config(repo: str, files: dict[str, str]) -> tuple[RepoConfig, str | 
 
 
 def facts(
-    items: list[Listed], files: dict[str, dict[str, str] | str], now: datetime
+    items: list[Listed], remote: dict[str, Remote | str], now: datetime
 ) -> tuple[tuple[RepoFacts, ...], tuple[str, ...]]:
     """Every listed repository as facts: its Repo Prime's state, or signals computed remotely.
 
@@ -218,16 +225,18 @@ def facts(
             out.append(base.model_copy(update={"error": item.error}))
         elif state is not None:
             out.append(base.model_copy(update={"managed": True, "state": state}))
-        elif isinstance(found := files.get(item.repo, {}), str):
-            out.append(base.model_copy(update={"error": found}))
+        elif item.empty:  # no commit yet: nothing to look at, nothing wrong
+            out.append(base)
+        elif isinstance(found := remote.get(item.repo, ""), str):
+            out.append(base.model_copy(update={"error": found or "not read"}))
         else:
-            config, problem = _remote_config(item.repo, found)
+            config, problem = _remote_config(item.repo, found.files)
             warnings += [problem] if problem else []
             snapshot = RepoSnapshot(
                 paths=tuple(sorted(item.blobs)),
-                files=found,
+                files=found.files,
                 ci=item.ci,
-                open_prs=item.pulls,
+                open_prs=found.pulls,
                 now=now,
                 remote=True,
             )

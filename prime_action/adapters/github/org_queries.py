@@ -48,11 +48,16 @@ fragment Repo on Repository {{
       }}
     }}
   }}
-  pullRequests(states: OPEN, first: 20, orderBy: {{field: UPDATED_AT, direction: ASC}}) {{
-    nodes {{ number title isDraft updatedAt headRefName author {{ login }} }}
-  }}
 }}
 """
+
+# Open pull requests are read with the files, for unmanaged repositories only: the
+# connection cannot be null, so a hidden repository would take its whole listing node with
+# it, whereas an aliased repository is named by its alias.
+PULLS = (
+    "pullRequests(states: OPEN, first: 20, orderBy: {field: UPDATED_AT, direction: ASC}) "
+    "{ nodes { number title isDraft updatedAt headRefName author { login } } }"
+)
 
 LISTING = (
     """
@@ -126,7 +131,7 @@ def files_query(batch: list[tuple[str, list[str]]]) -> tuple[str, dict[str, Any]
             variables[f"b{r}_{f}"] = oid
             params.append(f"$b{r}_{f}: GitObjectID!")
             blobs.append(f"f{f}: object(oid: $b{r}_{f}) {{ ... on Blob {{ text }} }}")
-        parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {' '.join(blobs)} }}")
+        parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {PULLS} {' '.join(blobs)} }}")
     text = f"query OrgFiles({', '.join(params)}) {{\n  " + "\n  ".join(parts) + "\n}\n"
     return text, variables
 
@@ -143,7 +148,6 @@ class Listed(BaseModel):
     state_text: str | None = None
     blobs: dict[str, str] = {}  # path -> blob id, three levels deep
     ci: CiStatus | None = None
-    pulls: tuple[PullRequestInfo, ...] | None = None
     empty: bool = False  # no default branch yet
     error: str | None = None
 
@@ -183,7 +187,8 @@ def _blobs(tree: dict[str, Any] | None) -> dict[str, str]:
     return found
 
 
-def _pulls(repo: dict[str, Any]) -> tuple[PullRequestInfo, ...]:
+def pulls(repo: dict[str, Any]) -> tuple[PullRequestInfo, ...]:
+    """The open pull requests of a files-query repository."""
     return tuple(
         PullRequestInfo(
             number=p["number"],
@@ -212,7 +217,6 @@ def listed(node: dict[str, Any], error: str | None = None) -> Listed:
         state_text=(node.get("state") or {}).get("text"),
         blobs=_blobs(commit.get("tree")),
         ci=_ci(commit) if commit else None,
-        pulls=_pulls(node) if node.get("pullRequests") else None,
         empty=not ref,
         error=error,
     )
