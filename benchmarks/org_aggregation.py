@@ -14,12 +14,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from prime_action.adapters.github.actions_env import ActionsEnv  # noqa: E402
-from prime_action.adapters.github.client import GitHubClient  # noqa: E402
-from prime_action.adapters.github.org_run import org_on_github  # noqa: E402
-from prime_action.testing.github import FakeGitHub  # noqa: E402
-from prime_action.testing.graphql import FakeGraphQL, load_schema  # noqa: E402
-from tests.e2e.org_world import NOW, actions_env, build_org  # noqa: E402
+from prime_action.adapters.github.actions_env import ActionsEnv
+from prime_action.adapters.github.client import GitHubClient
+from prime_action.adapters.github.org_run import org_on_github
+from prime_action.testing.github import FakeGitHub
+from prime_action.testing.graphql import FakeGraphQL, load_schema
+from tests.e2e.org_world import NOW, actions_env, build_org
 
 
 def measure(size: int) -> str:
