@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from prime_action.config.models import RepoConfig
+from prime_action.config.models import OrgConfig, RepoConfig
 from prime_action.domain.errors import UsageError
 from prime_action.templating import render
 
@@ -189,4 +189,47 @@ def render_dispatch_workflow(*, repo: str, action_ref: str = DEFAULT_ACTION_REF)
         "workflows/dispatch.yml.j2",
         cron=f"{minute} * * * *",
         action_ref=check_action_ref(action_ref),
+    )
+
+
+# Org Prime's workflow and config in the org repository (DESIGN §5).
+ORG_WORKFLOW_PATH = ".github/workflows/prime-org.yml"
+ORG_CONFIG_PATH = ".github/prime-org.yml"
+ORG_HOUR = 6  # UTC: the run sheet is fresh before a European working day starts
+
+
+def render_org_workflow(*, repo: str, action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """Render the org repository's `.github/workflows/prime-org.yml`.
+
+    Args:
+        repo: the org repository's `OWNER/NAME`, from which the daily minute is derived.
+        action_ref: the Prime action to run, `OWNER/NAME@REF`.
+
+    Returns:
+        The workflow's YAML text.
+    """
+    return render(
+        "workflows/org.yml.j2",
+        repo=" ".join(repo.split()),
+        cron=f"{cron_minute(repo)} {ORG_HOUR} * * *",
+        action_ref=check_action_ref(action_ref),
+    )
+
+
+def render_org_config(*, repo: str, action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """Render `.github/prime-org.yml`: every key commented out with its default.
+
+    Args:
+        repo: the org repository's `OWNER/NAME` (its owner names the example priority).
+        action_ref: the Prime action whose shipped org-config schema the editor hint names.
+
+    Returns:
+        The config's YAML text; loaded as is, it gives `OrgConfig()`.
+    """
+    owner = repo.split("/", 1)[0] if "/" in repo else "acme"
+    return render(
+        "org/prime-org.yml.j2",
+        schema_url=config_schema_url(action_ref).replace("config.schema", "org-config.schema"),
+        d=OrgConfig().model_dump(mode="json"),
+        example_repo=f"{owner}/api",
     )

@@ -14,9 +14,10 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 # Render every workflow template the way users get it.
-mkdir "$tmp/repo"
+mkdir "$tmp/repo" "$tmp/org"
 prime init "$tmp/repo" --repo acme/api >/dev/null
-rendered=("$tmp"/repo/.github/workflows/*.yml)
+prime init "$tmp/org" --org --repo acme/prime-org >/dev/null
+rendered=("$tmp"/repo/.github/workflows/*.yml "$tmp"/org/.github/workflows/*.yml)
 templates=(templates/workflows/*.j2)
 if [ "${#rendered[@]}" -ne "${#templates[@]}" ]; then
   echo "lint_actions: ${#templates[@]} workflow templates but ${#rendered[@]} rendered;" \

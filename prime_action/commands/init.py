@@ -12,9 +12,17 @@ from prime_action.workflows import (
     DEFAULT_ACTION_REF,
     DEFAULT_BRANCH,
     DEFAULT_CI_WORKFLOWS,
+    DISPATCH_WORKFLOW_PATH,
+    ORG_CONFIG_PATH,
+    ORG_WORKFLOW_PATH,
+    RUNNER_WORKFLOW_PATH,
     WORKFLOW_PATH,
+    render_dispatch_workflow,
+    render_org_config,
+    render_org_workflow,
     render_repo_config,
     render_repo_workflow,
+    render_runner_workflow,
 )
 
 
@@ -48,6 +56,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the branch Prime watches (default: origin's HEAD in the checkout, else "
         f"{DEFAULT_BRANCH})",
     )
+    parser.add_argument(
+        "--org",
+        action="store_true",
+        help="set up the org repository instead: Org Prime's workflow and config, the "
+        "dispatcher and the org runner",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
 
 
@@ -57,15 +71,19 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         msg = f"{root} is not a directory; pass the repository's checkout"
         raise UsageError(msg)
-    files = {
-        root / WORKFLOW_PATH: render_repo_workflow(
-            repo=args.repo or root.resolve().name,
-            action_ref=args.action_ref,
-            ci_workflows=args.ci_workflows or DEFAULT_CI_WORKFLOWS,
-            default_branch=args.default_branch or detect_default_branch(root),
-        ),
-        root / CONFIG_PATH: render_repo_config(action_ref=args.action_ref),
-    }
+    files = (
+        _org_files(root, args)
+        if args.org
+        else {
+            root / WORKFLOW_PATH: render_repo_workflow(
+                repo=args.repo or root.resolve().name,
+                action_ref=args.action_ref,
+                ci_workflows=args.ci_workflows or DEFAULT_CI_WORKFLOWS,
+                default_branch=args.default_branch or detect_default_branch(root),
+            ),
+            root / CONFIG_PATH: render_repo_config(action_ref=args.action_ref),
+        }
+    )
     if not args.force:
         for path in files:
             if path.exists():
@@ -75,8 +93,22 @@ def run(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         sys.stdout.write(f"wrote {path}\n")
-    sys.stdout.write("Commit both files; Prime wakes on its next scheduled minute.\n")
+    sys.stdout.write("Commit these files; Prime wakes on its next scheduled minute.\n")
     return 0
+
+
+def _org_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
+    repo = args.repo or root.resolve().name
+    return {
+        root / ORG_WORKFLOW_PATH: render_org_workflow(repo=repo, action_ref=args.action_ref),
+        root / ORG_CONFIG_PATH: render_org_config(repo=repo, action_ref=args.action_ref),
+        root / DISPATCH_WORKFLOW_PATH: render_dispatch_workflow(
+            repo=repo, action_ref=args.action_ref
+        ),
+        root / RUNNER_WORKFLOW_PATH: render_runner_workflow(
+            standalone=False, action_ref=args.action_ref
+        ),
+    }
 
 
 def detect_default_branch(root: Path) -> str:
