@@ -1,0 +1,83 @@
+"""GraphQL through PyGithub: partial answers kept, whole-query errors raised, schema enforced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from prime_action.adapters.github.client import GitHubClient
+from prime_action.adapters.github.graphql import GraphQL
+from prime_action.adapters.github.org import list_repos
+from prime_action.adapters.github.org_queries import files_query
+from prime_action.config.models import OrgConfig
+from prime_action.domain.errors import GitHubError
+from prime_action.testing.github import FakeGitHub
+from prime_action.testing.graphql import FakeGraphQL
+
+
+@pytest.fixture
+def gql(fake_github: FakeGitHub) -> Iterator[GraphQL]:
+    FakeGraphQL().install(fake_github)
+    client = GitHubClient("t0ken", fake_github.base_url, write_spacing=0)
+    yield GraphQL(client)
+    client.close()
+
+
+def test_a_query_answers_from_the_fake_repositories_and_is_counted(
+    fake_github: FakeGitHub, gql: GraphQL
+) -> None:
+    fake_github.add_repo("acme/api", {"README.md": "# api\n"})
+    oid = fake_github.repos["acme/api"].git.put_blob(b"# api\n")
+    text, variables = files_query([("acme/api", [oid])])
+    answer = gql.query("read", text, variables)
+    assert answer.data["r0"]["f0"]["text"] == "# api\n"
+    assert answer.problems == ()
+    assert gql.queries == 1
+    assert fake_github.requests == [("POST", "/graphql")]
+
+
+def test_one_missing_repository_leaves_the_rest_of_the_batch_readable(
+    fake_github: FakeGitHub, gql: GraphQL
+) -> None:
+    fake_github.add_repo("acme/api", {"README.md": "x"})
+    oid = fake_github.repos["acme/api"].git.put_blob(b"x")
+    text, variables = files_query([("acme/gone", [oid]), ("acme/api", [oid])])
+    answer = gql.query("read", text, variables)
+    assert answer.data["r0"] is None
+    assert answer.data["r1"]["f0"]["text"] == "x"
+    problem = answer.problem_at("r0")
+    assert problem is not None
+    assert problem.type == "NOT_FOUND"
+
+
+def test_an_unknown_owner_is_a_configuration_error_naming_the_key(gql: GraphQL) -> None:
+    with pytest.raises(GitHubError, match="set `owner` in the org config"):
+        list_repos(gql, "nobody", OrgConfig())
+
+
+def test_a_query_outside_githubs_schema_is_refused_and_recorded(
+    fake_github: FakeGitHub, gql: GraphQL
+) -> None:
+    with pytest.raises(Exception, match="Cannot query field"):
+        gql.query("read", "query { viewer { logins } }", {})
+    assert "Cannot query field 'logins'" in fake_github.take_violations()[0]
+
+
+def test_a_connection_without_a_page_size_is_refused_like_github_does(
+    fake_github: FakeGitHub, gql: GraphQL
+) -> None:
+    query = 'query { repository(owner: "a", name: "b") { issues { totalCount } } }'
+    with pytest.raises(Exception, match="first"):
+        gql.query("read", query, {})
+    assert fake_github.take_violations()
+
+
+def test_a_query_over_the_node_limit_is_refused(fake_github: FakeGitHub, gql: GraphQL) -> None:
+    query = (
+        'query { repositoryOwner(login: "a") { repositories(first: 100) { nodes { '
+        "issues(first: 100) { nodes { comments(first: 100) { totalCount } } } } } } }"
+    )
+    with pytest.raises(Exception, match="500,000"):
+        gql.query("read", query, {})
+    assert fake_github.take_violations()
