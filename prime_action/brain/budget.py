@@ -37,8 +37,18 @@ def budget_refusal(spend: Spend, budget_usd: float, now: datetime) -> str:
     return ""
 
 
-def record_spend(spend: Spend, usage: Usage, now: datetime) -> Spend:
-    """Add one decision's usage to the spend, starting a new day when the day changed."""
+def record_spend(spend: Spend, usage: Usage, now: datetime, budget_usd: float) -> Spend:
+    """Add one decision's usage to the spend, starting a new day when the day changed.
+
+    Args:
+        spend: the spend recorded in state.
+        usage: what this wake's decision cost.
+        now: the current moment.
+        budget_usd: `brain.budget_usd_per_day`, recorded beside the spend for reports.
+
+    Returns:
+        The new spend; the same value when the decision cost nothing.
+    """
     if usage.cost_usd == 0 and usage.prompt_tokens == 0 and usage.completion_tokens == 0:
         return spend
     return Spend(
@@ -46,4 +56,5 @@ def record_spend(spend: Spend, usage: Usage, now: datetime) -> Spend:
         usd_today=spent_today(spend, now) + usage.cost_usd,
         usd_total=spend.usd_total + usage.cost_usd,
         tokens_total=spend.tokens_total + usage.prompt_tokens + usage.completion_tokens,
+        budget_usd=budget_usd,
     )

@@ -209,6 +209,8 @@ class Spend(Frozen):
     usd_today: float = 0.0
     usd_total: float = 0.0
     tokens_total: int = 0
+    # brain.budget_usd_per_day when this spend was recorded (shown beside it).
+    budget_usd: float = 0.0
 
 
 STATE_SCHEMA_VERSION = 1

@@ -135,7 +135,9 @@ def conclude(
             "signals": picture.signals,
             # The prompt lives only in the newest decisions.jsonl record, not in state.json.
             "last_decision": decision.model_copy(update={"prompt": ""}),
-            "cost": record_spend(prepared.state.cost, decision.usage, now),
+            "cost": record_spend(
+                prepared.state.cost, decision.usage, now, picture.config.brain.budget_usd_per_day
+            ),
             "last_wake_reason": picture.reason,
             "wake_count": prepared.state.wake_count + 1,
             "identity_hash": identity_hash,

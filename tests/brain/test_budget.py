@@ -37,16 +37,18 @@ def test_spend_of_an_earlier_day_counts_as_nothing_today() -> None:
 
 
 def test_recording_adds_to_today_and_the_totals() -> None:
-    after = record_spend(TODAY, Usage(prompt_tokens=100, completion_tokens=20, cost_usd=0.1), NOW)
-    assert (after.day, after.tokens_total) == ("2026-11-21", 1020)
+    after = record_spend(
+        TODAY, Usage(prompt_tokens=100, completion_tokens=20, cost_usd=0.1), NOW, 2.0
+    )
+    assert (after.day, after.tokens_total, after.budget_usd) == ("2026-11-21", 1020, 2.0)
     assert (after.usd_today, after.usd_total) == pytest.approx((0.5, 3.1))
 
 
 def test_recording_on_a_new_day_starts_the_day_again() -> None:
-    after = record_spend(TODAY, Usage(cost_usd=0.1), NOW + timedelta(days=1))
+    after = record_spend(TODAY, Usage(cost_usd=0.1), NOW + timedelta(days=1), 1.0)
     assert after.day == "2026-11-22"
     assert (after.usd_today, after.usd_total) == pytest.approx((0.1, 3.1))
 
 
 def test_a_decision_without_usage_leaves_the_spend_as_it_was() -> None:
-    assert record_spend(TODAY, Usage(), NOW) is TODAY
+    assert record_spend(TODAY, Usage(), NOW, 1.0) is TODAY
