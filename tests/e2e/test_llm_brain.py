@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from prime_action.cli import main
 from prime_action.domain.models import DecisionRecord, PrimeState
 from prime_action.repo.memory import parse_decisions
 from prime_action.testing.github import FakeGitHub
@@ -132,3 +133,25 @@ def test_a_model_that_times_out_leaves_the_rules_brain_to_decide(
     assert "Decision (rules brain)" in summary
     assert set(tracking(fake_github)) == {"ci", "dependabot"}
     assert "Timeout" in _last_record(fake_github).decision.why
+
+
+def test_prime_explain_reads_the_last_decision_and_its_prompt_from_the_state_branch(
+    fake_github: FakeGitHub,
+    openai_stub: OpenAIStub,
+    actions: Actions,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _repo(fake_github, openai_stub)
+    openai_stub.answer(_answer(*FIX_CI))
+    actions.run("workflow_dispatch")
+    capsys.readouterr()
+    fake_github.reset_counts()
+    assert main(["explain"]) == 0
+    out = capsys.readouterr().out
+    assert "llm brain" in out
+    assert "CI failing on main blocks every other fix." in out
+    assert "- comment-issue: issue #999 is not one of Prime's own issues" in out
+    assert "DATA from CLAUDE.md" in out
+    assert STUB_API_KEY not in out
+    assert TOKEN not in out
+    assert fake_github.writes == 0
