@@ -29,7 +29,7 @@ SHARES: dict[str, float] = {
     "identity": 0.35,
 }
 # Kept free for the template's own words around the sections.
-SKELETON_CHARS = 1500
+SKELETON_CHARS = 700
 # What a fence adds around its text: the label line and the two backtick lines.
 FENCE_CHARS = 150
 # The identity files the prompt shows (the config is in the picture already).
