@@ -26,6 +26,8 @@ class ActionsEnv(BaseModel):
     output: Path | None = None
     config_path: str = ".github/prime.yml"
     write_spacing: float = 1.0
+    # The action's `model` input: a litellm model string that overrides brain.model.
+    model: str | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ActionsEnv:
@@ -51,6 +53,7 @@ class ActionsEnv(BaseModel):
             output=_path(environ.get("GITHUB_OUTPUT")),
             config_path=environ.get("PRIME_CONFIG") or ".github/prime.yml",
             write_spacing=float(environ.get("PRIME_WRITE_SPACING") or 1.0),
+            model=environ.get("PRIME_MODEL") or None,
         )
 
 

@@ -28,3 +28,8 @@ def brain_for(settings: BrainSettings, context: Callable[[], PromptContext]) -> 
     from prime_action.brain.llm import LLMBrain  # noqa: PLC0415
 
     return LLMBrain(settings, LiteLLMClient(settings), context, RulesBrain())
+
+
+def with_model(settings: BrainSettings, model: str | None) -> BrainSettings:
+    """The settings with the action's `model` input (PRIME_MODEL), when given, as brain.model."""
+    return settings.model_copy(update={"model": model}) if model else settings

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from prime_action.adapters.llm.factory import brain_for
+from prime_action.adapters.llm.factory import brain_for, with_model
 from prime_action.brain.llm import LLMBrain
 from prime_action.brain.prompt import PromptContext
 from prime_action.brain.rules import RulesBrain
@@ -62,3 +62,12 @@ def test_building_the_llm_brain_does_not_import_litellm() -> None:
         "brain_for(BrainSettings(model='openai/gpt-4o-mini'), PromptContext)"
     )
     assert "litellm" not in _modules_after(code)
+
+
+def test_the_actions_model_input_overrides_the_configured_model() -> None:
+    configured = BrainSettings(model="openai/gpt-4o-mini", budget_usd_per_day=2.0)
+    assert with_model(configured, "anthropic/claude-3-5-haiku-latest").model == (
+        "anthropic/claude-3-5-haiku-latest"
+    )
+    assert with_model(configured, "anthropic/x").budget_usd_per_day == 2.0
+    assert with_model(configured, None) is configured
