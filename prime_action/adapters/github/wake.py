@@ -14,7 +14,7 @@ from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.state import GitHubStateStore
-from prime_action.adapters.llm.factory import brain_for
+from prime_action.adapters.llm.factory import brain_for, with_model
 from prime_action.brain.prompt import PromptContext, describe_event
 from prime_action.config.loader import parse_yaml
 from prime_action.config.models import RepoConfig
@@ -102,7 +102,7 @@ def _ports(
         issues=issues,
         jobs=PlannedJobs(env.repository),
         brain=brain_for(
-            config.brain,
+            with_model(config.brain, env.model),
             lambda: PromptContext(identity=eyes.identity_docs(), event=describe_event(event)),
         ),
         look=look,
