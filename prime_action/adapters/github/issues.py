@@ -63,7 +63,10 @@ class GitHubIssueStore:
     def _fetch(self, number: int) -> Issue | None:
         """One issue read fresh (one request); None when it is gone or is a pull request."""
         try:
-            issue = self._client.read(f"read #{number}", lambda: self._repo.get_issue(number))
+            # complete(): the client is lazy, and the read must happen here, under the retries.
+            issue = self._client.read(
+                f"read #{number}", lambda: self._repo.get_issue(number).complete()
+            )
         except GitHubError as e:
             if is_missing(e):
                 return None
@@ -159,7 +162,12 @@ class GitHubIssueStore:
         return int(issue.number)
 
     def _issue(self, number: int) -> Issue:
-        return self._issues.get(number) or self._repo.get_issue(number)
+        """An issue from this run's listing, else read now (under the retries)."""
+        found = self._issues.get(number) or self._fetch(number)
+        if found is None:
+            msg = f"issue #{number} is gone (deleted, transferred, or a pull request)"
+            raise GitHubError(msg, status=404)
+        return found
 
     def comment(self, number: int, body: str, marker: str) -> None:
         """Add a comment unless one with the same marker exists already."""

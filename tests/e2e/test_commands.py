@@ -1,0 +1,81 @@
+"""`/prime` commands in issue comments end to end: trusted ones act and reply once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from prime_action.domain.models import PrimeState
+from prime_action.testing.github import FakeGitHub
+from tests.e2e.harness import FILES, REPO, Actions, comment_count, tracking
+
+
+@pytest.fixture
+def actions(fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Actions:
+    fake_github.add_repo(REPO, FILES)
+    return Actions(fake_github, tmp_path, monkeypatch)
+
+
+def _state(fake: FakeGitHub) -> PrimeState:
+    return PrimeState.model_validate(json.loads(fake.read(REPO, "state.json", ref="prime-state")))
+
+
+def _command(actions: Actions, text: str, issue: int, comment_id: int = 5001) -> tuple[int, str]:
+    changes = {
+        "comment.body": text,
+        "comment.id": comment_id,
+        "comment.author_association": "COLLABORATOR",
+        "issue.number": issue,
+        "repository.full_name": REPO,
+        "repository.default_branch": "main",
+    }
+    return actions.run("issue_comment.created", changes)
+
+
+def _replies(fake: FakeGitHub, issue: int) -> list[str]:
+    return [c.body for c in fake.comments(REPO, issue) if "prime:comment=reply-" in c.body]
+
+
+def test_trusted_skip_command_acts_and_replies_once(actions: Actions) -> None:
+    actions.run("workflow_dispatch")
+    issue = tracking(actions.fake)["dependabot"]
+    code, _ = _command(actions, "/prime skip license", issue)
+    assert code == 0
+    assert "license" in _state(actions.fake).skipped
+    (reply,) = _replies(actions.fake, issue)
+    assert "leave **license** alone" in reply
+    before = comment_count(actions.fake)
+    _command(actions, "/prime skip license", issue)  # the event delivered again
+    assert comment_count(actions.fake) == before
+    assert actions.fake.writes == 0
+
+
+def test_unknown_command_gets_a_short_help_reply(actions: Actions) -> None:
+    actions.run("workflow_dispatch")
+    issue = tracking(actions.fake)["dependabot"]
+    _command(actions, "/prime dance", issue, comment_id=5002)
+    (reply,) = _replies(actions.fake, issue)
+    assert "Prime understands: `/prime wake`" in reply
+    assert "/prime run SIGNAL" in reply
+
+
+def test_retry_of_an_unknown_signal_names_the_known_ones(actions: Actions) -> None:
+    actions.run("workflow_dispatch")
+    issue = tracking(actions.fake)["dependabot"]
+    _command(actions, "/prime retry nope", issue, comment_id=5003)
+    (reply,) = _replies(actions.fake, issue)
+    assert "There is no signal **nope**" in reply
+    assert "dependabot" in reply
+
+
+def test_status_command_reports_without_changing_the_plan(actions: Actions) -> None:
+    actions.run("workflow_dispatch")
+    plan = _state(actions.fake).plan
+    issue = tracking(actions.fake)["dependabot"]
+    _command(actions, "/prime status", issue, comment_id=5004)
+    (reply,) = _replies(actions.fake, issue)
+    assert "Status: **active**" in reply
+    assert "2 job(s) in flight" in reply
+    assert [i.signal for i in _state(actions.fake).plan] == [i.signal for i in plan]

@@ -1,0 +1,71 @@
+"""Two wakes writing `prime-state` at once: the second to commit re-reads and loses nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from prime_action.domain.markers import find_signal
+from prime_action.domain.models import PrimeState
+from prime_action.testing.github import FakeGitHub
+from prime_action.testing.router import FakeRequest
+from tests.e2e.harness import FILES, REPO, Actions, comment_count, dashboards
+
+
+def _state(fake: FakeGitHub) -> PrimeState:
+    return PrimeState.model_validate(json.loads(fake.read(REPO, "state.json", ref="prime-state")))
+
+
+def _moves_the_state_ref(request: FakeRequest) -> bool:
+    return request.method == "PATCH" and request.path.endswith("/git/refs/heads/prime-state")
+
+
+def test_two_concurrent_writers_on_prime_state_lose_no_update(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_github.add_repo(REPO, FILES)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = (Actions(fake_github, tmp_path / n, monkeypatch) for n in ("a", "b"))
+    first.run("workflow_dispatch")
+    (dashboard,) = dashboards(fake_github)
+    dashboard.body = (dashboard.body or "").replace(
+        "- [ ] <!-- prime:pause -->", "- [x] <!-- prime:pause -->"
+    )
+    pause = {
+        "issue.number": dashboard.number,
+        "issue.body": dashboard.body,
+        "repository.full_name": REPO,
+        "repository.default_branch": "main",
+    }
+
+    def pause_meanwhile(fake: FakeGitHub) -> None:
+        # A maintainer's tick is handled by a second wake that commits first.
+        code, _ = second.run("issues.edited", pause)
+        assert code == 0
+        assert _state(fake).status == "paused"
+
+    fake_github.on_request(_moves_the_state_ref, pause_meanwhile)
+    skip = {
+        "comment.body": "/prime skip license",
+        "comment.author_association": "MEMBER",
+        "issue.number": dashboard.number,
+        "repository.full_name": REPO,
+        "repository.default_branch": "main",
+    }
+    code, _ = first.run("issue_comment.created", skip)
+    assert code == 0
+    state = _state(fake_github)
+    assert state.status == "paused"  # the second writer's update survived
+    assert "license" in state.skipped  # and so did the first writer's
+    replies = [c for c in fake_github.comments(REPO, dashboard.number) if "reply-" in c.body]
+    assert len(replies) == 1
+    assert len(dashboards(fake_github)) == 1
+    issues = [find_signal(i.body) for i in fake_github.issues(REPO) if find_signal(i.body)]
+    assert len(issues) == len(set(issues))
+    before = comment_count(fake_github)
+    code, _ = first.run("issue_comment.created", skip)  # the same event delivered again
+    assert code == 0
+    assert comment_count(fake_github) == before
