@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from prime_action import __version__
-from prime_action.domain.errors import PrimeError
+from prime_action.annotations import annotation
+from prime_action.domain.errors import ConfigError, PrimeError
 
 # name -> (module under prime_action.commands, one-line help). Modules are imported lazily
 # so that `prime --version` stays fast and no command pays for another's imports.
@@ -57,4 +59,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(module.run(parsed))
     except PrimeError as e:
         print(f"prime {name}: error: {e}", file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            # Also as an annotation: on the run's page and, for a config error, on its line.
+            sys.stdout.write(_annotate(name, e))
         return e.exit_code
+
+
+def _annotate(name: str, error: PrimeError) -> str:
+    if isinstance(error, ConfigError):
+        return annotation("error", f"prime {name}: {error}", file=error.file, line=error.line)
+    return annotation("error", f"prime {name}: {error}")

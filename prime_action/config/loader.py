@@ -16,7 +16,8 @@ Loc = tuple[str | int, ...]
 
 
 def _lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
-    out[loc] = node.start_mark.line + 1
+    # A key's own line wins over where its value starts (a nested mapping's first child).
+    out.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             out[(*loc, key.value)] = key.start_mark.line + 1
@@ -72,6 +73,23 @@ def parse_yaml(text: str, model: type[M], source: str) -> M:
         hint = _hint(first["type"], loc)
         msg = f"key '{key}': {first['msg']}{hint}"
         raise ConfigError(msg, file=source, line=_line_of(lines, loc)) from e
+
+
+def key_line(text: str, loc: Loc) -> int | None:
+    """The 1-based line of a key in a YAML document (or of its nearest parent), if any.
+
+    Args:
+        text: the YAML document, already known to be valid.
+        loc: the path of keys, e.g. ("signals", "licence").
+
+    Returns:
+        The line, or None when the document has no such key.
+    """
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    lines: dict[Loc, int] = {}
+    if node is not None:
+        _lines(node, (), lines)
+    return _line_of(lines, loc)
 
 
 def _hint(error_type: str, loc: Loc) -> str:

@@ -28,6 +28,8 @@ class ActionsEnv(BaseModel):
     write_spacing: float = 1.0
     # The action's `model` input: a litellm model string that overrides brain.model.
     model: str | None = None
+    # The action's `dry-run` input: read and decide, write nothing.
+    dry_run: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ActionsEnv:
@@ -54,7 +56,17 @@ class ActionsEnv(BaseModel):
             config_path=environ.get("PRIME_CONFIG") or ".github/prime.yml",
             write_spacing=float(environ.get("PRIME_WRITE_SPACING") or 1.0),
             model=environ.get("PRIME_MODEL") or None,
+            dry_run=_flag(environ.get("PRIME_DRY_RUN"), "dry-run"),
         )
+
+
+def _flag(value: str | None, name: str) -> bool:
+    """A true/false action input (GitHub passes inputs as strings)."""
+    text = (value or "false").strip().lower()
+    if text not in ("true", "false"):
+        msg = f"input '{name}' is {value!r}; use true or false"
+        raise ConfigError(msg, file="action inputs")
+    return text == "true"
 
 
 def _path(value: str | None) -> Path | None:
