@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
-from prime_action.domain.models import DecisionRecord, PrimeState
+from prime_action.domain.errors import StoreError
+from prime_action.domain.models import STATE_SCHEMA_VERSION, DecisionRecord, PrimeState
 from prime_action.repo.plan import prune_decisions
 
 
@@ -15,10 +18,63 @@ def dump_state(state: PrimeState) -> str:
     return json.dumps(state.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
 
 
+# schema_version N -> the step that turns a version-N state document into version N+1. When
+# PrimeState changes incompatibly, bump STATE_SCHEMA_VERSION and add the step here: old
+# state branches are then read, upgraded, and written back in the new version.
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migrate(
+    data: dict[str, Any], migrations: Mapping[int, Migration] = MIGRATIONS
+) -> dict[str, Any]:
+    """Upgrade a state document to the current schema version, one step at a time.
+
+    Args:
+        data: the parsed state.json.
+        migrations: the upgrade steps (the module's table unless a test gives its own).
+
+    Returns:
+        The document in the current version (unchanged when it already is).
+
+    Raises:
+        StoreError: when the document was written by a newer Prime (upgrade the action; the
+            state is not overwritten), or no step leads from its version to the current one.
+    """
+    version = data.get("schema_version", STATE_SCHEMA_VERSION)
+    if not isinstance(version, int) or version > STATE_SCHEMA_VERSION:
+        msg = (
+            f"state.json has schema_version {version!r}; this Prime knows up to "
+            f"{STATE_SCHEMA_VERSION}: upgrade the prime action (the state was left as it is)"
+        )
+        raise StoreError(msg)
+    while version < STATE_SCHEMA_VERSION:
+        step = migrations.get(version)
+        if step is None:
+            msg = f"state.json has schema_version {version}, and no migration leads from it"
+            raise StoreError(msg)
+        version += 1
+        data = {**step(data), "schema_version": version}
+    return data
+
+
 def parse_state(text: str) -> PrimeState | None:
-    """The state in a state.json text; None when it is damaged or of another schema."""
+    """The state in a state.json text, upgraded to the current schema.
+
+    Returns:
+        The state; None when the text is damaged (the wake then rebuilds from the issues).
+
+    Raises:
+        StoreError: when the state comes from a newer Prime (see `migrate`).
+    """
     try:
-        return PrimeState.model_validate_json(text)
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        return PrimeState.model_validate(migrate(data))
     except ValidationError:
         return None
 
