@@ -93,4 +93,3 @@ class DashboardStore(Protocol):
 
     # Create the dashboard (number None) or replace its body; return its number.
     def write_dashboard(self, number: int | None, body: str) -> int: ...
-
