@@ -155,3 +155,29 @@ def test_prime_explain_reads_the_last_decision_and_its_prompt_from_the_state_bra
     assert STUB_API_KEY not in out
     assert TOKEN not in out
     assert fake_github.writes == 0
+
+
+def test_a_local_wake_with_a_model_records_spend_and_explain_shows_its_prompt(
+    openai_stub: OpenAIStub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", STUB_API_KEY)
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "prime.yml").write_text(
+        f"brain:\n  model: openai/gpt-4o-mini\n  api_base: {openai_stub.base_url}\n"
+    )
+    (tmp_path / "CLAUDE.md").write_text(CLAUDE_MD)
+    openai_stub.answer(_answer({"type": "wait", "reason": "Nothing urgent."}))
+    assert main(["wake", "--local", str(tmp_path)]) == 0
+    report = capsys.readouterr().out
+    assert "Decision (llm brain): Fix CI first" in report
+    assert "LLM: 1350 tokens" in report
+    assert len(openai_stub.requests) == 1
+    state = PrimeState.model_validate_json((tmp_path / ".prime" / "state.json").read_text())
+    assert state.cost.tokens_total == 1350
+    assert main(["explain", "--local", str(tmp_path)]) == 0
+    explained = capsys.readouterr().out
+    assert "Keep changes small." in explained.split("DATA from CLAUDE.md")[1]
+    assert STUB_API_KEY not in explained
