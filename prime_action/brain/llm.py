@@ -124,6 +124,9 @@ class LLMBrain:
 
     def decide(self, picture: BrainInput) -> Decision:
         """One decision: the model's, policy-checked, or the rules brain's with the reason."""
+        if picture.state.status == "paused":
+            # A paused Prime takes no action whatever a model says: a call would be waste.
+            return self._fallback.decide(picture)
         refusal = budget_refusal(picture.state.cost, self._settings.budget_usd_per_day, picture.now)
         if refusal:
             return self._fall_back(picture, refusal, Usage(), "")

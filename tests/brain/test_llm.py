@@ -168,3 +168,10 @@ def test_the_schema_names_every_action_type() -> None:
     ):
         assert f'"{kind}"' in text
     assert set(decision_schema()["required"]) == {"summary", "why", "next_wake_hours", "actions"}
+
+
+def test_a_paused_prime_makes_no_call() -> None:
+    llm = FakeLLM([answer(JOB)])
+    decision = brain(llm).decide(picture((signal("license"),), state=PrimeState(status="paused")))
+    assert llm.calls == []
+    assert [a.type for a in decision.actions] == ["wait"]
