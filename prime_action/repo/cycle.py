@@ -50,6 +50,8 @@ class WakeRequest(Frozen):
     # `/prime` commands from a trusted comment (the dashboard's boxes are read by the wake).
     commands: tuple[Command, ...] = ()
     issue: int | None = None
+    # The signal the event is about (a Prime PR `prime/SIGNAL` closed or merged).
+    signal: str | None = None
 
 
 class WakeReport(Frozen):
@@ -198,6 +200,7 @@ def _prepare(
         config=config,
         now=now,
         commands=request.commands,
+        signal=request.signal,
     )
 
 

@@ -53,6 +53,23 @@ def _refusals(
     return state if refused == state.refused else state.model_copy(update={"refused": refused})
 
 
+def _pr_refusal(
+    state: PrimeState, reason: WakeReason, signal: str | None, signals: tuple[SignalResult, ...]
+) -> PrimeState:
+    """A maintainer closed Prime's PR for a signal unmerged: a 'no' to the same fix.
+
+    The job behind the PR is over either way (merged or not), so it leaves `in_flight`.
+    """
+    if signal is None or reason not in ("pr-closed-unmerged", "pr-merged"):
+        return state
+    in_flight = tuple(job for job in state.in_flight if job.signal != signal)
+    state = state.model_copy(update={"in_flight": in_flight})
+    failing = {s.name: s.fingerprint for s in signals if s.status == "failing"}
+    if reason == "pr-merged" or signal not in failing:
+        return state
+    return state.model_copy(update={"refused": {**state.refused, signal: failing[signal]}})
+
+
 def prepare(
     state: PrimeState,
     *,
@@ -62,6 +79,7 @@ def prepare(
     config: RepoConfig,
     now: datetime,
     commands: tuple[Command, ...] = (),
+    signal: str | None = None,
 ) -> Prepared:
     """Apply commands, drop finished or stale jobs, note refusals, and build the plan.
 
@@ -74,6 +92,7 @@ def prepare(
         now: the current moment.
         commands: `/prime` commands (one from a comment, several from dashboard boxes),
             applied in order; the first one's outcome is the reply.
+        signal: the signal the event is about (a Prime PR closed or merged).
 
     Returns:
         The prepared state and the brain's picture.
@@ -82,6 +101,7 @@ def prepare(
     for command, args in commands:
         outcomes.append(apply_command(state, command, args, {s.name for s in signals}))
         state = outcomes[-1].state
+    state = _pr_refusal(state, reason, signal, signals)
     state = expire_in_flight(state, signals, now, config.jobs.in_flight_timeout_hours)
     state = _refusals(state, signals, issues)
     plan = build_plan(signals, state, config, now)

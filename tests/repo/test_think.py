@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import Decision, PrimeState, WakeReason
+from prime_action.domain.models import Decision, InFlight, PrimeState, WakeReason
 from prime_action.repo.think import changed, conclude, hibernating, prepare
 from tests.values import NOW, issue, signal
 
@@ -53,6 +53,29 @@ def test_issue_closed_by_a_human_for_an_old_fingerprint_refuses_nothing() -> Non
     closed = issue(4, "license", "closed", closed_by_human=True, fingerprint="older")
     prepared = _prepare(PrimeState(), issues=(closed,))
     assert prepared.state.refused == {}
+    assert [i.signal for i in prepared.picture.plan] == ["license"]
+
+
+JOB = InFlight(signal="license", runner="fileops", attempt_id="a1", submitted_at=NOW)
+
+
+@pytest.mark.parametrize(
+    ("reason", "refused"),
+    [("pr-closed-unmerged", {"license": "fp-license"}), ("pr-merged", {})],
+)
+def test_prime_pr_closed_ends_its_job_and_unmerged_is_a_refusal(
+    reason: WakeReason, refused: dict[str, str]
+) -> None:
+    prepared = _prepare(PrimeState(in_flight=(JOB,)), reason=reason, signal="license")
+    assert prepared.state.in_flight == ()
+    assert prepared.state.refused == refused
+    assert [i.signal for i in prepared.picture.plan] == ([] if refused else ["license"])
+
+
+def test_refusal_lifts_when_the_fingerprint_changes() -> None:
+    state = _prepare(PrimeState(), reason="pr-closed-unmerged", signal="license").state
+    changed_signal = signal("license").model_copy(update={"fingerprint": "fp-new"})
+    prepared = _prepare(state, signals=(changed_signal,))
     assert [i.signal for i in prepared.picture.plan] == ["license"]
 
 
