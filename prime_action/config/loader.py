@@ -34,13 +34,14 @@ def _line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
     return None
 
 
-def parse_yaml(text: str, model: type[M], source: str) -> M:
+def parse_yaml(text: str, model: type[M], source: str, schema: str = "config") -> M:
     """Validate YAML text against a model.
 
     Args:
         text: the YAML document (empty means all defaults).
         model: the pydantic model to validate into.
         source: the file name used in error messages.
+        schema: the `prime schema NAME` that errors point the reader to.
 
     Returns:
         The validated model.
@@ -70,7 +71,7 @@ def parse_yaml(text: str, model: type[M], source: str) -> M:
         first = e.errors()[0]
         loc: Loc = tuple(first["loc"])
         key = ".".join(str(part) for part in loc) or "(top level)"
-        hint = _hint(first["type"], loc)
+        hint = _hint(first["type"], schema)
         msg = f"key '{key}': {first['msg']}{hint}"
         raise ConfigError(msg, file=source, line=_line_of(lines, loc)) from e
 
@@ -92,10 +93,10 @@ def key_line(text: str, loc: Loc) -> int | None:
     return _line_of(lines, loc)
 
 
-def _hint(error_type: str, loc: Loc) -> str:
+def _hint(error_type: str, schema: str) -> str:
     if error_type == "extra_forbidden":
-        return " (unknown key: check its spelling against `prime schema config`)"
-    return " (see `prime schema config` for the allowed values)"
+        return f" (unknown key: check its spelling against `prime schema {schema}`)"
+    return f" (see `prime schema {schema}` for the allowed values)"
 
 
 def load_config(path: Path, model: type[M]) -> M:
