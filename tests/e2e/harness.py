@@ -33,9 +33,15 @@ class Actions:
         self.monkeypatch = monkeypatch
 
     def run(
-        self, stem: str, changes: dict[str, Any] | None = None, argv: tuple[str, ...] = ("wake",)
+        self,
+        stem: str,
+        changes: dict[str, Any] | None = None,
+        argv: tuple[str, ...] = ("wake",),
+        inputs: dict[str, str] | None = None,
     ) -> tuple[int, str]:
         """Run `prime ARGV` for the example event `stem` (changed by `changes`).
+
+        `inputs` are further environment variables, such as the action's PRIME_DRY_RUN.
 
         Returns:
             The exit code and the job summary it wrote.
@@ -54,6 +60,7 @@ class Actions:
             "GITHUB_STEP_SUMMARY": str(summary),
             "GITHUB_OUTPUT": str(output),
             "PRIME_WRITE_SPACING": "0",
+            **(inputs or {}),
         }
         for key, value in env.items():
             self.monkeypatch.setenv(key, value)

@@ -9,14 +9,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
+from prime_action.adapters.dry_run import WriteLog, dry_run
 from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.state import GitHubStateStore
 from prime_action.adapters.llm.factory import brain_for, with_model
+from prime_action.annotations import annotation, group
 from prime_action.brain.prompt import PromptContext, describe_event
-from prime_action.config.loader import parse_yaml
+from prime_action.config.loader import key_line, parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import GitHubError
@@ -27,8 +29,16 @@ from prime_action.events.gate import Ignore, Wake, route
 from prime_action.events.model import Event, load_event
 from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
 from prime_action.repo.think import hibernating
-from prime_action.signals.registry import run_signals
+from prime_action.signals.registry import SIGNAL_NAMES, run_signals, unknown_signals
 from prime_action.templating import render
+
+
+class ConfigWarning(Frozen):
+    """Something in the config that works but is probably a mistake, with its line."""
+
+    message: str
+    file: str
+    line: int | None = None
 
 
 class GitHubWake(Frozen):
@@ -38,6 +48,9 @@ class GitHubWake(Frozen):
     ignored: str | None = None
     requests: int = 0
     writes: int = 0
+    warnings: tuple[ConfigWarning, ...] = ()
+    # A dry run's writes, noted instead of made (None: not a dry run).
+    dry_run: tuple[str, ...] | None = None
 
 
 class OnceLoadedStore:
@@ -72,20 +85,35 @@ class PlannedJobs:
         return hashlib.sha256(f"{self._repo}/{signal}/{fingerprint}".encode()).hexdigest()[:12]
 
 
-def read_config(client: GitHubClient, env: ActionsEnv) -> RepoConfig:
-    """The repository's config from its default branch (defaults when the file is absent)."""
+def read_config(
+    client: GitHubClient, env: ActionsEnv
+) -> tuple[RepoConfig, tuple[ConfigWarning, ...]]:
+    """The repository's config from its default branch (defaults when the file is absent).
+
+    Returns:
+        The config, and warnings for what is valid but likely a typo (with its line).
+    """
     repo = client.github.get_repo(env.repository)
     try:
         found = client.read(f"read {env.config_path}", lambda: repo.get_contents(env.config_path))
     except GitHubError as e:
         if is_missing(e):
-            return RepoConfig()
+            return RepoConfig(), ()
         raise
     if isinstance(found, list):
-        return RepoConfig()
-    return parse_yaml(
-        found.decoded_content.decode("utf-8", errors="replace"), RepoConfig, env.config_path
+        return RepoConfig(), ()
+    text = found.decoded_content.decode("utf-8", errors="replace")
+    config = parse_yaml(text, RepoConfig, env.config_path)
+    warnings = tuple(
+        ConfigWarning(
+            message=f"signals.{name}: no signal has this name, so its settings do nothing "
+            f"(signals: {', '.join(SIGNAL_NAMES)})",
+            file=env.config_path,
+            line=key_line(text, ("signals", name)),
+        )
+        for name in unknown_signals(config)
     )
+    return config, warnings
 
 
 def _ports(
@@ -129,19 +157,26 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
     if event.name == "schedule" and hibernating(first.state, "schedule", now):
         report = WakeReport(hibernated=True, reason="schedule", state=first.state)
         return _done(client, report=report)
-    config = read_config(client, env)
+    config, warnings = read_config(client, env)
     gated = route(event, config.trust, first.state.dashboard_issue if first.state else None)
     if isinstance(gated, Ignore):
-        return _done(client, ignored=gated.reason)
+        return _done(client, ignored=gated.reason, warnings=warnings)
     ports = _ports(client, env, event, OnceLoadedStore(store, first), config)
+    log = WriteLog()
+    if env.dry_run:
+        ports = dry_run(ports, log)
     report = wake(ports, _request(gated), config, now)
     _reply(ports, gated, event, report)
-    return _done(client, report=report)
+    if env.dry_run:
+        return _done(client, report=report, warnings=warnings, dry_run=tuple(log.lines))
+    return _done(client, report=report, warnings=warnings)
 
 
 def _request(gated: Wake) -> WakeRequest:
     commands = ((gated.command, gated.command_args),) if gated.command else ()
-    return WakeRequest(reason=gated.reason, commands=commands, issue=gated.issue)
+    return WakeRequest(
+        reason=gated.reason, commands=commands, issue=gated.issue, signal=gated.signal
+    )
 
 
 def _reply(ports: WakePorts, gated: Wake, event: Event, report: WakeReport) -> None:
@@ -187,8 +222,14 @@ def run_on_github(environ: Mapping[str, str]) -> int:
         next_wake=next_wake,
         requests=outcome.requests,
         writes=outcome.writes,
+        warnings=outcome.warnings,
+        dry_run=outcome.dry_run,
     )
-    sys.stdout.write(summary)
+    sys.stdout.write(group("Prime wake", summary))
+    for warning in outcome.warnings:
+        sys.stdout.write(
+            annotation("warning", warning.message, file=warning.file, line=warning.line)
+        )
     _append(env.step_summary, summary)
     _append(env.output, _outputs(outcome, next_wake))
     return 0
