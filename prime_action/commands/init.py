@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from prime_action.domain.errors import UsageError
+from prime_action.growth.seed import SEED_PATH, render_seed
 from prime_action.workflows import (
     CONFIG_PATH,
     DEFAULT_ACTION_REF,
@@ -62,6 +63,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="set up the org repository instead: Org Prime's workflow and config, the "
         "dispatcher and the org runner",
     )
+    parser.add_argument(
+        "--seed",
+        action="store_true",
+        help="write a commented seed.yaml instead: the genome of growth mode (prime schema seed)",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
 
 
@@ -74,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
     files = (
         _org_files(root, args)
         if args.org
+        else _seed_files(root, args)
+        if args.seed
         else {
             root / WORKFLOW_PATH: render_repo_workflow(
                 repo=args.repo or root.resolve().name,
@@ -109,6 +117,11 @@ def _org_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
             standalone=False, action_ref=args.action_ref
         ),
     }
+
+
+def _seed_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
+    name = args.repo or root.resolve().name
+    return {root / SEED_PATH: render_seed(name, args.action_ref)}
 
 
 def detect_default_branch(root: Path) -> str:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, RootModel, TypeAdapter
 
 from prime_action.config.models import OrgConfig, RepoConfig
 from prime_action.domain.models import Attempt, Decision, PrimeState, RunSheetItem, SignalResult
+from prime_action.growth.seed import Seed
 
 
 class RunSheet(RootModel[list[RunSheetItem]]):
@@ -28,11 +29,13 @@ MODELS: dict[str, type[BaseModel]] = {
     "decision": Decision,
     "attempt": Attempt,
     "signals": SignalReport,
+    "seed": Seed,
 }
 
 TITLES = {
     "config": "Prime repository config (.github/prime.yml)",
     "org-config": "Prime org config (.github/prime-org.yml)",
+    "seed": "Prime growth seed (seed.yaml)",
 }
 
 

@@ -1,0 +1,1 @@
+"""Growth mode: the seed.yaml genome, the architect that writes tickets, the reviewer's checks."""
