@@ -147,6 +147,8 @@ def _translate(what: str, e: GithubException) -> GitHubError:
         403: "the token lacks a permission: see the README's permissions table",
         404: "not found, or the token cannot see it",
     }.get(e.status, "")
+    if e.status == 403 and "archived" in str(detail or "").lower():
+        hint = "the repository is archived: unarchive it, or exclude it from Prime"
     msg = f"{what}: GitHub answered {e.status} {detail or ''}".rstrip()
     return GitHubError(f"{msg}; {hint}" if hint else msg, status=e.status)
 
