@@ -36,28 +36,32 @@ def timed(code: str, runs: int) -> tuple[float, bool]:
     return statistics.median(times), imported
 
 
+def cases(checkout: str) -> dict[str, str]:
+    """Name -> probe code; the wake runs on `checkout` (a directory with a README)."""
+    return {
+        "python (empty interpreter)": "pass",
+        "prime --version": (
+            "import contextlib, io\nfrom prime_action.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), "
+            "contextlib.suppress(SystemExit):\n    main(['--version'])"
+        ),
+        "prime wake --local (rules brain)": (
+            "import contextlib, io\nfrom prime_action.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    main(['wake', '--local', {checkout!r}])"
+        ),
+        "import litellm (what a model adds)": (
+            "from prime_action.adapters.llm.litellm_client import load_litellm\nload_litellm()"
+        ),
+    }
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "README.md").write_text("# demo\n")
-        cases = {
-            "python (empty interpreter)": "pass",
-            "prime --version": (
-                "import contextlib, io\nfrom prime_action.cli import main\n"
-                "with contextlib.redirect_stdout(io.StringIO()), "
-                "contextlib.suppress(SystemExit):\n    main(['--version'])"
-            ),
-            "prime wake --local (rules brain)": (
-                "import contextlib, io\nfrom prime_action.cli import main\n"
-                "with contextlib.redirect_stdout(io.StringIO()):\n"
-                f"    main(['wake', '--local', {tmp!r}])"
-            ),
-            "import litellm (what a model adds)": (
-                "from prime_action.adapters.llm.litellm_client import load_litellm\nload_litellm()"
-            ),
-        }
         print(f"median of {runs} fresh interpreters")
-        for name, code in cases.items():
+        for name, code in cases(tmp).items():
             seconds, imported = timed(code, runs)
             print(f"{name:>36}: {seconds * 1000:7.0f} ms   litellm imported: {imported}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -22,8 +23,22 @@ from prime_action.testing.graphql import FakeGraphQL, load_schema
 from tests.e2e.org_world import NOW, actions_env, build_org
 
 
-def measure(size: int) -> str:
-    """Aggregate an org of `size` repositories once; return one line of figures."""
+@dataclass(frozen=True)
+class Aggregation:
+    """The figures of one Org Prime run over an org of `size` repositories."""
+
+    size: int
+    kept: int
+    aggregation_requests: int
+    requests: int
+    writes: int
+    points: int
+    items: int
+    seconds: float
+
+
+def aggregate(size: int) -> Aggregation:
+    """Aggregate an org of `size` repositories once, over a fresh fake GitHub."""
     fake = FakeGitHub(validate_responses=False)
     graphql = FakeGraphQL().install(fake)
     with fake, tempfile.TemporaryDirectory() as tmp:
@@ -34,11 +49,20 @@ def measure(size: int) -> str:
         seconds = time.perf_counter() - start
         client.close()
     points = sum(c.cost for c in graphql.calls)
+    return Aggregation(
+        size, len(kept), run.aggregation_requests, run.requests, run.writes, points,
+        len(run.outcome.run_sheet), seconds,
+    )  # fmt: skip
+
+
+def measure(size: int) -> str:
+    """Aggregate an org of `size` repositories once; return one line of figures."""
+    a = aggregate(size)
     return (
-        f"{size:>6} repositories ({len(kept):>5} looked after): "
-        f"aggregation {run.aggregation_requests:>4} requests, whole run {run.requests:>4} "
-        f"({run.writes} writes), {points:>4} GraphQL points, "
-        f"{len(run.outcome.run_sheet):>6} run-sheet items, {seconds:6.1f} s"
+        f"{a.size:>6} repositories ({a.kept:>5} looked after): "
+        f"aggregation {a.aggregation_requests:>4} requests, whole run {a.requests:>4} "
+        f"({a.writes} writes), {a.points:>4} GraphQL points, "
+        f"{a.items:>6} run-sheet items, {a.seconds:6.1f} s"
     )
 
 

@@ -34,6 +34,13 @@ LONG_CLAUDE = "".join(
 )
 
 
+# name, files, open tracking issues, CLAUDE.md, the event's text
+CASES = (
+    ("small", 10, 0, SMALL_CLAUDE, "issues.edited by alice\nPlease add a license."),
+    ("very large", 5000, 200, LONG_CLAUDE, "issues.edited by bob\n" + "Look here. " * 9000),
+)
+
+
 def _write(root: Path, files: int, claude: str) -> None:
     (root / "README.md").write_text("# demo\n")
     (root / "package.json").write_text('{"name": "demo"}\n')
@@ -95,11 +102,7 @@ def real_tokens(prompt: Prompt) -> str:
 def main() -> None:
     budget = int(sys.argv[1]) if len(sys.argv) > 1 else 8000
     print(f"prompt token budget: {budget}")
-    cases = (
-        ("small", 10, 0, SMALL_CLAUDE, "issues.edited by alice\nPlease add a license."),
-        ("very large", 5000, 200, LONG_CLAUDE, "issues.edited by bob\n" + "Look here. " * 9000),
-    )
-    for name, files, issues, claude, event in cases:
+    for name, files, issues, claude, event in CASES:
         prompt, seconds = measure(files, issues, claude, event, budget)
         print(
             f"{name:>10} repository: {files:>5} files, {issues:>3} open issues, CLAUDE.md "
