@@ -39,10 +39,20 @@ class Skipped(Frozen):
     reason: str
 
 
-def attempt_id(repo: str, signal: str, now: datetime) -> str:
-    """A readable, unique attempt id: signal, UTC minute and a hash of repo and moment."""
-    digest = hashlib.sha256(f"{repo.lower()}|{signal}|{now.isoformat()}".encode()).hexdigest()
-    return f"{signal}-{now:%Y%m%d%H%M}-{digest[:6]}"
+def attempt_id(repo: str, signal: str, previous: str | None) -> str:
+    """The next attempt's id: the signal and a hash chained on the previous attempt's id.
+
+    The same ledger always gives the same next id, so a rerun of a wake or a cycle that failed
+    before its write names its job the same way (and finds the comments it already posted).
+    """
+    digest = hashlib.sha256(f"{repo.lower()}|{signal}|{previous or ''}".encode()).hexdigest()
+    return f"{signal}-{digest[:10]}"
+
+
+def next_attempt_id(attempts: tuple[Attempt, ...], repo: str, signal: str) -> str:
+    """The id the next attempt of (repo, signal) gets, given the ledger."""
+    last = latest(attempts, repo, signal)
+    return attempt_id(repo, signal, last.id if last else None)
 
 
 def fingerprint_of(item: RunSheetItem) -> str:
@@ -132,16 +142,16 @@ def select(
         if reason:
             skipped.append(Skipped(item=item, reason=reason))
             continue
-        attempt = new_attempt(item, now, given)
+        attempt = new_attempt(item, now, given or next_attempt_id(attempts, item.repo, item.signal))
         attempts = (*attempts, attempt)
         chosen.append(Chosen(item=item, attempt=attempt))
     return chosen, skipped
 
 
-def new_attempt(item: RunSheetItem, now: datetime, given_id: str | None = None) -> Attempt:
+def new_attempt(item: RunSheetItem, now: datetime, given_id: str) -> Attempt:
     """The pending attempt recorded before an item's runner is dispatched."""
     return Attempt(
-        id=given_id or attempt_id(item.repo, item.signal, now),
+        id=given_id,
         repo=item.repo,
         signal=item.signal,
         runner=item.runner,

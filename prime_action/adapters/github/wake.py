@@ -14,6 +14,8 @@ from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
 from prime_action.adapters.github.issues import GitHubIssueStore
+from prime_action.adapters.github.ledger import GitHubLedger
+from prime_action.adapters.github.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.adapters.github.state import GitHubStateStore
 from prime_action.adapters.llm.factory import brain_for, with_model
 from prime_action.annotations import annotation, group
@@ -162,6 +164,8 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
     if isinstance(gated, Ignore):
         return _done(client, ignored=gated.reason, warnings=warnings)
     ports = _ports(client, env, event, OnceLoadedStore(store, first), config)
+    if config.jobs.mode == "standalone":  # the wake dispatches its own jobs (DESIGN §6)
+        ports.jobs = StandaloneJobs(GitHubLedger(client, env.repository), env.repository)
     log = WriteLog()
     if env.dry_run:
         ports = dry_run(ports, log)
@@ -169,6 +173,8 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
     _reply(ports, gated, event, report)
     if env.dry_run:
         return _done(client, report=report, warnings=warnings, dry_run=tuple(log.lines))
+    ref = event.default_branch or "main"
+    dispatch_standalone(client, env.repository, ref, state=report.state, config=config, now=now)
     return _done(client, report=report, warnings=warnings)
 
 
