@@ -69,24 +69,34 @@ class DataPlane:
         ran = main(["run"])
         return ran, main(["report"])
 
-    def wake(self, repo: str, client_payload: dict[str, Any]) -> tuple[int, str]:
-        """The target repository's wake on the `prime-job-result` event."""
+    def wake(
+        self, repo: str, stem: str = "repository_dispatch", changes: dict[str, Any] | None = None
+    ) -> tuple[int, str]:
+        """The repository's wake on an example event (by default a `prime-job-result`)."""
+        owner, name = repo.split("/")
         event = payload(
-            "repository_dispatch",
+            stem,
             {
-                "action": "prime-job-result",
-                "client_payload": client_payload,
                 "repository.full_name": repo,
-                "repository.name": repo.split("/")[1],
-                "repository.owner.login": repo.split("/", maxsplit=1)[0],
+                "repository.name": name,
+                "repository.owner.login": owner,
                 "repository.default_branch": "main",
-                "sender.login": "github-actions[bot]",
-                "sender.type": "Bot",
+                **(changes or {}),
             },
         )
-        temp = self.env(repo, "repository_dispatch", event)
+        temp = self.env(repo, stem.partition(".")[0], event)
         code = main(["wake"])
         return code, (temp / "summary.md").read_text()
+
+    def job_result(self, repo: str, client_payload: dict[str, Any]) -> tuple[int, str]:
+        """The wake a runner's `prime-job-result` repository_dispatch starts."""
+        changes = {
+            "action": "prime-job-result",
+            "client_payload": client_payload,
+            "sender.login": "github-actions[bot]",
+            "sender.type": "Bot",
+        }
+        return self.wake(repo, "repository_dispatch", changes)
 
     def ledger(self, repo: str = ORG) -> tuple[Attempt, ...]:
         return parse_ledger(self.fake.read(repo, LEDGER_FILE, "prime-state") or "")
@@ -161,7 +171,7 @@ def test_run_sheet_to_pull_requests_to_repository_wakes_for_three_repositories(
     results = [r for r in fake_github.repository_dispatches if r.event_type == "prime-job-result"]
     assert sorted(r.repo for r in results) == sorted(REPOS)
     for result in results:
-        code, summary = plane.wake(result.repo, result.client_payload)
+        code, summary = plane.job_result(result.repo, result.client_payload)
         assert code == 0
         assert "Reason: **job-result**" in summary
     assert TOKEN not in capsys.readouterr().out
@@ -279,3 +289,43 @@ def test_jobs_lists_attempts_and_cancel_stops_the_run_through_the_actions_api(
     assert (run.status, run.conclusion) == ("completed", "cancelled")
     assert main(["jobs", "cancel", attempt.id]) == 2
     assert "not pending or running" in capsys.readouterr().err
+
+
+def test_standalone_mode_runs_the_whole_loop_in_one_repository(
+    plane: DataPlane, fake_github: FakeGitHub
+) -> None:
+    solo = "acme/solo"
+    files = {
+        "README.md": "# solo\n",
+        "pyproject.toml": "[project]\nname = 'solo'\n",
+        RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=True),
+    }
+    fake_github.add_repo(solo, files)
+    fake_github.set_ci(solo, "success")
+
+    code, _ = plane.wake(solo, "workflow_dispatch")
+    assert code == 0
+    dispatched = list(fake_github.dispatches)
+    assert dispatched
+    assert {(d.repo, d.path) for d in dispatched} == {(solo, RUNNER_WORKFLOW_PATH)}
+    assert fake_github.read(solo, "state.json", "prime-state")
+    assert [a.status for a in plane.ledger(solo)] == ["pending"] * len(dispatched)
+
+    for index in range(len(dispatched)):
+        assert plane.runner(index, repo=solo)[1] == 0
+    ledger = plane.ledger(solo)
+    fileops = [a for a in ledger if a.runner == "fileops"]
+    assert fileops
+    assert all(a.status == "success" and a.pr_url for a in fileops)
+    assert len(fake_github.pulls(solo)) == len(fileops)
+    for result in fake_github.repository_dispatches:
+        assert result.repo == solo
+        code, summary = plane.job_result(solo, result.client_payload)
+        assert code == 0
+        assert "Reason: **job-result**" in summary
+
+    plane.wake(solo, "workflow_dispatch")
+    attempts = [d.inputs["attempt"] for d in fake_github.dispatches]
+    assert len(set(attempts)) == len(attempts)  # no attempt was ever started twice
+    signals = [d.inputs["signal"] for d in fake_github.dispatches]
+    assert all(signals.count(a.signal) == 1 for a in fileops)  # done work is not redone

@@ -8,7 +8,8 @@ from typing import Any
 
 from github.Repository import Repository
 
-from prime_action.adapters.github.client import GitHubClient
+from prime_action.adapters.github.client import GitHubClient, is_missing
+from prime_action.domain.errors import GitHubError
 from prime_action.domain.models import Attempt, RunSheetItem
 
 RUNNER_WORKFLOW = "prime-run.yml"
@@ -59,6 +60,18 @@ class WorkflowLauncher:
             ),
         )
         return int(run.id) if run else None
+
+    def available(self) -> bool:
+        """Whether the runner workflow exists (one request); without it jobs wait."""
+        try:
+            self._client.read(
+                f"read {self._workflow}", lambda: self._repo.get_workflow(self._workflow).path
+            )
+        except GitHubError as e:
+            if is_missing(e):
+                return False
+            raise
+        return True
 
     def pause(self) -> None:
         """Space dispatches out (content-creation limits; zero in tests)."""

@@ -62,4 +62,6 @@ def dispatch_standalone(
         return None
     items, ids = standalone_items(repo, state, config)
     launcher = WorkflowLauncher(client, repo, ref, spacing=0.0)
+    if waiting and not launcher.available():
+        return None  # no runner workflow (prime init writes one): the jobs wait in state
     return run_cycle(ledger, launcher, items, standalone_settings(config), now, ids=ids)
