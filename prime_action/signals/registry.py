@@ -19,6 +19,7 @@ from prime_action.signals.files import (
     README,
     SECURITY_POLICY,
 )
+from prime_action.signals.growth import GROWTH
 from prime_action.signals.lint import LintConfig
 from prime_action.signals.repo_health import Ci, StalePrs
 from prime_action.signals.workflows import PinnedActions, WorkflowPermissions
@@ -40,6 +41,7 @@ DETECTORS: tuple[Detector, ...] = (
     GITIGNORE,
     ISSUE_TEMPLATES,
     StalePrs(),
+    GROWTH,
 )
 
 SIGNAL_NAMES: tuple[str, ...] = tuple(d.name for d in DETECTORS)

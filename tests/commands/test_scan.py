@@ -65,8 +65,13 @@ def test_scan_reports_twelve_or_more_signals_on_a_healthy_tree(
     report = scan_json(tree(tmp_path, HEALTHY), capsys)
     statuses = {item["name"]: item["status"] for item in report}
     assert len(statuses) >= 12
-    assert {n for n, s in statuses.items() if s != "ok"} == {"ci", "stale-prs"}
-    assert (statuses["ci"], statuses["stale-prs"]) == ("unknown", "skipped")
+    # Growth mode is off without a seed.yaml.
+    assert {n for n, s in statuses.items() if s != "ok"} == {"ci", "stale-prs", "growth"}
+    assert (statuses["ci"], statuses["stale-prs"], statuses["growth"]) == (
+        "unknown",
+        "skipped",
+        "skipped",
+    )
 
 
 def test_scan_json_validates_against_the_shipped_schema(
