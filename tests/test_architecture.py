@@ -10,7 +10,18 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "prime_action"
 # The Clock port's module holds the one real clock the shell injects.
 CLOCK = PACKAGE / "domain" / "clock.py"
-CORE = ("domain", "brain", "repo", "signals", "events", "fileops", "org", "dispatch", "runners", "config/models.py")
+CORE = (
+    "domain",
+    "brain",
+    "repo",
+    "signals",
+    "events",
+    "fileops",
+    "org",
+    "dispatch",
+    "runners",
+    "config/models.py",
+)
 # Libraries that reach the network, the process environment or the file system.
 FORBIDDEN = (
     "github",
