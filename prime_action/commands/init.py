@@ -68,6 +68,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write a commented seed.yaml instead: the genome of growth mode (prime schema seed)",
     )
+    parser.add_argument(
+        "--mode",
+        choices=("standalone", "org"),
+        default="standalone",
+        help="standalone (default): this repository dispatches its own jobs to its runner "
+        "workflow (prime-run.yml); org: the org repository's dispatcher runs them",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
 
 
@@ -89,8 +96,10 @@ def run(args: argparse.Namespace) -> int:
                 ci_workflows=args.ci_workflows or DEFAULT_CI_WORKFLOWS,
                 default_branch=args.default_branch or detect_default_branch(root),
             ),
-            root / CONFIG_PATH: render_repo_config(action_ref=args.action_ref),
+            root / CONFIG_PATH: render_repo_config(action_ref=args.action_ref)
+            + ORG_MODE * (args.mode == "org"),
         }
+        | _runner_files(root, args)
     )
     if not args.force:
         for path in files:
@@ -117,6 +126,17 @@ def _org_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
             standalone=False, action_ref=args.action_ref
         ),
     }
+
+
+# An org-mode repository says so in its config: its wake leaves jobs to the org dispatcher.
+ORG_MODE = "\njobs:\n  mode: org  # the org repository's dispatcher runs this repository's jobs\n"
+
+
+def _runner_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
+    if args.mode != "standalone":
+        return {}
+    text = render_runner_workflow(standalone=True, action_ref=args.action_ref)
+    return {root / RUNNER_WORKFLOW_PATH: text}
 
 
 def _seed_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from prime_action.cli import main
 from prime_action.config.loader import parse_yaml
 from prime_action.config.models import RepoConfig
+from prime_action.workflows import RUNNER_WORKFLOW_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ".github/workflows/prime.yml"
@@ -279,3 +280,25 @@ def test_the_expression_scan_catches_an_expression_in_a_script() -> None:
     doc = {"jobs": {"a": {"steps": [{"run": 'echo "${{ github.event.issue.title }}"'}]}}}
 
     assert expressions_in_scripts(doc) == ['echo "${{ github.event.issue.title }}"']
+
+
+def test_init_offers_standalone_by_default_with_its_runner_workflow(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path), "--repo", "acme/api"]) == 0
+
+    runner = yaml.safe_load((tmp_path / RUNNER_WORKFLOW_PATH).read_text(encoding="utf-8"))
+    assert runner["jobs"]["run"]["permissions"]["pull-requests"] == "write"
+    assert set(runner[True]["workflow_dispatch"]["inputs"]) == {
+        "attempt", "repo", "signal", "runner", "approach",
+    }  # fmt: skip
+    config = parse_yaml((tmp_path / CONFIG).read_text(encoding="utf-8"), RepoConfig, CONFIG)
+    assert config.jobs.mode == "standalone"
+
+
+def test_init_in_org_mode_leaves_jobs_to_the_org_dispatcher(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path), "--repo", "acme/api", "--mode", "org"]) == 0
+
+    assert not (tmp_path / RUNNER_WORKFLOW_PATH).exists()
+    assert (
+        parse_yaml((tmp_path / CONFIG).read_text(encoding="utf-8"), RepoConfig, CONFIG).jobs.mode
+        == "org"
+    )
