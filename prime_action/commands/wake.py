@@ -20,6 +20,7 @@ from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import ConfigError
 from prime_action.domain.models import SignalResult
+from prime_action.growth.step import GrowthStep
 from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
 from prime_action.repo.identity import IDENTITY_FILES, identity_hash
 from prime_action.signals.registry import run_signals
@@ -57,8 +58,10 @@ def _identity_docs(root: Path) -> dict[str, str]:
 
 
 def _local_ports(root: Path, config: RepoConfig) -> WakePorts:
+    growth = GrowthStep()
+
     def look(config: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
-        return run_signals(local_snapshot(root, config, now), config)
+        return run_signals(growth.saw(local_snapshot(root, config, now)), config)
 
     def identity() -> str:
         files = {
@@ -77,6 +80,7 @@ def _local_ports(root: Path, config: RepoConfig) -> WakePorts:
         identity=identity,
         dashboard=LocalDashboard(root),
         repo=root.resolve().name,
+        growth=growth,
     )
 
 

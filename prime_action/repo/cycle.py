@@ -26,6 +26,7 @@ from prime_action.domain.ports import (
     StoredState,
     TrackedIssue,
 )
+from prime_action.growth.step import GrowthStep
 from prime_action.repo.act import Actor
 from prime_action.repo.commands import Command
 from prime_action.repo.dashboard import DashboardView, Ticks
@@ -83,6 +84,8 @@ class WakePorts:
     dashboard: DashboardStore | None = None
     # OWNER/NAME (or the checkout's path), as the dashboard names the repository.
     repo: str = ""
+    # Growth mode's architect (seed.yaml): refines the growth signal, writes ai-task tickets.
+    growth: GrowthStep | None = None
 
 
 def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: datetime) -> WakeReport:
@@ -113,6 +116,8 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
             decision = enforce(ports.brain.decide(prepared.picture), prepared.picture)
             actor.tracked = list(prepared.picture.issues)
             state = actor.run(decision.actions, prepared.state)
+            if ports.growth is not None:
+                ports.growth.write(actor, prepared.state, prepared.picture.signals)
         else:
             state = _replay(prepared.state, actor)
         prepared = prepared.model_copy(update={"state": state})
@@ -132,7 +137,7 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
         return WakeReport(
             reason=request.reason,
             state=after,
-            signals=signals,
+            signals=prepared.picture.signals,
             decision=decision,
             executed=tuple(actor.done),
             wrote_state=wrote,
@@ -186,6 +191,8 @@ def _prepare(
     now: datetime,
 ) -> Prepared:
     issues = tuple(ports.issues.tracking_issues())
+    if ports.growth is not None:
+        signals = ports.growth.refine(signals, issues)
     if state is None:
         # No state (first wake, or the branch was lost): what the issues remember survives.
         state = rebuild_state(issues, signals, config.labels, now) if issues else PrimeState()

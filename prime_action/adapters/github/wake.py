@@ -29,6 +29,7 @@ from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, Runne
 from prime_action.domain.ports import StoredState
 from prime_action.events.gate import Ignore, Wake, route
 from prime_action.events.model import Event, load_event
+from prime_action.growth.step import GrowthStep
 from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
 from prime_action.repo.think import hibernating
 from prime_action.signals.registry import SIGNAL_NAMES, run_signals, unknown_signals
@@ -122,9 +123,10 @@ def _ports(
     client: GitHubClient, env: ActionsEnv, event: Event, store: OnceLoadedStore, config: RepoConfig
 ) -> WakePorts:
     eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
+    growth = GrowthStep()
 
     def look(cfg: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
-        return run_signals(eyes.snapshot(cfg, now), cfg)
+        return run_signals(growth.saw(eyes.snapshot(cfg, now)), cfg)
 
     issues = GitHubIssueStore(client, env.repository, config.labels)
     return WakePorts(
@@ -139,6 +141,7 @@ def _ports(
         identity=eyes.identity,
         dashboard=issues,
         repo=env.repository,
+        growth=growth,
     )
 
 
