@@ -20,6 +20,7 @@ CORE = (
     "org",
     "dispatch",
     "runners",
+    "growth",
     "config/models.py",
 )
 # Libraries that reach the network, the process environment or the file system.
