@@ -68,13 +68,18 @@ def test_closing_a_ticket_lets_the_next_task_follow_and_never_reopens_the_closed
     assert sum(t["state"] == "open" for t in after.values()) == 2
 
 
-def test_a_paused_prime_writes_no_ticket(checkout: Path) -> None:
+@pytest.mark.parametrize(
+    "change", [{"status": "paused"}, {"skipped": ["growth"]}], ids=["paused", "growth-skipped"]
+)
+def test_a_paused_prime_or_a_skipped_growth_signal_writes_no_ticket(
+    checkout: Path, change: dict[str, object]
+) -> None:
     wake_local(checkout, NOW)  # creates the state
     state_path = checkout / ".prime" / "state.json"
     state = json.loads(state_path.read_text(encoding="utf-8"))
     for ticket in local_tickets(checkout).values():
         close_local(checkout, int(str(ticket["number"])))
-    state_path.write_text(json.dumps({**state, "status": "paused"}), encoding="utf-8")
+    state_path.write_text(json.dumps({**state, **change}), encoding="utf-8")
     before = set(local_tickets(checkout))
     wake_local(checkout, NOW + timedelta(hours=1))
     assert set(local_tickets(checkout)) == before
