@@ -264,6 +264,17 @@ AttemptStatus = Literal[
 ]
 
 
+class JobResult(Frozen):
+    """A runner's outcome as the repository's Prime hears it (`prime-job-result`)."""
+
+    attempt: str
+    signal: str
+    status: AttemptStatus
+    reason: str = ""
+    fingerprint: str = ""
+    pr_url: str | None = None
+
+
 class Attempt(Frozen):
     """One entry of the attempt ledger: the data plane's memory of a dispatch."""
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from pydantic import ValidationError
+
 from prime_action.config.models import TrustSettings
 from prime_action.domain.markers import DASHBOARD, PREFIX, find_signal
-from prime_action.domain.models import Frozen, WakeReason
+from prime_action.domain.models import Frozen, JobResult, WakeReason
 from prime_action.events.model import Event, Issue
 
 
@@ -20,6 +22,8 @@ class Wake(Frozen):
     command_args: tuple[str, ...] = ()
     signal: str | None = None
     issue: int | None = None
+    # A runner's outcome, from a well-formed `prime-job-result` payload.
+    result: JobResult | None = None
 
 
 class Ignore(Frozen):
@@ -288,4 +292,14 @@ def _dispatch(event: Event, gate: _Gate) -> Wake | Ignore:
         # client_payload is whatever the sender chose: keep only well-typed values.
         signal=signal if isinstance(signal, str) else None,
         issue=issue if isinstance(issue, int) and not isinstance(issue, bool) else None,
+        result=_job_result(event) if event.action == "prime-job-result" else None,
     )
+
+
+def _job_result(event: Event) -> JobResult | None:
+    """The outcome a runner reported; a malformed payload still wakes Prime, with no outcome."""
+    fields = {k: v for k, v in event.client_payload.items() if k in JobResult.model_fields}
+    try:
+        return JobResult.model_validate(fields)
+    except ValidationError:
+        return None

@@ -14,6 +14,7 @@ from prime_action.domain.models import (
     Decision,
     DecisionRecord,
     Frozen,
+    JobResult,
     PrimeState,
     SignalResult,
     WakeReason,
@@ -53,6 +54,8 @@ class WakeRequest(Frozen):
     issue: int | None = None
     # The signal the event is about (a Prime PR `prime/SIGNAL` closed or merged).
     signal: str | None = None
+    # A runner's outcome (`prime-job-result`).
+    result: JobResult | None = None
 
 
 class WakeReport(Frozen):
@@ -208,6 +211,7 @@ def _prepare(
         now=now,
         commands=request.commands,
         signal=request.signal,
+        result=request.result,
     )
 
 

@@ -11,6 +11,7 @@ from prime_action.domain.models import (
     Decision,
     Frozen,
     InFlight,
+    JobResult,
     PrimeState,
     SignalResult,
     WakeReason,
@@ -18,6 +19,7 @@ from prime_action.domain.models import (
 from prime_action.domain.ports import TrackedIssue
 from prime_action.repo.commands import Command, CommandOutcome, apply_command
 from prime_action.repo.plan import build_plan, expire_in_flight
+from prime_action.repo.rebuild import REBUILT_ATTEMPT
 
 # Fields that change on every wake and so do not count as "something changed".
 VOLATILE = frozenset({"wake_count", "last_wake_reason"})
@@ -70,6 +72,38 @@ def _pr_refusal(
     return state.model_copy(update={"refused": {**state.refused, signal: failing[signal]}})
 
 
+def _job_result(
+    state: PrimeState, result: JobResult | None, config: RepoConfig, now: datetime
+) -> PrimeState:
+    """Fold a runner's outcome into the memory (DESIGN §6).
+
+    The job leaves `in_flight`. Success (a PR is open) cools the signal down while the PR
+    waits for review; blocked (three equal failures) holds it until its fingerprint changes;
+    a failure or timeout waits `wake.idle_hours` before the next try.
+    """
+    if result is None or result.status in ("pending", "running"):
+        return state
+    in_flight = tuple(
+        job
+        for job in state.in_flight
+        if job.signal != result.signal or job.attempt_id not in (result.attempt, REBUILT_ATTEMPT)
+    )
+    update: dict[str, object] = {"in_flight": in_flight}
+    if result.status == "blocked":
+        update["blocked"] = {**state.blocked, result.signal: result.fingerprint}
+    elif result.status in ("success", "failed", "timeout"):
+        settings = config.signals.get(result.signal)
+        cooldown = settings.cooldown_hours if settings and settings.cooldown_hours else None
+        hours = (
+            (cooldown or config.jobs.cooldown_hours)
+            if result.status == "success"
+            else (config.wake.idle_hours)
+        )
+        until = now + timedelta(hours=hours)
+        update["cooldown_until"] = {**state.cooldown_until, result.signal: until}
+    return state.model_copy(update=update)
+
+
 def prepare(
     state: PrimeState,
     *,
@@ -80,6 +114,7 @@ def prepare(
     now: datetime,
     commands: tuple[Command, ...] = (),
     signal: str | None = None,
+    result: JobResult | None = None,
 ) -> Prepared:
     """Apply commands, drop finished or stale jobs, note refusals, and build the plan.
 
@@ -93,6 +128,7 @@ def prepare(
         commands: `/prime` commands (one from a comment, several from dashboard boxes),
             applied in order; the first one's outcome is the reply.
         signal: the signal the event is about (a Prime PR closed or merged).
+        result: a runner's reported outcome (`prime-job-result`).
 
     Returns:
         The prepared state and the brain's picture.
@@ -102,6 +138,7 @@ def prepare(
         outcomes.append(apply_command(state, command, args, {s.name for s in signals}))
         state = outcomes[-1].state
     state = _pr_refusal(state, reason, signal, signals)
+    state = _job_result(state, result, config, now)
     state = expire_in_flight(state, signals, now, config.jobs.in_flight_timeout_hours)
     state = _refusals(state, signals, issues)
     plan = build_plan(signals, state, config, now)

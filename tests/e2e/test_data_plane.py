@@ -11,7 +11,7 @@ import pytest
 from prime_action.cli import main
 from prime_action.dispatch.ledger import LEDGER_FILE, parse_ledger
 from prime_action.domain.markers import signal_marker
-from prime_action.domain.models import Attempt
+from prime_action.domain.models import Attempt, PrimeState
 from prime_action.testing.faults import Fault
 from prime_action.testing.github import FakeGitHub
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
@@ -323,6 +323,13 @@ def test_standalone_mode_runs_the_whole_loop_in_one_repository(
         code, summary = plane.job_result(solo, result.client_payload)
         assert code == 0
         assert "Reason: **job-result**" in summary
+    # The repository's Prime folded the results in: those jobs are done, their PRs await review.
+    state = PrimeState.model_validate_json(
+        fake_github.read(solo, "state.json", "prime-state") or ""
+    )
+    done = {a.signal for a in fileops}
+    assert not done & {job.signal for job in state.in_flight}
+    assert done <= set(state.cooldown_until)
 
     plane.wake(solo, "workflow_dispatch")
     attempts = [d.inputs["attempt"] for d in fake_github.dispatches]

@@ -529,3 +529,25 @@ def test_the_wake_table_reaches_every_wake_reason_but_local() -> None:
     reached = {param.values[2] for param in WAKES}
 
     assert reached == set(get_args(WakeReason)) - {"local"}
+
+
+RESULT = {"attempt": "a1", "signal": "ci", "status": "blocked", "fingerprint": "f1", "runner": "x"}
+
+
+@pytest.mark.parametrize(
+    ("client_payload", "status"),
+    [
+        (RESULT, "blocked"),
+        ({**RESULT, "status": "exploded"}, None),  # not an attempt status: no outcome
+        ({"signal": "ci"}, None),
+        ({}, None),
+    ],
+)
+def test_job_result_wake_carries_a_well_formed_outcome_only(
+    client_payload: dict[str, object], status: str | None
+) -> None:
+    changes = {"action": "prime-job-result", "client_payload": client_payload}
+    gated = route(event("repository_dispatch", changes), TrustSettings())
+    assert isinstance(gated, Wake)
+    assert gated.reason == "job-result"
+    assert (gated.result.status if gated.result else None) == status

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import Decision, InFlight, PrimeState, WakeReason
+from prime_action.domain.models import Decision, InFlight, JobResult, PrimeState, WakeReason
 from prime_action.repo.think import changed, conclude, hibernating, prepare
 from tests.values import NOW, issue, signal
 
@@ -77,6 +77,48 @@ def test_refusal_lifts_when_the_fingerprint_changes() -> None:
     changed_signal = signal("license").model_copy(update={"fingerprint": "fp-new"})
     prepared = _prepare(state, signals=(changed_signal,))
     assert [i.signal for i in prepared.picture.plan] == ["license"]
+
+
+def _result(status: str, attempt: str = "a1") -> JobResult:
+    return JobResult.model_validate(
+        {"attempt": attempt, "signal": "license", "status": status, "fingerprint": "fp-license"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "blocked", "cooldown_hours"),
+    [
+        ("success", {}, 72.0),  # a PR is open: wait for its review
+        ("failed", {}, 6.0),
+        ("timeout", {}, 6.0),
+        ("blocked", {"license": "fp-license"}, None),
+        ("cancelled", {}, None),
+    ],
+)
+def test_job_result_ends_the_job_and_holds_the_signal_as_its_status_says(
+    status: str, blocked: dict[str, str], cooldown_hours: float | None
+) -> None:
+    prepared = _prepare(PrimeState(in_flight=(JOB,)), reason="job-result", result=_result(status))
+    assert prepared.state.in_flight == ()
+    assert prepared.state.blocked == blocked
+    until = prepared.state.cooldown_until.get("license")
+    assert until == (NOW + timedelta(hours=cooldown_hours) if cooldown_hours else None)
+    held = blocked or cooldown_hours
+    assert [i.signal for i in prepared.picture.plan] == ([] if held else ["license"])
+
+
+def test_result_of_an_older_attempt_leaves_the_current_job_alone() -> None:
+    prepared = _prepare(
+        PrimeState(in_flight=(JOB,)), reason="job-result", result=_result("failed", "a0")
+    )
+    assert prepared.state.in_flight == (JOB,)
+
+
+def test_running_result_changes_nothing() -> None:
+    state = PrimeState(in_flight=(JOB,))
+    prepared = _prepare(state, reason="job-result", result=_result("running"))
+    assert prepared.state.in_flight == (JOB,)
+    assert prepared.state.cooldown_until == {}
 
 
 def test_command_is_applied_before_the_plan_is_built() -> None:

@@ -184,7 +184,11 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
 def _request(gated: Wake) -> WakeRequest:
     commands = ((gated.command, gated.command_args),) if gated.command else ()
     return WakeRequest(
-        reason=gated.reason, commands=commands, issue=gated.issue, signal=gated.signal
+        reason=gated.reason,
+        commands=commands,
+        issue=gated.issue,
+        signal=gated.signal,
+        result=gated.result,
     )
 
 
