@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
+from prime_action.domain.errors import StoreError
 from prime_action.domain.models import Attempt, AttemptStatus
 
 LEDGER_FILE = "attempts.jsonl"
@@ -17,15 +18,26 @@ KEEP_DAYS = 30
 
 
 def parse_ledger(text: str) -> tuple[Attempt, ...]:
-    """Read attempts.jsonl; a damaged line loses one attempt, never the ledger."""
+    """Read attempts.jsonl (a byte-order mark, CRLF line ends and blank lines are fine).
+
+    Raises:
+        StoreError: on a line that is not an attempt. Skipping it could forget a pending
+            attempt and dispatch its item twice, and a rewrite would lose the line: the
+            data plane stops, naming the line, until someone repairs or deletes it.
+    """
     attempts = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             attempts.append(Attempt.model_validate_json(line))
-        except ValidationError:
-            continue
+        except ValidationError as e:
+            problem = e.errors()[0]["msg"]
+            msg = (
+                f"{LEDGER_FILE} line {number} is not an attempt ({problem}): repair or delete "
+                "that line on the prime-state branch; nothing is dispatched until then"
+            )
+            raise StoreError(msg) from e
     return tuple(attempts)
 
 

@@ -1,17 +1,29 @@
-"""attempts.jsonl: damaged lines, upserts, and compaction (last N per key, last 30 days)."""
+"""attempts.jsonl: damaged lines stop it, upserts, and compaction (last N per key, last 30 days)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from prime_action.dispatch.ledger import compact, dump_ledger, latest, parse_ledger, upsert
+from prime_action.domain.errors import StoreError
 from tests.dispatch.values import T0, attempt
 
 
-def test_a_damaged_line_loses_one_attempt_never_the_ledger() -> None:
-    text = dump_ledger((attempt(id="a1"), attempt(id="a2"))) + "{not json\n\n"
+def test_a_damaged_line_stops_the_data_plane_naming_the_line() -> None:
+    text = dump_ledger((attempt(id="a1"), attempt(id="a2"))) + "\n{not json\n"
 
-    assert [a.id for a in parse_ledger(text)] == ["a1", "a2"]
+    with pytest.raises(StoreError, match=r"attempts\.jsonl line 4 is not an attempt"):
+        parse_ledger(text)
+
+
+def test_a_byte_order_mark_crlf_and_blank_lines_are_read() -> None:
+    text = dump_ledger((attempt(id="a1"), attempt(id="a2")))
+
+    damaged = "\ufeff" + text.replace("\n", "\r\n\r\n")
+
+    assert [a.id for a in parse_ledger(damaged)] == ["a1", "a2"]
 
 
 def test_upsert_replaces_by_id_in_place_and_appends_new_ones() -> None:

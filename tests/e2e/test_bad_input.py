@@ -9,6 +9,7 @@ raise out of `main`, print the token, or leave a duplicate issue, dashboard or c
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -206,12 +207,6 @@ def test_an_empty_run_sheet_dispatches_nothing_and_succeeds(
 
 # -- 3. attempts.jsonl (the ledger) ------------------------------------------------------
 
-LOSES_A_PENDING_LINE = pytest.mark.xfail(
-    strict=True,
-    reason="parse_ledger drops an unreadable line; when it held a pending attempt, the next "
-    "cycle dispatches that item again (fix belongs in prime_action/dispatch/ledger.py: keep "
-    "the line, or refuse the cycle naming attempts.jsonl and the line)",
-)
 LEDGER_DAMAGE = [
     pytest.param(
         lambda text: text.replace("\n", "\nnot json at all\n", 1), id="a garbage line between"
@@ -223,20 +218,14 @@ LEDGER_DAMAGE = [
     ),
     pytest.param(lambda text: "\n\n[1, 2]\n" + text + "\n\n", id="blank lines and an array"),
     pytest.param(
-        lambda text: "\ufeff" + text.replace("\n", "\r\n"),
-        id="a BOM and CRLF line ends",
-        marks=LOSES_A_PENDING_LINE,
-    ),
-    pytest.param(
         lambda text: text.replace('"status":"pending"', '"status":"pending', 1),
         id="a pending attempt's line broken by hand",
-        marks=LOSES_A_PENDING_LINE,
     ),
 ]
 
 
 @pytest.mark.parametrize("damage", LEDGER_DAMAGE)
-def test_a_damaged_ledger_line_loses_no_open_attempt_and_dispatches_nothing_twice(
+def test_a_damaged_ledger_line_stops_dispatch_naming_it_and_loses_nothing(
     plane: DataPlane,
     fake_github: FakeGitHub,
     capsys: pytest.CaptureFixture[str],
@@ -249,9 +238,25 @@ def test_a_damaged_ledger_line_loses_no_open_attempt_and_dispatches_nothing_twic
     text = fake_github.read(ORG, LEDGER_FILE, "prime-state") or ""
     fake_github.push(ORG, {LEDGER_FILE: damage(text)}, branch="prime-state")
     code = plane.dispatch()
+    said = _said(capsys)
+    assert code == 1
+    assert re.search(r"attempts\.jsonl line \d+ is not an attempt", said)
+    assert len(fake_github.dispatches) == first  # a forgotten pending attempt is never resent
+    assert fake_github.read(ORG, LEDGER_FILE, "prime-state") == damage(text)  # nothing lost
+
+
+def test_a_ledger_with_a_byte_order_mark_and_crlf_is_read_as_it_is(
+    plane: DataPlane, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arrange(fake_github)
+    assert plane.dispatch() == 0
+    text = fake_github.read(ORG, LEDGER_FILE, "prime-state") or ""
+    fake_github.push(
+        ORG, {LEDGER_FILE: "\ufeff" + text.replace("\n", "\r\n")}, branch="prime-state"
+    )
+    assert plane.dispatch() == 0
     _said(capsys)
-    assert code == 0
-    assert len(fake_github.dispatches) == first  # all three still pending: none sent again
+    assert len(fake_github.dispatches) == 3
     assert {a.repo for a in plane.ledger()} == {"acme/api", "acme/web", "acme/cli"}
 
 
