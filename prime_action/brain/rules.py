@@ -44,9 +44,12 @@ def _work(picture: BrainInput) -> list[list[Action]]:
     signals = {s.name: s for s in picture.signals}
     groups: list[list[Action]] = []
     # A maintainer's "run now" goes first and past the in-flight limit, like Renovate's
-    # dashboard boxes go past its PR limits.
-    asked = [item for item in picture.plan if item.signal in picture.requested]
-    others = [item for item in picture.plan if item.signal not in picture.requested]
+    # dashboard boxes go past its PR limits; so does a critical signal (CI failing on the
+    # default branch), which must never wait behind a missing CODEOWNERS.
+    urgent = {s.name for s in picture.signals if s.severity == "critical"}
+    first = set(picture.requested) | urgent
+    asked = [item for item in picture.plan if item.signal in first]
+    others = [item for item in picture.plan if item.signal not in first]
     free = picture.config.jobs.max_in_flight - len(picture.state.in_flight) - len(asked)
     for item in asked + others[: max(free, 0)]:
         group: list[Action] = []

@@ -99,3 +99,16 @@ def test_no_new_job_starts_while_the_repository_is_at_its_in_flight_limit() -> N
     assert decision.actions == ()
     assert decision.summary == "Nothing to do now; 1 more planned (work pending)."
     assert decision.next_wake_hours == 1.0
+
+
+def test_a_critical_signal_starts_even_at_the_in_flight_limit() -> None:
+    running = tuple(
+        InFlight(signal=name, runner="fileops", attempt_id=name, submitted_at=NOW)
+        for name in ("a", "b")
+    )
+    signals = (signal("a"), signal("b"), signal("ci", weight=10.0, severity="critical"))
+    decision = RulesBrain().decide(picture(signals, state=PrimeState(in_flight=running)))
+    assert [(a.type, a.signal) for a in decision.actions] == [
+        ("create-issue", "ci"),
+        ("submit-job", "ci"),
+    ]
