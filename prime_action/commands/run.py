@@ -17,8 +17,13 @@ from prime_action.dispatch.outcomes import Outcome, mark_running
 from prime_action.dispatch.report import tracking_issue
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import PrimeError
+from prime_action.domain.markers import comment_marker, signal_marker
+from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.fileops import run_fileops
+from prime_action.runners.guardrails import content_hash, org_activity
 from prime_action.runners.job import Job, job_from_inputs
+from prime_action.runners.result import RunResult
+from prime_action.templating import render
 
 NOT_YET = "the '{runner}' runner is not available yet; only fileops runs in this version"
 
@@ -57,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 def run_job(client: GitHubClient, env: DataPlaneEnv, job: Job) -> Outcome:
     """Mark the attempt running, then run its runner; a GitHub failure is a failed outcome."""
     now = SystemClock().now()
-    GitHubLedger(client, env.repository).change(
+    attempts = GitHubLedger(client, env.repository).change(
         lambda attempts: mark_running(attempts, job.attempt, env.run_id, now)
     )
     if job.runner != "fileops":
@@ -67,6 +72,37 @@ def run_job(client: GitHubClient, env: DataPlaneEnv, job: Job) -> Outcome:
     try:
         issues = GitHubIssueStore(client, job.repo, LabelSettings())
         host = GitHubPulls(client, job.repo)
-        return run_fileops(job, host.listing(), host, tracking_issue(issues, job.signal), now.year)
+        config = host.config()
+        policy = PrPolicy(
+            rails=config.guardrails,
+            limits=config.prs,
+            org=org_activity(attempts, now, config.stale_pr_days),
+        )
+        issue = tracking_issue(issues, job.signal)
+        result = run_fileops(job, host.listing(), host, issue, now, policy)
+        explain_manual_change(issues, job, issue, result)
     except PrimeError as e:
         return Outcome(attempt=job.attempt, status="failed", reason=str(e))
+    return result.outcome
+
+
+def explain_manual_change(
+    issues: GitHubIssueStore, job: Job, issue: int | None, result: RunResult
+) -> None:
+    """A refused workflow change is explained once: on the tracking issue, or in a new one."""
+    if not result.manual:
+        return
+    marker = comment_marker(f"workflow-{job.signal}-{content_hash(result.manual)}")
+    body = render(
+        "pulls/workflow-manual.md.j2",
+        marker=marker,
+        runner=job.runner,
+        signal=job.signal,
+        files=dict(sorted(result.manual.items())),
+        attempt=job.attempt,
+    )
+    if issue is not None:
+        issues.comment(issue, body, marker)
+        return
+    title = f"Prime: a workflow change for {job.signal} to make by hand"
+    issues.open_issue(job.signal, title, f"{signal_marker(job.signal)}\n{body}", ())

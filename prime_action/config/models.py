@@ -103,6 +103,47 @@ class JobSettings(Section):
     shell_commands: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="signal -> commands the shell runner runs."
     )
+    shell_timeout_seconds: float = Field(
+        default=600.0, gt=0, description="Each shell runner command is stopped after this long."
+    )
+
+
+class GuardrailSettings(Section):
+    """Where runners may write and how much one PR may change (the repository's contract)."""
+
+    write_paths: tuple[str, ...] = Field(default=(), description="Globs; empty: anywhere.")
+    forbidden_paths: tuple[str, ...] = Field(default=(), description="Globs never written.")
+    max_files: int = Field(default=20, ge=1, description="Files one PR may change.")
+    max_lines: int = Field(default=500, ge=1, description="Lines one PR may add plus remove.")
+    allow_workflows: bool = Field(
+        default=False, description="Write under .github/workflows/ (the token needs `workflows`)."
+    )
+
+
+class PrSettings(Section):
+    """How many PRs Prime may open (per repository, and per organisation from the ledger)."""
+
+    per_hour: int = Field(default=3, ge=0, description="New PRs per hour in this repository.")
+    max_open: int = Field(default=5, ge=0, description="Prime PRs open at once here.")
+    org_per_hour: int = Field(default=20, ge=0, description="New PRs per hour in the org.")
+    org_max_open: int = Field(default=50, ge=0, description="Prime PRs open at once in the org.")
+    security_signals: tuple[str, ...] = Field(
+        default=("security-policy", "dependabot", "vulnerabilities"),
+        description="Signals whose fixes pass the open-PR limits (never the hourly ones).",
+    )
+
+
+class AgentSettings(Section):
+    """The agent runner: an LLM coding loop, or an external agent CLI when `command` is set."""
+
+    command: tuple[str, ...] = Field(
+        default=(), description="External agent CLI, e.g. [claude, -p]; the prompt is appended."
+    )
+    model: str | None = Field(default=None, description="litellm model of the coding loop.")
+    test_command: str | None = Field(default=None, description="The repository's tests.")
+    max_turns: int = Field(default=8, ge=1, description="LLM turns per attempt.")
+    budget_usd: float = Field(default=1.0, ge=0, description="LLM spend per attempt.")
+    timeout_seconds: float = Field(default=1800.0, gt=0, description="The external CLI's limit.")
 
 
 class RepoConfig(Section):
@@ -114,6 +155,9 @@ class RepoConfig(Section):
     trust: TrustSettings = TrustSettings()
     labels: LabelSettings = LabelSettings()
     jobs: JobSettings = JobSettings()
+    guardrails: GuardrailSettings = GuardrailSettings()
+    prs: PrSettings = PrSettings()
+    agent: AgentSettings = AgentSettings()
     signals: dict[str, SignalSettings] = Field(default_factory=dict)
     stale_pr_days: int = Field(default=14, ge=1)
     license: str = Field(default="MIT", description="SPDX id used by the license fix.")

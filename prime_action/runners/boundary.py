@@ -1,22 +1,27 @@
 """The PR boundary (DESIGN §6): every change a runner makes reaches a repository through here.
 
-One branch per (repo, signal), `prime/<signal>`; no diff means no PR; a commit always builds
-on the branch's head and the ref moves without force, so a human's commits on the branch are
-never overwritten; identical content is never committed twice; nothing is written under
-`.github/workflows/` unless the caller is permitted to; one open PR per branch, updated in
-place, labelled `automated`.
+One branch per (repo, signal), `prime/<signal>`; no diff means no PR; the change is checked
+against the repository's guardrails before anything is written; identical content already
+open in a PR is reused, not proposed again; an open PR touching the same files means skip; a
+branch with commits Prime did not write is left to its human; rate and concurrency limits per
+repository and per organisation (security fixes pass the concurrency limits); nothing is
+written under `.github/workflows/` unless configured; one open PR per branch, updated in place.
+The rules are pure (`guardrails`); this module reads through the host and applies them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Protocol
 
 from prime_action.domain.markers import PREFIX
 from prime_action.domain.models import Frozen
+from prime_action.runners import guardrails as rules
+from prime_action.runners.guardrails import Activity, Guardrails, Limits, PullInfo
 
 BRANCH_PREFIX = "prime/"
-WORKFLOWS_DIR = ".github/workflows/"
+COMMIT_PREFIX = rules.PRIME_COMMIT_PREFIX
 
 
 class Pull(Frozen):
@@ -45,41 +50,61 @@ class PullRequestHost(Protocol):
         self, branch: str, parent: str, files: Mapping[str, str], message: str, *, create: bool
     ) -> str: ...
 
-    # The open pull request whose head is `branch`, if any.
-    def find_pull(self, branch: str) -> Pull | None: ...
+    # The most recently created pull requests (open and closed), newest first.
+    def pulls(self) -> tuple[PullInfo, ...]: ...
 
-    # Open a pull request and label it.
+    # The commit messages and changed paths of `head` past `base`.
+    def compare(self, base: str, head: str) -> tuple[tuple[str, ...], tuple[str, ...]]: ...
+
+    # Open a pull request and label it; None when GitHub says there are no commits between.
     def open_pull(
         self, branch: str, base: str, title: str, body: str, labels: tuple[str, ...]
-    ) -> Pull: ...
+    ) -> Pull | None: ...
 
     # Change a pull request's title and body.
     def update_pull(self, number: int, title: str, body: str) -> Pull: ...
 
 
+class PrPolicy(Frozen):
+    """The repository's rules for Prime's PRs, and Prime's PR activity across the org."""
+
+    rails: Guardrails = Guardrails()
+    limits: Limits = Limits()
+    org: Activity = Activity()
+
+
+DEFAULT_POLICY = PrPolicy()
+
+
 class Proposal(Frozen):
-    """What the boundary did: the PR (None: no diff), and whether a commit was made."""
+    """What the boundary did: the PR (None: nothing to propose, or skipped), and why."""
 
     pull: Pull | None = None
     committed: bool = False
+    skipped: bool = False  # a rule said "not now" (conflict, limits): nothing was written
     note: str = ""
 
 
 class BoundaryError(Exception):
-    """A change the boundary refuses (e.g. a workflow file without permission)."""
+    """A change the boundary refuses: it is not pushed, and the attempt fails with the reason."""
+
+
+class WorkflowRefused(BoundaryError):
+    """A change under .github/workflows/ without permission; a human must make it by hand."""
+
+    def __init__(self, files: Mapping[str, str]) -> None:
+        """Keep the refused files so that the runner can explain the change in an issue."""
+        self.files = dict(files)
+        paths = ", ".join(sorted(files))
+        super().__init__(
+            f"refused to write {paths}: workflow files need explicit permission "
+            "(guardrails.allow_workflows: true, and a token with the workflows permission)"
+        )
 
 
 def branch_name(signal: str) -> str:
     """The one branch of a signal's fixes: `prime/<signal>`."""
     return f"{BRANCH_PREFIX}{signal}"
-
-
-def check_paths(paths: tuple[str, ...], *, allow_workflows: bool) -> None:
-    """Refuse writes under .github/workflows/ unless configured and permitted."""
-    blocked = [p for p in paths if p.lstrip("/").lower().startswith(WORKFLOWS_DIR)]
-    if blocked and not allow_workflows:
-        msg = f"refused to write {', '.join(blocked)}: workflow files need explicit permission"
-        raise BoundaryError(msg)
 
 
 def propose(
@@ -89,8 +114,9 @@ def propose(
     *,
     title: str,
     body: str,
+    now: datetime,
+    policy: PrPolicy = DEFAULT_POLICY,
     labels: tuple[str, ...] = ("automated",),
-    allow_workflows: bool = False,
 ) -> Proposal:
     """Put `files` on `prime/<signal>` and open or update its one pull request.
 
@@ -99,37 +125,136 @@ def propose(
         signal: the signal the change fixes.
         files: path -> full new content.
         title: the PR title.
-        body: the PR body (carries `Fixes #n` and a Prime marker).
+        body: the PR body (starts with a Prime marker; carries `Fixes #n`).
+        now: the current moment (for the hourly limits).
+        policy: guardrails, limits and the organisation's PR activity.
         labels: labels of a new PR.
-        allow_workflows: whether paths under .github/workflows/ may be written.
 
     Returns:
-        The proposal; `pull` is None when nothing differs from the default branch.
+        The proposal; `pull` is None when nothing differs or a rule skipped it.
 
     Raises:
-        BoundaryError: a path the boundary may not write.
+        BoundaryError: a change the boundary refuses (guardrails, workflow files, a human's
+            commits on the branch, GitHub refusing to let Actions open PRs).
     """
-    paths = tuple(sorted(files))
-    check_paths(paths, allow_workflows=allow_workflows)
     if not body.lstrip().startswith(PREFIX):
         msg = "a Prime PR body starts with its hidden marker (<!-- prime:...)"
         raise BoundaryError(msg)
+    files = {rules.normalise(p): text for p, text in files.items()}
+    paths = tuple(sorted(files))
+    blocked = {p: t for p, t in files.items() if rules.is_workflow(p)}
+    if blocked and not policy.rails.allow_workflows:
+        raise WorkflowRefused(blocked)
     base, base_sha = host.default_branch()
-    if not paths or _same(host.files_at(base_sha, paths), files):
+    before = host.files_at(base_sha, paths)
+    if not paths or _same(before, files):
         return Proposal(note=f"no diff against {base}: nothing to propose")
+    reason = rules.check_guardrails(files, before, policy.rails)
+    if reason:
+        raise BoundaryError(f"not pushed: {reason}")
+    digest = rules.content_hash(files)
+    body = f"{body.rstrip()}\n{rules.content_marker(digest)}\n"
+    pulls = host.pulls()
+    same = rules.same_change(pulls, digest)
+    if same is not None:
+        pull = Pull(number=same.number, url=same.url, title=title, body=same.body)
+        return Proposal(pull=pull, note=f"the same change is already open in #{same.number}")
+    return _push(
+        host,
+        signal=signal,
+        files=files,
+        pulls=pulls,
+        base=(base, base_sha),
+        title=title,
+        body=body,
+        now=now,
+        policy=policy,
+        labels=labels,
+    )
+
+
+def _push(
+    host: PullRequestHost,
+    *,
+    signal: str,
+    files: dict[str, str],
+    pulls: tuple[PullInfo, ...],
+    base: tuple[str, str],
+    title: str,
+    body: str,
+    now: datetime,
+    policy: PrPolicy,
+    labels: tuple[str, ...],
+) -> Proposal:
     branch = branch_name(signal)
     head = host.branch_head(branch)
+    _refuse_human_commits(host, base[1], branch, head)
+    skip = _skip_reason(
+        host,
+        files=files,
+        pulls=pulls,
+        base=base[1],
+        branch=branch,
+        signal=signal,
+        now=now,
+        policy=policy,
+    )
+    if skip:
+        return Proposal(skipped=True, note=skip)
     committed = False
-    if head is None or not _same(host.files_at(head, paths), files):
-        message = f"prime: fix {signal}"
-        host.commit(branch, head or base_sha, files, message, create=head is None)
+    if head is None or not _same(host.files_at(head, tuple(sorted(files))), files):
+        message = f"{COMMIT_PREFIX}fix {signal}"
+        host.commit(branch, head or base[1], files, message, create=head is None)
         committed = True
-    pull = host.find_pull(branch)
-    if pull is None:
-        pull = host.open_pull(branch, base, title, body, labels)
-    elif (pull.title, pull.body) != (title, body):
-        pull = host.update_pull(pull.number, title, body)
-    return Proposal(pull=pull, committed=committed)
+    own = _own_open(pulls, branch)
+    if own is None:
+        pull = host.open_pull(branch, base[0], title, body, labels)
+        if pull is None:
+            return Proposal(note=f"no commits between {base[0]} and {branch}: nothing to propose")
+        return Proposal(pull=pull, committed=committed)
+    if (own.title, own.body) != (title, body):
+        return Proposal(pull=host.update_pull(own.number, title, body), committed=committed)
+    return Proposal(pull=Pull(number=own.number, url=own.url, title=title, body=body),
+                    committed=committed)  # fmt: skip
+
+
+def _refuse_human_commits(host: PullRequestHost, base: str, branch: str, head: str | None) -> None:
+    if head is None:
+        return
+    messages, _ = host.compare(base, head)
+    humans = rules.human_commits(messages)
+    if humans:
+        msg = (
+            f"{branch} has {humans} commit(s) that Prime did not write; Prime never pushes over "
+            f"a human's work: merge or close its PR, or delete {branch}, and the next attempt "
+            "starts afresh"
+        )
+        raise BoundaryError(msg)
+
+
+def _skip_reason(
+    host: PullRequestHost,
+    *,
+    files: dict[str, str],
+    pulls: tuple[PullInfo, ...],
+    base: str,
+    branch: str,
+    signal: str,
+    now: datetime,
+    policy: PrPolicy,
+) -> str | None:
+    others = [p for p in pulls if p.state == "open" and p.head != branch]
+    touched = {p.number: host.compare(base, p.head_sha)[1] for p in others}
+    reason = rules.conflict(tuple(files), touched)
+    if reason or _own_open(pulls, branch) is not None:
+        return reason  # updating the PR Prime already has adds none: no limit applies
+    return rules.check_limits(
+        pulls, policy.org, policy.limits, signal=signal, now=now, prefix=BRANCH_PREFIX
+    )
+
+
+def _own_open(pulls: tuple[PullInfo, ...], branch: str) -> PullInfo | None:
+    return next((p for p in pulls if p.state == "open" and p.head == branch), None)
 
 
 def _same(current: Mapping[str, str | None], wanted: Mapping[str, str]) -> bool:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field
 
-from prime_action.dispatch.outcomes import Outcome
 from prime_action.domain.errors import UsageError
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen
 from prime_action.fileops.fixes import plan_fix
-from prime_action.runners.boundary import BoundaryError, PullRequestHost, branch_name, propose
+from prime_action.runners.boundary import (
+    DEFAULT_POLICY,
+    BoundaryError,
+    Proposal,
+    PrPolicy,
+    PullRequestHost,
+    propose,
+)
 from prime_action.runners.job import Job
+from prime_action.runners.result import RunResult, failed, from_proposal, from_refusal
 from prime_action.templating import render
 
 
@@ -28,9 +37,14 @@ def pr_marker(signal: str) -> str:
     return comment_marker(f"pr-{signal}")
 
 
-def run_fileops(
-    job: Job, listing: RepoListing, host: PullRequestHost, issue: int | None, year: int
-) -> Outcome:
+def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
+    job: Job,
+    listing: RepoListing,
+    host: PullRequestHost,
+    issue: int | None,
+    now: datetime,
+    policy: PrPolicy = DEFAULT_POLICY,
+) -> RunResult:
     """Render the fix against the remote listing and propose it; every result is an Outcome.
 
     Args:
@@ -38,7 +52,8 @@ def run_fileops(
         listing: the target's file listing and the few file contents the fix reads.
         host: the target repository behind the PR boundary.
         issue: the signal's tracking issue (the PR says `Fixes #n`), if any.
-        year: the copyright year (injected).
+        now: the current moment (injected; the copyright year and the hourly PR limits).
+        policy: the repository's PR rules.
 
     Returns:
         success with the PR URL, success without a PR when nothing differs, or failed.
@@ -49,13 +64,13 @@ def run_fileops(
             listing.paths,
             owner=listing.owner,
             license_id=listing.license_id,
-            year=year,
+            year=now.year,
             files=listing.files,
         )
     except UsageError as e:
-        return Outcome(attempt=job.attempt, status="failed", reason=str(e))
+        return failed(job.attempt, str(e))
     if not plan.create:
-        return Outcome(attempt=job.attempt, status="success", reason="nothing to change")
+        return from_proposal(job.attempt, job.signal, Proposal(note="nothing to change"))
     body = render(
         "pulls/fileops.md.j2",
         marker=pr_marker(job.signal),
@@ -68,10 +83,9 @@ def run_fileops(
     )
     title = f"Prime: fix {job.signal}"
     try:
-        proposal = propose(host, job.signal, plan.create, title=title, body=body)
+        proposal = propose(
+            host, job.signal, plan.create, title=title, body=body, now=now, policy=policy
+        )
     except BoundaryError as e:
-        return Outcome(attempt=job.attempt, status="failed", reason=str(e))
-    if proposal.pull is None:
-        return Outcome(attempt=job.attempt, status="success", reason=proposal.note)
-    note = "committed" if proposal.committed else f"{branch_name(job.signal)} already had it"
-    return Outcome(attempt=job.attempt, status="success", reason=note, pr_url=proposal.pull.url)
+        return from_refusal(job.attempt, e)
+    return from_proposal(job.attempt, job.signal, proposal)

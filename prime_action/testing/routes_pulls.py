@@ -68,6 +68,8 @@ def list_pulls(state: GitHubState, request: FakeRequest) -> Reply:
 def create_pull(state: GitHubState, request: FakeRequest) -> Reply:
     """POST /repos/{owner}/{repo}/pulls: the head must exist, differ and have no open PR."""
     repo = _repo(state, request, write=True)
+    if not repo.actions_may_open_pulls:
+        raise ApiError(403, "GitHub Actions is not permitted to create or approve pull requests.")
     head = _head_branch(repo, request.field("head"))
     base = request.field("base")
     head_sha, base_sha = repo.head(head), repo.head(base)

@@ -188,9 +188,29 @@ def compare(state: GitHubState, request: FakeRequest) -> Reply:
         "behind_by": len(behind),
         "total_commits": len(ahead),
         "commits": [show(s) for s in reversed(ahead)],
-        "files": [],
+        "files": _changed_files(state, repo, merge_base, head),
     }
     return Reply(200, body)
+
+
+def _changed_files(state: GitHubState, repo: Repo, base: str, head: str) -> list[payloads.Body]:
+    """The diff entries of `head` against `base` (paths and blob ids; no line counts)."""
+    before, after = repo.git.files_at(base), repo.git.files_at(head)
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    return [
+        {
+            "sha": (after.get(p) or before[p]).sha,
+            "filename": p,
+            "status": "removed" if p not in after else "added" if p not in before else "modified",
+            "additions": 0,
+            "deletions": 0,
+            "changes": 0,
+            "blob_url": state.urls.web(f"/{repo.full_name}/blob/{head}/{p}"),
+            "raw_url": state.urls.web(f"/{repo.full_name}/raw/{head}/{p}"),
+            "contents_url": state.urls.repo(repo, f"/contents/{p}?ref={head}"),
+        }
+        for p in changed
+    ]
 
 
 @router.route("GET", f"{_REPO}/contents/{{path}}")

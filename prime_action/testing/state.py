@@ -191,6 +191,7 @@ class Repo:
     check_runs: dict[str, list[CheckRun]] = field(default_factory=dict)  # by commit sha
     statuses: dict[str, list[CommitStatus]] = field(default_factory=dict)  # by commit sha
     runs: dict[int, WorkflowRun] = field(default_factory=dict)
+    actions_may_open_pulls: bool = True  # "Allow GitHub Actions to create ... pull requests"
 
     @property
     def full_name(self) -> str:

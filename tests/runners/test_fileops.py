@@ -2,41 +2,48 @@
 
 from __future__ import annotations
 
+from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.runners.fileops import RepoListing, run_fileops
 from prime_action.runners.job import Job
-from tests.runners.test_boundary import MemoryHost
+from prime_action.testing.github import FakeGitHub
+from tests.runners.conftest import REPO
 
-JOB = Job(attempt="security-policy-1", repo="acme/api", signal="security-policy", runner="fileops")
+JOB = Job(attempt="security-policy-1", repo=REPO, signal="security-policy", runner="fileops")
 LISTING = RepoListing(paths=("README.md",), owner="@acme")
 
 
-def test_a_missing_file_becomes_a_pull_request_that_fixes_the_tracking_issue() -> None:
-    host = MemoryHost()
+def test_a_missing_file_becomes_a_pull_request_that_fixes_the_tracking_issue(
+    fake_github: FakeGitHub, host: GitHubPulls
+) -> None:
+    result = run_fileops(JOB, LISTING, host, issue=4, now=fake_github.now())
 
-    outcome = run_fileops(JOB, LISTING, host, issue=4, year=2026)
+    assert result.outcome.status == "success"
+    assert result.outcome.pr_url == "https://github.test/acme/api/pull/1"
+    (pull,) = fake_github.pulls(REPO)
+    assert "Fixes #4" in (pull.body or "")
+    assert fake_github.read(REPO, "SECURITY.md", "prime/security-policy")
 
-    assert outcome.status == "success"
-    assert outcome.pr_url == "https://github.test/acme/api/pull/9"
-    assert "Fixes #4" in host.pulls[0].body
-    assert "SECURITY.md" in host.commits[host.branches["prime/security-policy"]]
 
-
-def test_a_repository_that_has_the_file_succeeds_without_a_pull_request() -> None:
+def test_a_repository_that_has_the_file_succeeds_without_a_pull_request(
+    fake_github: FakeGitHub, host: GitHubPulls
+) -> None:
     listing = LISTING.model_copy(update={"paths": ("README.md", "docs/SECURITY.md")})
 
-    outcome = run_fileops(JOB, listing, MemoryHost(), issue=None, year=2026)
+    result = run_fileops(JOB, listing, host, issue=None, now=fake_github.now())
 
-    assert (outcome.status, outcome.pr_url, outcome.reason) == (
+    assert (result.outcome.status, result.outcome.pr_url, result.outcome.reason) == (
         "success",
         None,
         "nothing to change",
     )
 
 
-def test_a_signal_without_a_fileops_fix_fails_with_the_reason() -> None:
+def test_a_signal_without_a_fileops_fix_fails_with_the_reason(
+    fake_github: FakeGitHub, host: GitHubPulls
+) -> None:
     job = JOB.model_copy(update={"signal": "ci"})
 
-    outcome = run_fileops(job, LISTING, MemoryHost(), issue=None, year=2026)
+    result = run_fileops(job, LISTING, host, issue=None, now=fake_github.now())
 
-    assert outcome.status == "failed"
-    assert "'ci' has no fileops fix" in outcome.reason
+    assert result.outcome.status == "failed"
+    assert "'ci' has no fileops fix" in result.outcome.reason

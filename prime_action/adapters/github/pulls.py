@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from github import InputGitTreeElement
+from github.GitRef import GitRef
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
@@ -13,10 +14,19 @@ from prime_action.config.loader import parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import ConflictError, GitHubError
 from prime_action.fileops.fixes import CONTENT_FILES
-from prime_action.runners.boundary import Pull
+from prime_action.runners.boundary import BoundaryError, Pull
 from prime_action.runners.fileops import RepoListing
+from prime_action.runners.guardrails import PullInfo
 
 CONFIG_PATH = ".github/prime.yml"
+RECENT_PULLS = 100  # one page: enough for the hourly rate and the open PRs Prime compares
+NOT_PERMITTED = "not permitted to create or approve pull requests"
+ACTIONS_SETTING = (
+    "GitHub does not let GitHub Actions open pull requests in {repo}: enable Settings > "
+    "Actions > General > Workflow permissions > 'Allow GitHub Actions to create and approve "
+    "pull requests' (in the organisation's settings first, if it is greyed out there), or give "
+    "the runner a GitHub App token (PRIME_TOKEN); the branch {branch} was pushed and waits"
+)
 
 
 class GitHubPulls:
@@ -27,6 +37,7 @@ class GitHubPulls:
         self._repo: Repository = client.github.get_repo(repo)
         self._name = repo
         self._default: tuple[str, str] | None = None
+        self._config: RepoConfig | None = None
 
     def default_branch(self) -> tuple[str, str]:
         """The default branch and its head (two requests, once per run)."""
@@ -85,7 +96,7 @@ class GitHubPulls:
                     lambda: self._repo.create_git_ref(f"refs/heads/{branch}", commit.sha),
                 )
             else:
-                ref = self._repo.get_git_ref(f"heads/{branch}")
+                ref = self._client.read(f"read {branch}", lambda: self._loaded_ref(branch))
                 self._client.write(f"move {branch}", lambda: ref.edit(commit.sha, force=False))
         except GitHubError as e:
             if e.status == 422:  # someone pushed meanwhile: their commits win, rerun later
@@ -94,23 +105,43 @@ class GitHubPulls:
             raise
         return str(commit.sha)
 
-    def find_pull(self, branch: str) -> Pull | None:
-        """The open pull request from `branch`, if any."""
-        owner = self._name.split("/")[0]
+    def _loaded_ref(self, branch: str) -> GitRef:
+        ref = self._repo.get_git_ref(f"heads/{branch}")
+        _ = ref.object  # lazy: loading it gives the ref its API url (PATCH .../git/refs/...)
+        return ref
+
+    def pulls(self) -> tuple[PullInfo, ...]:
+        """The most recently created pull requests, open and closed: one request."""
+
+        def fetch() -> list[PullRequest]:
+            listed = self._repo.get_pulls(state="all", sort="created", direction="desc")
+            return list(listed.get_page(0))[:RECENT_PULLS]
+
+        return tuple(_info(p) for p in self._client.read("list recent PRs", fetch))
+
+    def compare(self, base: str, head: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The commit messages and changed paths of `head` past `base`: one request."""
         found = self._client.read(
-            f"find the PR of {branch}",
-            lambda: list(self._repo.get_pulls(state="open", head=f"{owner}:{branch}")),
+            f"compare {head[:12]} with {base[:12]}", lambda: self._repo.compare(base, head)
         )
-        return _pull(found[0]) if found else None
+        messages = tuple(c.commit.message for c in found.commits)
+        return messages, tuple(f.filename for f in found.files)
 
     def open_pull(
         self, branch: str, base: str, title: str, body: str, labels: tuple[str, ...]
-    ) -> Pull:
-        """Open the pull request, then label it (labels are created as needed by GitHub)."""
-        pull = self._client.write(
-            f"open a PR from {branch}",
-            lambda: self._repo.create_pull(base=base, head=branch, title=title, body=body),
-        )
+    ) -> Pull | None:
+        """Open the pull request and label it; None when GitHub sees no commits between."""
+        try:
+            pull = self._client.write(
+                f"open a PR from {branch}",
+                lambda: self._repo.create_pull(base=base, head=branch, title=title, body=body),
+            )
+        except GitHubError as e:
+            if e.status == 422 and "no commits between" in str(e).lower():
+                return None
+            if e.status == 403 and NOT_PERMITTED in str(e).lower():
+                raise BoundaryError(ACTIONS_SETTING.format(repo=self._name, branch=branch)) from e
+            raise
         if labels:
             url = f"{self._repo.url}/issues/{pull.number}/labels"
             self._client.write(
@@ -127,22 +158,45 @@ class GitHubPulls:
         self._client.write(f"update PR #{number}", lambda: pull.edit(title=title, body=body))
         return Pull(number=number, url=pull.html_url, title=title, body=body)
 
-    def listing(self) -> RepoListing:
-        """The default branch's paths and the files a fix reads (license from the config)."""
+    def _tree(self) -> dict[str, str]:
         _, head = self.default_branch()
         tree = self._client.read(
             "list the repository tree", lambda: self._repo.get_git_tree(head, recursive=True)
         )
-        blobs = {e.path: e.sha for e in tree.tree if e.type == "blob"}
+        return {e.path: e.sha for e in tree.tree if e.type == "blob"}
+
+    def config(self) -> RepoConfig:
+        """The target's `.github/prime.yml` on its default branch (defaults when absent)."""
+        if self._config is None:
+            blobs = self._tree()
+            self._config = RepoConfig()
+            if CONFIG_PATH in blobs:
+                text = self._blob(blobs[CONFIG_PATH])
+                self._config = parse_yaml(text, RepoConfig, CONFIG_PATH)
+        return self._config
+
+    def listing(self) -> RepoListing:
+        """The default branch's paths and the files a fix reads (license from the config)."""
+        blobs = self._tree()
         files = {p: self._blob(blobs[p]) for p in CONTENT_FILES if p in blobs}
-        config = RepoConfig()
-        if CONFIG_PATH in blobs:
-            config = parse_yaml(self._blob(blobs[CONFIG_PATH]), RepoConfig, CONFIG_PATH)
         owner = f"@{self._name.split('/')[0]}"
         return RepoListing(
-            paths=tuple(sorted(blobs)), files=files, owner=owner, license_id=config.license
+            paths=tuple(sorted(blobs)), files=files, owner=owner, license_id=self.config().license
         )
 
 
 def _pull(pull: PullRequest) -> Pull:
     return Pull(number=pull.number, url=pull.html_url, title=pull.title, body=pull.body or "")
+
+
+def _info(pull: PullRequest) -> PullInfo:
+    return PullInfo(
+        number=pull.number,
+        url=pull.html_url,
+        head=pull.head.ref,
+        head_sha=pull.head.sha,
+        state=pull.state,
+        created_at=pull.created_at,
+        title=pull.title,
+        body=pull.body or "",
+    )
