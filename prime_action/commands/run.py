@@ -12,6 +12,7 @@ from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.adapters.github.session import OUTCOME_FILE, DataPlaneEnv
+from prime_action.adapters.local.workspace import GitWorkspace
 from prime_action.config.models import LabelSettings
 from prime_action.dispatch.outcomes import Outcome, mark_running
 from prime_action.dispatch.report import tracking_issue
@@ -23,15 +24,23 @@ from prime_action.runners.fileops import run_fileops
 from prime_action.runners.guardrails import content_hash, org_activity
 from prime_action.runners.job import Job, job_from_inputs
 from prime_action.runners.result import RunResult
+from prime_action.runners.shell import Request, run_shell
 from prime_action.templating import render
 
-NOT_YET = "the '{runner}' runner is not available yet; only fileops runs in this version"
+NOT_YET = "the '{runner}' runner is not available yet; fileops and shell run in this version"
+NO_CHECKOUT = (
+    "the shell runner needs a checkout of {repo} at its default branch: pass --checkout PATH "
+    "(the runner workflow's actions/checkout of the target repository)"
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments (the job comes from the workflow_dispatch inputs)."""
     parser.add_argument(
         "--outcome", type=Path, help=f"where to write it ($RUNNER_TEMP/{OUTCOME_FILE})"
+    )
+    parser.add_argument(
+        "--checkout", type=Path, help="a checkout of the target repository (shell runner)"
     )
     for name in ("attempt", "repo", "signal", "runner", "approach"):
         parser.add_argument(f"--{name}", help=f"the job's {name} (default: the event's input)")
@@ -45,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     job = job_from_inputs(inputs, str(env.event_path or "the command line"))
     client = env.client()
     try:
-        outcome = run_job(client, env, job)
+        outcome = run_job(client, env, job, args.checkout)
         requests = client.counter.total
     finally:
         client.close()
@@ -59,15 +68,21 @@ def run(args: argparse.Namespace) -> int:
     return 0 if outcome.status == "success" else 1
 
 
-def run_job(client: GitHubClient, env: DataPlaneEnv, job: Job) -> Outcome:
+def run_job(
+    client: GitHubClient, env: DataPlaneEnv, job: Job, checkout: Path | None = None
+) -> Outcome:
     """Mark the attempt running, then run its runner; a GitHub failure is a failed outcome."""
     now = SystemClock().now()
     attempts = GitHubLedger(client, env.repository).change(
         lambda attempts: mark_running(attempts, job.attempt, env.run_id, now)
     )
-    if job.runner != "fileops":
+    if job.runner == "agent":
         return Outcome(
             attempt=job.attempt, status="failed", reason=NOT_YET.format(runner=job.runner)
+        )
+    if job.runner == "shell" and checkout is None:
+        return Outcome(
+            attempt=job.attempt, status="failed", reason=NO_CHECKOUT.format(repo=job.repo)
         )
     try:
         issues = GitHubIssueStore(client, job.repo, LabelSettings())
@@ -79,7 +94,17 @@ def run_job(client: GitHubClient, env: DataPlaneEnv, job: Job) -> Outcome:
             org=org_activity(attempts, now, config.stale_pr_days),
         )
         issue = tracking_issue(issues, job.signal)
-        result = run_fileops(job, host.listing(), host, issue, now, policy)
+        if job.runner == "shell" and checkout is not None:
+            request = Request(
+                job=job,
+                commands=config.jobs.shell_commands.get(job.signal, ()),
+                timeout=config.jobs.shell_timeout_seconds,
+                issue=issue,
+                policy=policy,
+            )
+            result = run_shell(request, GitWorkspace(checkout), host, now)
+        else:
+            result = run_fileops(job, host.listing(), host, issue, now, policy)
         explain_manual_change(issues, job, issue, result)
     except PrimeError as e:
         return Outcome(attempt=job.attempt, status="failed", reason=str(e))
