@@ -92,6 +92,11 @@ class JobSettings(Section):
     """How Prime hands work to runners."""
 
     mode: Literal["standalone", "org"] = "standalone"
+    org_repo: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
+        description="The org repository (OWNER/NAME); Prime's flag-org actions are sent there.",
+    )
     runners: tuple[RunnerType, ...] = ("fileops", "shell", "agent")
     cooldown_hours: float = Field(default=72.0, ge=0)
     max_in_flight: int = Field(

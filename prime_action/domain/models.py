@@ -242,6 +242,8 @@ class PrimeState(Frozen):
     rebuilt: bool = False
     # The dashboard issue's number, so a blanked body (marker gone) is repaired in place.
     dashboard_issue: int | None = None
+    # Keys of the flag-org messages already sent (never sent twice).
+    flagged: tuple[str, ...] = ()
 
 
 class RunSheetItem(BaseModel):

@@ -93,3 +93,10 @@ class DashboardStore(Protocol):
 
     # Create the dashboard (number None) or replace its body; return its number.
     def write_dashboard(self, number: int | None, body: str) -> int: ...
+
+
+class OrgLink(Protocol):
+    """The way to Org Prime: a repository's Prime asks for help (DESIGN §2 delegation)."""
+
+    # Send one `prime-flag` to the org repository; raise GitHubError when it cannot be sent.
+    def flag(self, signal: str | None, reason: str) -> None: ...

@@ -20,9 +20,12 @@ from prime_action.domain.models import (
     SignalResult,
     SubmitJob,
 )
-from prime_action.domain.ports import IssueStore, JobQueue, TrackedIssue
+from prime_action.domain.ports import IssueStore, JobQueue, OrgLink, TrackedIssue
 from prime_action.repo.think import record_job
 from prime_action.templating import render
+
+# Flag keys remembered in state: enough to never repeat a recent one, bounded in size.
+MAX_FLAGS = 50
 
 
 @dataclass
@@ -37,6 +40,9 @@ class Actor:
     now: datetime
     done: list[str] = field(default_factory=list)
     submitted: list[InFlight] = field(default_factory=list)
+    # The way to Org Prime; None when the repository has none configured.
+    org: OrgLink | None = None
+    flagged: list[str] = field(default_factory=list)
 
     def _number(self, issue: int | None, signal: str | None) -> int | None:
         if issue is not None:
@@ -137,5 +143,29 @@ class Actor:
             elif isinstance(action, Label):
                 self.label(action)
             elif isinstance(action, FlagOrg):
-                self.done.append(f"flag-org not sent (no org repository): {action.reason}")
+                state = self.flag(action, state)
         return state
+
+    def flag(self, action: FlagOrg, state: PrimeState) -> PrimeState:
+        """Ask Org Prime for help, once per (signal, reason)."""
+        if self.org is None:
+            self.done.append(
+                f"flag-org not sent (no jobs.org_repo, or no org-token): {action.reason}"
+            )
+            return state
+        text = f"{action.signal or ''}\n{action.reason}"
+        key = hashlib.sha256(text.encode()).hexdigest()[:12]
+        if key in state.flagged:
+            return state
+        self.org.flag(action.signal, action.reason)
+        self.done.append(f"flagged to Org Prime: {action.reason}")
+        self.flagged.append(key)
+        return remember_flags(state, (key,))
+
+
+def remember_flags(state: PrimeState, keys: tuple[str, ...]) -> PrimeState:
+    """Note flags as sent, keeping the newest MAX_FLAGS keys."""
+    new = tuple(key for key in keys if key not in state.flagged)
+    if not new:
+        return state
+    return state.model_copy(update={"flagged": (*state.flagged, *new)[-MAX_FLAGS:]})

@@ -23,12 +23,13 @@ from prime_action.domain.ports import (
     DashboardStore,
     IssueStore,
     JobQueue,
+    OrgLink,
     StateStore,
     StoredState,
     TrackedIssue,
 )
 from prime_action.growth.step import GrowthStep
-from prime_action.repo.act import Actor
+from prime_action.repo.act import Actor, remember_flags
 from prime_action.repo.commands import Command
 from prime_action.repo.dashboard import DashboardView, Ticks
 from prime_action.repo.publish import dashboard_view, publish, read_ticks
@@ -87,6 +88,8 @@ class WakePorts:
     dashboard: DashboardStore | None = None
     # OWNER/NAME (or the checkout's path), as the dashboard names the repository.
     repo: str = ""
+    # The way to Org Prime (flag-org); None without an org repository.
+    org: OrgLink | None = None
     # Growth mode's architect (seed.yaml): refines the growth signal, writes ai-task tickets.
     growth: GrowthStep | None = None
 
@@ -109,7 +112,9 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
     signals = ports.look(config, now)
     identity = ports.identity()
     handled, request = _with_ticks(ports, stored, request)
-    actor = Actor(ports.issues, ports.jobs, config, {s.name: s for s in signals}, [], now)
+    actor = Actor(
+        ports.issues, ports.jobs, config, {s.name: s for s in signals}, [], now, org=ports.org
+    )
     decision: Decision | None = None
     for _ in range(MAX_WRITE_ATTEMPTS):
         prepared = _prepare(
@@ -219,7 +224,7 @@ def _replay(state: PrimeState, actor: Actor) -> PrimeState:
     """After a lost race, re-apply this wake's job records on top of the winner's state."""
     for job in actor.submitted:
         state = record_job(state, job)
-    return state
+    return remember_flags(state, tuple(actor.flagged))
 
 
 def _save(

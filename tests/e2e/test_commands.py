@@ -79,3 +79,19 @@ def test_status_command_reports_without_changing_the_plan(actions: Actions) -> N
     assert "Status: **active**" in reply
     assert "2 job(s) in flight" in reply
     assert [i.signal for i in _state(actions.fake).plan] == [i.signal for i in plan]
+
+
+def test_org_delegating_a_signal_starts_its_job_now(actions: Actions) -> None:
+    actions.run("workflow_dispatch")
+    assert "license" not in {job.signal for job in _state(actions.fake).in_flight}
+    changes = {
+        "action": "prime-delegate",
+        "client_payload": {"signal": "license", "reason": "org-wide licence sweep"},
+        "repository.full_name": REPO,
+        "repository.default_branch": "main",
+    }
+    code, summary = actions.run("repository_dispatch", changes)
+    assert code == 0
+    assert "Reason: **delegate**" in summary
+    assert "license" in {job.signal for job in _state(actions.fake).in_flight}
+    assert "license" in tracking(actions.fake)

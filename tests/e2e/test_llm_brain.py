@@ -181,3 +181,22 @@ def test_a_local_wake_with_a_model_records_spend_and_explain_shows_its_prompt(
     explained = capsys.readouterr().out
     assert "Keep changes small." in explained.split("DATA from CLAUDE.md")[1]
     assert STUB_API_KEY not in explained
+
+
+def test_a_flag_org_decision_reaches_the_org_repository_once(
+    fake_github: FakeGitHub, openai_stub: OpenAIStub, actions: Actions
+) -> None:
+    _repo(fake_github, openai_stub)
+    config = fake_github.read(REPO, ".github/prime.yml") or ""
+    fake_github.push(
+        REPO, {".github/prime.yml": config + "jobs:\n  org_repo: octo-org/prime-org\n"}
+    )
+    fake_github.add_repo("octo-org/prime-org")
+    flag = {"type": "flag-org", "signal": "ci", "reason": "CI broke in every repository"}
+    openai_stub.answer(_answer(flag))
+    openai_stub.answer(_answer(flag))
+    inputs = {"PRIME_ORG_TOKEN": "org-t0ken"}
+    assert actions.run("workflow_dispatch", inputs=inputs)[0] == 0
+    assert actions.run("workflow_dispatch", inputs=inputs)[0] == 0  # the same flag again
+    flags = [d for d in fake_github.repository_dispatches if d.event_type == "prime-flag"]
+    assert [(d.repo, d.client_payload["signal"]) for d in flags] == [("octo-org/prime-org", "ci")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from prime_action.domain.errors import ConfigError
 
@@ -20,7 +20,7 @@ class ActionsEnv(BaseModel):
     repository: str
     event_name: str
     event_path: Path
-    token: str
+    token: str = Field(repr=False)  # never in a log line
     api_url: str = "https://api.github.com"
     step_summary: Path | None = None
     output: Path | None = None
@@ -30,6 +30,8 @@ class ActionsEnv(BaseModel):
     model: str | None = None
     # The action's `dry-run` input: read and decide, write nothing.
     dry_run: bool = False
+    # The action's `org-token` input: may send flags to the org repository.
+    org_token: str | None = Field(default=None, repr=False)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ActionsEnv:
@@ -57,6 +59,7 @@ class ActionsEnv(BaseModel):
             write_spacing=float(environ.get("PRIME_WRITE_SPACING") or 1.0),
             model=environ.get("PRIME_MODEL") or None,
             dry_run=_flag(environ.get("PRIME_DRY_RUN"), "dry-run"),
+            org_token=environ.get("PRIME_ORG_TOKEN") or None,
         )
 
 

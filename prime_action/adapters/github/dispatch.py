@@ -88,10 +88,15 @@ def cancel_run(client: GitHubClient, repo: str, run_id: int) -> None:
 
 def send_job_result(client: GitHubClient, repo: str, payload: dict[str, Any]) -> None:
     """Wake the target repository's Prime with a `prime-job-result` repository_dispatch."""
+    send_event(client, repo, JOB_RESULT, payload)
+
+
+def send_event(client: GitHubClient, repo: str, event_type: str, payload: dict[str, Any]) -> None:
+    """Send a `repository_dispatch` of `event_type` to a repository (one write)."""
     target = client.github.get_repo(repo)
-    body = {"event_type": JOB_RESULT, "client_payload": payload}
+    body = {"event_type": event_type, "client_payload": payload}
     client.write(
-        f"send {JOB_RESULT} to {repo}",
+        f"send {event_type} to {repo}",
         lambda: target.requester.requestJsonAndCheck(
             "POST", f"{target.url}/dispatches", input=body
         ),

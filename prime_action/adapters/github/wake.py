@@ -15,6 +15,7 @@ from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
+from prime_action.adapters.github.org_link import GitHubOrgLink
 from prime_action.adapters.github.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.adapters.github.state import GitHubStateStore
 from prime_action.adapters.llm.factory import brain_for, with_model
@@ -169,6 +170,7 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
     ports = _ports(client, env, event, OnceLoadedStore(store, first), config)
     if config.jobs.mode == "standalone":  # the wake dispatches its own jobs (DESIGN §6)
         ports.jobs = StandaloneJobs(GitHubLedger(client, env.repository), env.repository)
+    ports.org = _org_link(env, config)
     log = WriteLog()
     if env.dry_run:
         ports = dry_run(ports, log)
@@ -181,8 +183,18 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
     return _done(client, report=report, warnings=warnings)
 
 
+def _org_link(env: ActionsEnv, config: RepoConfig) -> GitHubOrgLink | None:
+    """The way to Org Prime, when the config names the org repo and a token may reach it."""
+    if not (config.jobs.org_repo and env.org_token):
+        return None
+    return GitHubOrgLink(env.org_token, env.api_url, config.jobs.org_repo, env.repository)
+
+
 def _request(gated: Wake) -> WakeRequest:
     commands = ((gated.command, gated.command_args),) if gated.command else ()
+    if gated.reason == "delegate" and gated.signal:
+        # Org Prime handed this signal to the repository's Prime: work on it now.
+        commands = (*commands, ("run", (gated.signal,)))
     return WakeRequest(
         reason=gated.reason,
         commands=commands,
