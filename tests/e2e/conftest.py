@@ -1,5 +1,20 @@
 """Fixtures for end-to-end runs over the shared fake GitHub."""
 
-from prime_action.testing.pytest_plugin import fake_github
+from pathlib import Path
 
-__all__ = ["fake_github"]
+import pytest
+
+from prime_action.testing.github import FakeGitHub
+from prime_action.testing.pytest_plugin import fake_github
+from tests.e2e.harness import FILES, REPO, Actions
+
+__all__ = ["fake_github", "repo_actions"]
+
+
+@pytest.fixture
+def repo_actions(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Actions:
+    """Actions runs for the demo repository (REPO with FILES) on the fake GitHub."""
+    fake_github.add_repo(REPO, FILES)
+    return Actions(fake_github, tmp_path, monkeypatch)

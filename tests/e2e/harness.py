@@ -10,6 +10,7 @@ import pytest
 
 from prime_action.cli import main
 from prime_action.domain.markers import DASHBOARD, find_signal
+from prime_action.domain.models import PrimeState
 from prime_action.testing.github import FakeGitHub
 from prime_action.testing.state import Issue
 from tests.events.payloads import payload
@@ -86,3 +87,10 @@ def dashboards(fake: FakeGitHub) -> list[Issue]:
 def comment_count(fake: FakeGitHub) -> int:
     """Comments on all of the repository's issues."""
     return sum(len(fake.comments(REPO, i.number)) for i in fake.issues(REPO))
+
+
+def prime_state(fake: FakeGitHub, repo: str = REPO) -> PrimeState:
+    """The working memory a repository's Prime left on its `prime-state` branch."""
+    text = fake.read(repo, "state.json", ref="prime-state")
+    assert text is not None, f"{repo} has no state.json on prime-state"
+    return PrimeState.model_validate_json(text)

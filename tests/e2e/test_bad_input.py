@@ -18,9 +18,8 @@ import pytest
 from prime_action.cli import main
 from prime_action.dispatch.ledger import LEDGER_FILE
 from prime_action.domain.markers import DASHBOARD, find_signal, signal_marker
-from prime_action.domain.models import PrimeState
 from prime_action.testing.github import FakeGitHub
-from tests.e2e.harness import FILES, REPO, TOKEN, Actions, dashboards
+from tests.e2e.harness import FILES, REPO, TOKEN, Actions, dashboards, prime_state
 from tests.e2e.invariants import PRIME_LOGIN, check
 from tests.e2e.test_data_plane import ORG, DataPlane, arrange, sheet
 
@@ -38,12 +37,6 @@ def actions(fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyP
 @pytest.fixture
 def plane(fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataPlane:
     return DataPlane(fake_github, tmp_path, monkeypatch)
-
-
-def _state(fake: FakeGitHub) -> PrimeState:
-    text = fake.read(REPO, "state.json", ref="prime-state")
-    assert text is not None
-    return PrimeState.model_validate(json.loads(text))
 
 
 def _mine(fake: FakeGitHub) -> dict[str, int]:
@@ -294,7 +287,7 @@ def test_a_damaged_state_is_rebuilt_from_the_issues_without_a_duplicate(
     _said(capsys, summary)
     assert code == 0
     assert _mine(actions.fake) == before
-    assert _state(actions.fake).wake_count >= 1
+    assert prime_state(actions.fake).wake_count >= 1
     check(actions.fake, REPO)
 
 
@@ -321,7 +314,7 @@ def test_a_deleted_state_branch_is_rebuilt_from_the_issues_without_a_duplicate(
     _said(capsys, summary)
     assert code == 0
     assert _mine(actions.fake) == before
-    assert _state(actions.fake).rebuilt
+    assert prime_state(actions.fake).rebuilt
     assert len(dashboards(actions.fake)) == 1
     check(actions.fake, REPO)
 
@@ -441,7 +434,7 @@ def test_an_untrusted_comment_never_becomes_a_command_or_an_action(
     _said(capsys, summary)
     assert code == 0
     assert actions.fake.writes == 0
-    assert _state(actions.fake).status == "active"
+    assert prime_state(actions.fake).status == "active"
     assert all(i.state == "open" for i in actions.fake.issues(REPO))
 
 
@@ -471,7 +464,7 @@ def test_an_untrusted_issue_is_data_never_a_command_or_a_tracking_issue(
     _said(capsys, summary)
     assert code == 0
     assert _mine(actions.fake) == before
-    assert _state(actions.fake).status == "active"
+    assert prime_state(actions.fake).status == "active"
     theirs = actions.fake.repos[REPO].issues[number]
     assert (theirs.state, theirs.labels) == ("open", [])
     assert actions.fake.comments(REPO, number) == []
@@ -491,7 +484,7 @@ def test_a_huge_issue_body_from_a_person_is_read_without_harm(
     code, summary = actions.run("issues.opened", changes)
     _said(capsys, summary)
     assert code == 0
-    assert _state(actions.fake).status == "active"
+    assert prime_state(actions.fake).status == "active"
     check(actions.fake, REPO)
 
 

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
-from prime_action.domain.models import PrimeState
 from prime_action.testing.github import FakeGitHub
-from tests.e2e.harness import FILES, REPO, Actions, comment_count, tracking
+from tests.e2e.harness import REPO, Actions, comment_count, prime_state, tracking
 
 
-@pytest.fixture
-def actions(fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Actions:
-    fake_github.add_repo(REPO, FILES)
-    return Actions(fake_github, tmp_path, monkeypatch)
-
-
-def _state(fake: FakeGitHub) -> PrimeState:
-    return PrimeState.model_validate(json.loads(fake.read(REPO, "state.json", ref="prime-state")))
-
-
-def _command(actions: Actions, text: str, issue: int, comment_id: int = 5001) -> tuple[int, str]:
+def _command(
+    repo_actions: Actions, text: str, issue: int, comment_id: int = 5001
+) -> tuple[int, str]:
     changes = {
         "comment.body": text,
         "comment.id": comment_id,
@@ -31,67 +17,67 @@ def _command(actions: Actions, text: str, issue: int, comment_id: int = 5001) ->
         "repository.full_name": REPO,
         "repository.default_branch": "main",
     }
-    return actions.run("issue_comment.created", changes)
+    return repo_actions.run("issue_comment.created", changes)
 
 
 def _replies(fake: FakeGitHub, issue: int) -> list[str]:
     return [c.body for c in fake.comments(REPO, issue) if "prime:comment=reply-" in c.body]
 
 
-def test_trusted_skip_command_acts_and_replies_once(actions: Actions) -> None:
-    actions.run("workflow_dispatch")
-    issue = tracking(actions.fake)["dependabot"]
-    code, _ = _command(actions, "/prime skip license", issue)
+def test_trusted_skip_command_acts_and_replies_once(repo_actions: Actions) -> None:
+    repo_actions.run("workflow_dispatch")
+    issue = tracking(repo_actions.fake)["dependabot"]
+    code, _ = _command(repo_actions, "/prime skip license", issue)
     assert code == 0
-    assert "license" in _state(actions.fake).skipped
-    (reply,) = _replies(actions.fake, issue)
+    assert "license" in prime_state(repo_actions.fake).skipped
+    (reply,) = _replies(repo_actions.fake, issue)
     assert "leave **license** alone" in reply
-    before = comment_count(actions.fake)
-    _command(actions, "/prime skip license", issue)  # the event delivered again
-    assert comment_count(actions.fake) == before
-    assert actions.fake.writes == 0
+    before = comment_count(repo_actions.fake)
+    _command(repo_actions, "/prime skip license", issue)  # the event delivered again
+    assert comment_count(repo_actions.fake) == before
+    assert repo_actions.fake.writes == 0
 
 
-def test_unknown_command_gets_a_short_help_reply(actions: Actions) -> None:
-    actions.run("workflow_dispatch")
-    issue = tracking(actions.fake)["dependabot"]
-    _command(actions, "/prime dance", issue, comment_id=5002)
-    (reply,) = _replies(actions.fake, issue)
+def test_unknown_command_gets_a_short_help_reply(repo_actions: Actions) -> None:
+    repo_actions.run("workflow_dispatch")
+    issue = tracking(repo_actions.fake)["dependabot"]
+    _command(repo_actions, "/prime dance", issue, comment_id=5002)
+    (reply,) = _replies(repo_actions.fake, issue)
     assert "Prime understands: `/prime wake`" in reply
     assert "/prime run SIGNAL" in reply
 
 
-def test_retry_of_an_unknown_signal_names_the_known_ones(actions: Actions) -> None:
-    actions.run("workflow_dispatch")
-    issue = tracking(actions.fake)["dependabot"]
-    _command(actions, "/prime retry nope", issue, comment_id=5003)
-    (reply,) = _replies(actions.fake, issue)
+def test_retry_of_an_unknown_signal_names_the_known_ones(repo_actions: Actions) -> None:
+    repo_actions.run("workflow_dispatch")
+    issue = tracking(repo_actions.fake)["dependabot"]
+    _command(repo_actions, "/prime retry nope", issue, comment_id=5003)
+    (reply,) = _replies(repo_actions.fake, issue)
     assert "There is no signal **nope**" in reply
     assert "dependabot" in reply
 
 
-def test_status_command_reports_without_changing_the_plan(actions: Actions) -> None:
-    actions.run("workflow_dispatch")
-    plan = _state(actions.fake).plan
-    issue = tracking(actions.fake)["dependabot"]
-    _command(actions, "/prime status", issue, comment_id=5004)
-    (reply,) = _replies(actions.fake, issue)
+def test_status_command_reports_without_changing_the_plan(repo_actions: Actions) -> None:
+    repo_actions.run("workflow_dispatch")
+    plan = prime_state(repo_actions.fake).plan
+    issue = tracking(repo_actions.fake)["dependabot"]
+    _command(repo_actions, "/prime status", issue, comment_id=5004)
+    (reply,) = _replies(repo_actions.fake, issue)
     assert "Status: **active**" in reply
     assert "2 job(s) in flight" in reply
-    assert [i.signal for i in _state(actions.fake).plan] == [i.signal for i in plan]
+    assert [i.signal for i in prime_state(repo_actions.fake).plan] == [i.signal for i in plan]
 
 
-def test_org_delegating_a_signal_starts_its_job_now(actions: Actions) -> None:
-    actions.run("workflow_dispatch")
-    assert "license" not in {job.signal for job in _state(actions.fake).in_flight}
+def test_org_delegating_a_signal_starts_its_job_now(repo_actions: Actions) -> None:
+    repo_actions.run("workflow_dispatch")
+    assert "license" not in {job.signal for job in prime_state(repo_actions.fake).in_flight}
     changes = {
         "action": "prime-delegate",
         "client_payload": {"signal": "license", "reason": "org-wide licence sweep"},
         "repository.full_name": REPO,
         "repository.default_branch": "main",
     }
-    code, summary = actions.run("repository_dispatch", changes)
+    code, summary = repo_actions.run("repository_dispatch", changes)
     assert code == 0
     assert "Reason: **delegate**" in summary
-    assert "license" in {job.signal for job in _state(actions.fake).in_flight}
-    assert "license" in tracking(actions.fake)
+    assert "license" in {job.signal for job in prime_state(repo_actions.fake).in_flight}
+    assert "license" in tracking(repo_actions.fake)

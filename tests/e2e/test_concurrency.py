@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from prime_action.domain.markers import find_signal
-from prime_action.domain.models import PrimeState
 from prime_action.testing.github import FakeGitHub
 from prime_action.testing.router import FakeRequest
-from tests.e2e.harness import FILES, REPO, Actions, comment_count, dashboards
-
-
-def _state(fake: FakeGitHub) -> PrimeState:
-    return PrimeState.model_validate(json.loads(fake.read(REPO, "state.json", ref="prime-state")))
+from tests.e2e.harness import FILES, REPO, Actions, comment_count, dashboards, prime_state
 
 
 def _moves_the_state_ref(request: FakeRequest) -> bool:
@@ -45,7 +39,7 @@ def test_two_concurrent_writers_on_prime_state_lose_no_update(
         # A maintainer's tick is handled by a second wake that commits first.
         code, _ = second.run("issues.edited", pause)
         assert code == 0
-        assert _state(fake).status == "paused"
+        assert prime_state(fake).status == "paused"
 
     fake_github.on_request(_moves_the_state_ref, pause_meanwhile)
     skip = {
@@ -57,7 +51,7 @@ def test_two_concurrent_writers_on_prime_state_lose_no_update(
     }
     code, _ = first.run("issue_comment.created", skip)
     assert code == 0
-    state = _state(fake_github)
+    state = prime_state(fake_github)
     assert state.status == "paused"  # the second writer's update survived
     assert "license" in state.skipped  # and so did the first writer's
     replies = [c for c in fake_github.comments(REPO, dashboard.number) if "reply-" in c.body]

@@ -16,7 +16,7 @@ from prime_action.domain.models import DecisionRecord, PrimeState
 from prime_action.repo.memory import parse_decisions
 from prime_action.testing.github import FakeGitHub
 from prime_action.testing.llm import STUB_API_KEY, OpenAIStub, Reply, openai_stub
-from tests.e2e.harness import FILES, REPO, TOKEN, Actions, tracking
+from tests.e2e.harness import FILES, REPO, TOKEN, Actions, prime_state, tracking
 
 __all__ = ["openai_stub"]
 
@@ -48,10 +48,6 @@ def _repo(fake: FakeGitHub, stub: OpenAIStub, budget: float = 1.0, timeout: floa
     )
     fake.add_repo(REPO, {**FILES, "CLAUDE.md": CLAUDE_MD, ".github/prime.yml": config})
     fake.set_ci(REPO, "failure", failing=["test"])
-
-
-def _state(fake: FakeGitHub) -> PrimeState:
-    return PrimeState.model_validate_json(fake.read(REPO, "state.json", ref="prime-state"))
 
 
 def _last_record(fake: FakeGitHub) -> DecisionRecord:
@@ -93,7 +89,7 @@ def test_spend_is_recorded_in_the_decision_and_in_state_and_the_prompt_in_the_lo
     _repo(fake_github, openai_stub)
     openai_stub.answer(_answer(*FIX_CI))
     actions.run("workflow_dispatch")
-    state = _state(fake_github)
+    state = prime_state(fake_github)
     record = _last_record(fake_github)
     assert record.decision.brain == "llm"
     assert record.decision.usage.prompt_tokens == 1200
@@ -112,7 +108,7 @@ def test_each_wake_makes_one_request_and_a_spent_budget_makes_none(
     openai_stub.answer(_answer(*FIX_CI), _answer())
     actions.run("workflow_dispatch")
     assert len(openai_stub.requests) == 1
-    spent = _state(fake_github).cost.usd_today
+    spent = prime_state(fake_github).cost.usd_today
     assert spent >= 0.0002  # 1,350 tokens of gpt-4o-mini cost more than this tiny budget
     code, summary = actions.run("workflow_dispatch")
     assert code == 0
