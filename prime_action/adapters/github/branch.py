@@ -23,6 +23,26 @@ MAX_ATTEMPTS = 5
 Edit = Callable[[str | None], str | None]
 
 
+class BranchHead:
+    """The branch as one change sees it: its files' blob SHAs, texts read on demand."""
+
+    def __init__(self, files: BranchFiles, tree: GitTree | None) -> None:
+        self._files = files
+        self._tree = tree
+        entries = tree.tree if tree is not None else []
+        # path -> blob SHA of every file on the branch ({} when the branch does not exist).
+        self.shas = {e.path: e.sha for e in entries if e.type == "blob"}
+
+    def text(self, path: str) -> str | None:
+        """A file's text at this head (one request), or None when it is absent."""
+        sha = self.shas.get(path)
+        return self._files.blob(path, sha) if sha else None
+
+
+# The branch head -> the files to write ({} or None: write nothing); may raise ConflictError.
+Change = Callable[[BranchHead], dict[str, str] | None]
+
+
 class BranchFiles:
     """Read and change files on one branch of one repository."""
 
@@ -34,6 +54,14 @@ class BranchFiles:
 
     def read(self, path: str) -> str | None:
         """A file's text on the branch, or None when it or the branch is absent: one request."""
+        found = self.read_versioned(path)
+        return found[0] if found else None
+
+    def read_versioned(self, path: str) -> tuple[str, str] | None:
+        """(text, blob SHA) of a file on the branch, or None when it or the branch is absent.
+
+        One request.
+        """
         try:
             found = self._client.read(
                 f"read {self._name}@{self._branch}:{path}",
@@ -45,10 +73,10 @@ class BranchFiles:
             raise
         if isinstance(found, list):
             return None
-        return found.decoded_content.decode("utf-8", errors="replace")
+        return found.decoded_content.decode("utf-8", errors="replace"), found.sha
 
     def change(self, path: str, edit: Edit, message: str) -> str | None:
-        """Apply `edit` to a file and commit the result, retrying lost races.
+        """Apply `edit` to one file and commit the result, retrying lost races.
 
         Args:
             path: the file on the branch.
@@ -61,18 +89,38 @@ class BranchFiles:
         Raises:
             StoreError: the branch kept moving under us MAX_ATTEMPTS times.
         """
+        seen: dict[str, str | None] = {}
+
+        def one_file(head: BranchHead) -> dict[str, str] | None:
+            before = seen["before"] = head.text(path)
+            after = edit(before)
+            seen["after"] = before if after is None or after == before else after
+            return None if after is None or after == before else {path: after}
+
         for _ in range(MAX_ATTEMPTS):
             try:
-                return self._change_once(path, edit, message)
+                self.commit(one_file, message)
             except ConflictError:
                 continue
+            return seen["after"]
         msg = f"{self._name}@{self._branch}:{path} changed under {MAX_ATTEMPTS} writes; rerun"
         raise StoreError(msg)
 
-    def _change_once(self, path: str, edit: Edit, message: str) -> str | None:
+    def commit(self, change: Change, message: str) -> bool:
+        """One compare-and-swap commit of the files `change` returns on the branch head.
+
+        The head is read (ref, commit, tree), `change` decides from it, and the new commit
+        moves the ref with force=false; the branch is created when absent.
+
+        Returns:
+            Whether a commit was made.
+
+        Raises:
+            ConflictError: another writer moved (or created) the branch first, or `change`
+                itself refused the head; re-read and retry.
+        """
         ref = self._ref()
         head = tree = None
-        before: str | None = None
         if ref is not None:
             head = self._client.read(
                 "read branch head", lambda: self._repo.get_git_commit(ref.object.sha)
@@ -80,17 +128,14 @@ class BranchFiles:
             tree = self._client.read(
                 "read branch tree", lambda: self._repo.get_git_tree(head.tree.sha)
             )
-            before = self._blob(tree, path)
-        after = edit(before)
-        if after is None or after == before:
-            return before
-        self._commit(ref, head, tree, path=path, text=after, message=message)
-        return after
+        files = change(BranchHead(self, tree))
+        if not files:
+            return False
+        self._commit(ref, head, tree, files=files, message=message)
+        return True
 
-    def _blob(self, tree: GitTree, path: str) -> str | None:
-        sha = next((e.sha for e in tree.tree if e.path == path and e.type == "blob"), None)
-        if sha is None:
-            return None
+    def blob(self, path: str, sha: str) -> str:
+        """A blob's text (one request)."""
         return blob_text(self._client.read(f"read {path}", lambda: self._repo.get_git_blob(sha)))
 
     def _ref(self) -> GitRef | None:
@@ -112,22 +157,25 @@ class BranchFiles:
         head: GitCommit | None,
         tree: GitTree | None,
         *,
-        path: str,
-        text: str,
+        files: dict[str, str],
         message: str,
     ) -> None:
-        element = [InputGitTreeElement(path, "100644", "blob", content=text)]
+        elements = [
+            InputGitTreeElement(path, "100644", "blob", content=text)
+            for path, text in sorted(files.items())
+        ]
+        what = ", ".join(sorted(files))
         new_tree = self._client.write(
-            f"write {path} tree",
+            f"write {what} tree",
             lambda: (
-                self._repo.create_git_tree(element, tree)
+                self._repo.create_git_tree(elements, tree)
                 if tree
-                else self._repo.create_git_tree(element)
+                else self._repo.create_git_tree(elements)
             ),
         )
         parents = [head] if head else []
         commit = self._client.write(
-            f"write {path} commit", lambda: self._repo.create_git_commit(message, new_tree, parents)
+            f"write {what} commit", lambda: self._repo.create_git_commit(message, new_tree, parents)
         )
         try:
             if ref is None:
