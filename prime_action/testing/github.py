@@ -21,6 +21,7 @@ from prime_action.testing.openapi import OpenApiSpec, load_spec
 from prime_action.testing.router import ApiError, FakeRequest, Reply, Router
 from prime_action.testing.routes_actions import router as actions_routes
 from prime_action.testing.routes_git import router as git_routes
+from prime_action.testing.routes_growth import router as growth_routes
 from prime_action.testing.routes_issues import router as issue_routes
 from prime_action.testing.routes_pulls import router as pull_routes
 from prime_action.testing.routes_repos import router as repo_routes
@@ -32,7 +33,7 @@ GraphQLHandler = Callable[["FakeGitHub", dict[str, Any]], Reply]
 _METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
 
 ROUTES = Router()
-for _table in (repo_routes, git_routes, issue_routes, pull_routes, actions_routes):
+for _table in (repo_routes, git_routes, issue_routes, pull_routes, actions_routes, growth_routes):
     ROUTES.include(_table)
 
 
@@ -359,6 +360,10 @@ class FakeGitHub(GitHubState):
             msg = f"{method} {path}: GraphQL is not faked; install a handler with fake.on_graphql()"
             self.violations.append(msg)
             raise AssertionError(msg)
+        if fault is not None and fault.applies_first:
+            # Applied, then answered 502 (`_fault` would look for a REST route to apply it).
+            self.graphql_handler(self, body)
+            fault = Fault.BAD_GATEWAY
         if fault is not None:
             return self._fault(request, fault)
         reply = self.graphql_handler(self, body)

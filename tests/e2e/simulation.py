@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache, partial
@@ -38,6 +38,7 @@ import requests.sessions
 from graphql import GraphQLSchema
 
 from prime_action.adapters.github import client as client_module
+from prime_action.adapters.github.session import OUTCOME_FILE
 from prime_action.cli import main
 from prime_action.domain import clock as clock_module
 from prime_action.testing.faults import Fault
@@ -93,6 +94,8 @@ class Tally:
     failed: Counter[str] = field(default_factory=Counter)  # runs that exited non-zero
     requests: Counter[tuple[str, int]] = field(default_factory=Counter)  # (repo, hour)
     races: int = 0
+    crashes: Counter[str] = field(default_factory=Counter)  # uncaught exceptions, by message
+    errors: int = 0  # runs that printed an error (PrimeError, mapped to an exit code)
     sleeps: list[float] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -185,9 +188,14 @@ class Simulation:
         self.fake.clock.set(self.now)
         self.fake.reset_counts()
         self._inject(repo)
-        with _environ(values), redirect_stdout(StringIO()):
-            code = main([command])
-        self.fake._faults.clear()  # faults left past the run's end  # noqa: SLF001
+        with _environ(values), redirect_stdout(StringIO()), redirect_stderr(StringIO()) as err:
+            try:
+                code = main([command])
+            except Exception as e:
+                code = 1
+                self.tally.crashes[f"{command}: {type(e).__name__}: {str(e)[:80]}"] += 1
+        self.tally.errors += err.getvalue().count("error:")
+        self.fake._faults.clear()  # faults left past the run's end
         self.tally.runs[command] += 1
         self.tally.failed[command] += code != 0
         self.tally.requests[(repo, self.hour)] += len(self.fake.log)
@@ -228,7 +236,7 @@ class Simulation:
                 self.fake.fail(position, self.faults.choice(KINDS))
         if self.faults.random() < self.settings.fault_rate:
             self.tally.races += 1
-            race = {f"race/{self.tally.races}.txt": "a concurrent writer\n"}
+            race: dict[str, str | bytes | None] = {f"race/{self.tally.races}.txt": "a writer\n"}
             self.fake.race_ref(repo, "heads/prime-state", race, message=invariants.RACE)
 
     # -- the workflows -------------------------------------------------------------------
@@ -259,6 +267,7 @@ class Simulation:
         run_id = str(sent.run_id)
         for _ in range(TRIES):
             env = {"GITHUB_RUN_ID": run_id}
+            (self.tmp / "run" / OUTCOME_FILE).unlink(missing_ok=True)  # each try a fresh runner
             self._once(ORG, "run", "workflow_dispatch", event, env)
             reported = self._once(ORG, "report", "workflow_dispatch", event, env)
             if reported == 0:
@@ -358,8 +367,8 @@ def simulated_time(sim: Simulation) -> Iterator[None]:
     clock_class, policy_class = clock_module.SystemClock, client_module.RetryPolicy
     original_now, proxies = clock_class.now, requests.sessions.get_environ_proxies
     clock_class.now = lambda self: sim.now  # type: ignore[method-assign]
-    client_module.RetryPolicy = partial(policy_class, sleep=sim.tally.sleeps.append)  # type: ignore[misc]
-    requests.sessions.get_environ_proxies = lambda url, no_proxy=None: {}  # type: ignore[assignment]
+    client_module.RetryPolicy = partial(policy_class, sleep=sim.tally.sleeps.append)  # type: ignore[misc,assignment]
+    requests.sessions.get_environ_proxies = lambda url, no_proxy=None: {}
     try:
         yield
     finally:

@@ -1,0 +1,131 @@
+"""What a simulated organisation ended with, and the figures it prints.
+
+`final_state` leaves out what may differ between a run with faults and one without: timing
+and attempt ids (an attempt's id is chained on the previous one, so one extra failed attempt
+renames every later one), and how often the same comment was attempted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from prime_action.domain.markers import find_signal
+from prime_action.domain.models import PrimeState
+from tests.e2e.invariants import PRIME_LOGIN, STATE_BRANCH, ledger_of, lost_races
+
+if TYPE_CHECKING:
+    from tests.e2e.simulation import Simulation
+
+HOURLY_LIMIT = 1000  # GITHUB_TOKEN's REST requests per repository per hour
+_ATTEMPT = re.compile(r"-[0-9a-f]{10,12}\b")
+
+RepoFinal = tuple[object, ...]
+
+
+def _comment_keys(sim: Simulation, repo: str) -> list[str]:
+    keys = {
+        _ATTEMPT.sub("", c.body.split("\n", 1)[0])
+        for issue in sim.fake.issues(repo) + sim.fake.pulls(repo)
+        for c in sim.fake.comments(repo, issue.number)
+        if c.user.login == PRIME_LOGIN
+    }
+    return sorted(keys)
+
+
+def repo_final(sim: Simulation, repo: str) -> RepoFinal:
+    """One repository's outcome: issues, PRs, files on main, comments, and Prime's memory."""
+    fake = sim.fake
+    mine = [i for i in fake.issues(repo) if i.user.login == PRIME_LOGIN]
+    pulls = [p for p in fake.pulls(repo) if p.pull is not None and p.user.login == PRIME_LOGIN]
+    text = fake.read(repo, "state.json", ref=STATE_BRANCH)
+    state = PrimeState.model_validate(json.loads(text)) if text else PrimeState()
+    git = fake.repos[repo.lower()].git
+    return (
+        repo,
+        sorted(
+            (find_signal(i.body) or "dashboard", i.state, tuple(sorted(i.labels))) for i in mine
+        ),
+        sorted((p.pull.head, p.state, p.pull.merged) for p in pulls if p.pull),
+        sorted(git.files_at(git.resolve("main"))),
+        _comment_keys(sim, repo),
+        state.status,
+        [p.signal for p in state.plan],
+        sorted(state.refused),
+        sorted(state.blocked),
+        sorted(state.skipped),
+        sorted(j.signal for j in state.in_flight),
+    )
+
+
+def final_state(sim: Simulation) -> tuple[RepoFinal, ...]:
+    """Every repository's outcome, and the ledger's last word per (repo, signal)."""
+    latest: dict[tuple[str, str], str] = {}
+    for attempt in sorted(ledger_of(sim.fake, "acme/prime-org"), key=lambda a: a.created_at):
+        latest[(attempt.repo, attempt.signal)] = attempt.status
+    return (*(repo_final(sim, r) for r in sim.repos), tuple(sorted(latest.items())))
+
+
+def figures(sim: Simulation) -> dict[str, object]:
+    """The counts the acceptance run prints."""
+    fake, tally = sim.fake, sim.tally
+    repos = [*sim.repos, "acme/prime-org"]
+    issues = [i for r in repos for i in fake.issues(r) if i.user.login == PRIME_LOGIN]
+    pulls = [p for r in repos for p in fake.pulls(r) if p.user.login == PRIME_LOGIN]
+    comments = sum(
+        c.user.login == PRIME_LOGIN
+        for r in repos
+        for i in fake.issues(r) + fake.pulls(r)
+        for c in fake.comments(r, i.number)
+    )
+    fixed = sum(
+        1
+        for r in sim.repos
+        for i in fake.issues(r)
+        if i.user.login == PRIME_LOGIN and find_signal(i.body) and i.state == "closed"
+        and (r, i.number) not in sim.closed_by_people
+    )  # fmt: skip
+    attempts = ledger_of(fake, "acme/prime-org")
+    statuses = Counter(a.status for a in attempts)
+    notifications = len(issues) + len(pulls) + comments
+    return {
+        "repositories": len(sim.repos),
+        "issues": len(issues),
+        "pull requests": len(pulls),
+        "merged": sum(bool(p.pull and p.pull.merged) for p in pulls),
+        "comments": comments,
+        "dispatches": sum("attempt" in d.inputs for d in fake.dispatches),
+        "attempts": dict(sorted(statuses.items())),
+        "escalations (blocked attempts)": statuses["blocked"],
+        "issues labelled needs-human": sum("needs-human" in i.labels for i in issues),
+        "requests": sum(tally.requests.values()),
+        "max requests per repository-hour": max(tally.requests.values(), default=0),
+        "runs": sum(tally.runs.values()),
+        "failed runs (re-run)": sum(tally.failed.values()),
+        "crashes": sum(tally.crashes.values()),
+        "races": tally.races,
+        "problems fixed": fixed,
+        "notifications per fixed problem": round(notifications / fixed, 1) if fixed else None,
+        "seconds": round(tally.seconds, 1),
+    }
+
+
+def broken_invariants(sim: Simulation) -> list[str]:
+    """What the end state breaks: the hourly request limit, or a race's commit dropped."""
+    found = [
+        f"{repo} made {n} requests in hour {hour}"
+        for (repo, hour), n in sim.tally.requests.items()
+        if n >= HOURLY_LIMIT
+    ]
+    for repo in [*sim.repos, "acme/prime-org"]:
+        found += [f"{repo}: concurrent commit {sha} lost" for sha in lost_races(sim.fake, repo)]
+    return found
+
+
+def table(clean: dict[str, object], faulty: dict[str, object]) -> str:
+    """Both runs' figures side by side (Markdown)."""
+    lines = ["| figure | without faults | with faults |", "|---|---|---|"]
+    lines += [f"| {key} | {clean[key]} | {faulty.get(key)} |" for key in clean]
+    return "\n".join(lines)
