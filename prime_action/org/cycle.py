@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import chain
 
 from prime_action.config.models import OrgConfig
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Attempt, Frozen, RunSheetItem
-from prime_action.org import runsheet
-from prime_action.org.dashboard import OrgView, build_view, render_issue, render_status
+from prime_action.org import delegation, runsheet
+from prime_action.org.dashboard import (
+    DELEGATIONS_SHOWN,
+    OrgView,
+    build_view,
+    render_issue,
+    render_status,
+)
 from prime_action.org.filters import select
-from prime_action.org.model import CommandComment, Flag, OrgState, RepoFacts
+from prime_action.org.model import (
+    CommandComment,
+    DelegationStatus,
+    Flag,
+    OrgState,
+    Reply,
+    RepoFacts,
+)
 from prime_action.org.patterns import find_patterns
 from prime_action.org.priorities import PriorityCommand, apply_commands, pending_commands
 from prime_action.org.ranking import rank
@@ -34,14 +48,6 @@ class OrgInputs(Frozen):
     now: datetime
 
 
-class Reply(Frozen):
-    """One answer to a `/prime priority` comment; the marker keeps it from being posted twice."""
-
-    comment: int
-    marker: str
-    body: str
-
-
 class OrgOutcome(Frozen):
     """What the run concluded; the shell writes only what differs from what it read."""
 
@@ -50,9 +56,15 @@ class OrgOutcome(Frozen):
     status_md: str
     dashboard: str
     state: OrgState
-    replies: tuple[Reply, ...] = ()
+    priority_replies: tuple[Reply, ...] = ()
+    delegate_commands: tuple[delegation.DelegateCommand, ...] = ()
     view: OrgView
     config: OrgConfig
+
+    @property
+    def replies(self) -> tuple[Reply, ...]:
+        """Every answer owed to a dashboard command, delegations with how they went."""
+        return (*self.priority_replies, *delegation.replies(self.delegate_commands, self.state))
 
 
 def _replies(commands: tuple[PriorityCommand, ...]) -> tuple[Reply, ...]:
@@ -82,14 +94,24 @@ def aggregate(inputs: OrgInputs) -> OrgOutcome:
         the new org state and the replies owed to command comments.
     """
     config = inputs.config
-    commands = pending_commands(inputs.comments, inputs.state, config.trust)
-    state = _with_flag(apply_commands(inputs.state, commands), inputs.flag)
+    before = delegation.interrupted(inputs.state)
+    commands = pending_commands(inputs.comments, before, config.trust)
+    state = _with_flag(apply_commands(before, commands), inputs.flag)
     kept, excluded = select(inputs.repos, config)
     previous, problem = runsheet.load(inputs.run_sheet_text)
     ranked = rank(
         kept, config=config, state=state, ledger=inputs.ledger, previous=previous, now=inputs.now
     )
     warnings = (*inputs.warnings, *([problem] if problem else []))
+    patterns = find_patterns(kept)
+    asked = delegation.pending_commands(
+        inputs.comments, before, config.trust, kept, ranked.needs_human
+    )
+    new = chain(
+        delegation.from_commands(asked, kept, inputs.now),
+        delegation.from_patterns(state, patterns, kept, ranked.needs_human, inputs.now),
+    )
+    state = delegation.record(state, new, asked)
     view = build_view(
         inputs.owner,
         config,
@@ -98,7 +120,7 @@ def aggregate(inputs: OrgInputs) -> OrgOutcome:
         excluded=excluded,
         run_sheet=ranked.items,
         needs_human=ranked.needs_human,
-        patterns=find_patterns(kept),
+        patterns=patterns,
         warnings=warnings,
     )
     return OrgOutcome(
@@ -107,7 +129,30 @@ def aggregate(inputs: OrgInputs) -> OrgOutcome:
         status_md=render_status(view),
         dashboard=render_issue(view),
         state=state,
-        replies=_replies(commands),
+        priority_replies=_replies(commands),
+        delegate_commands=asked,
         view=view,
         config=config,
+    )
+
+
+def settle(outcome: OrgOutcome, results: dict[str, tuple[DelegationStatus, str]]) -> OrgOutcome:
+    """The outcome once the delegations went out: state, dashboard and replies say how.
+
+    Args:
+        outcome: from `aggregate`.
+        results: "OWNER/NAME:signal" -> (status, error) of each delegation sent.
+
+    Returns:
+        The outcome with its state, view, STATUS.md and dashboard re-rendered.
+    """
+    state = delegation.settle(outcome.state, results)
+    view = outcome.view.model_copy(update={"delegations": state.delegations[-DELEGATIONS_SHOWN:]})
+    return outcome.model_copy(
+        update={
+            "state": state,
+            "view": view,
+            "status_md": render_status(view),
+            "dashboard": render_issue(view),
+        }
     )

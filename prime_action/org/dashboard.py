@@ -8,7 +8,15 @@ from pydantic import Field
 
 from prime_action.config.models import OrgConfig
 from prime_action.domain.models import Frozen, RunSheetItem, SignalResult
-from prime_action.org.model import Excluded, Flag, NeedsHuman, OrgState, Pattern, RepoFacts
+from prime_action.org.model import (
+    Delegation,
+    Excluded,
+    Flag,
+    NeedsHuman,
+    OrgState,
+    Pattern,
+    RepoFacts,
+)
 from prime_action.org.priorities import effective
 from prime_action.repo.dashboard import BODY_LIMIT, _cell, _text
 from prime_action.signals.registry import SIGNAL_NAMES
@@ -16,6 +24,7 @@ from prime_action.templating import render
 
 ORG_DASHBOARD = "<!-- prime:org-dashboard -->"
 TOP = 15
+DELEGATIONS_SHOWN = 10
 ICONS = {"ok": "✅", "failing": "❌", "unknown": "❔", "skipped": "⏭"}
 # Row limits tried in turn until the issue body fits under GitHub's limit.
 _ROW_LIMITS = (None, 500, 200, 100, 50, 20, 0)
@@ -40,6 +49,7 @@ class OrgView(Frozen):
     patterns: tuple[Pattern, ...] = ()
     priorities: dict[str, tuple[float, str, str]] = Field(default_factory=dict)
     flags: tuple[Flag, ...] = ()
+    delegations: tuple[Delegation, ...] = ()
     warnings: tuple[str, ...] = ()
 
     @property
@@ -78,6 +88,7 @@ def build_view(
             "repos": repos,
             "priorities": effective(config, state),
             "flags": state.flags,
+            "delegations": state.delegations[-DELEGATIONS_SHOWN:],
             **parts,
         }
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -54,6 +55,30 @@ class Flag(Frozen):
     at: datetime
 
 
+# sending: recorded before the event goes out; sent: GitHub accepted it; failed: GitHub refused
+# it (nothing sent); unknown: the run stopped or GitHub did not answer, so it may not have gone.
+DelegationStatus = Literal["sending", "sent", "failed", "unknown"]
+
+
+class Delegation(Frozen):
+    """A signal Org Prime handed to a repository's Prime with `prime-delegate`."""
+
+    repo: str
+    signal: str
+    reason: str
+    fingerprint: str
+    # "@login" for a `/prime delegate` command, "pattern" for the automatic rule.
+    by: str
+    comment: int | None = None
+    status: DelegationStatus = "sending"
+    at: datetime
+    error: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.repo}:{self.signal}"
+
+
 class OrgState(Frozen):
     """Org Prime's working memory (org-state.json on the org repository's prime-state branch)."""
 
@@ -65,6 +90,8 @@ class OrgState(Frozen):
     flags: tuple[Flag, ...] = ()
     # "OWNER/NAME:signal" -> fingerprint last delegated with `prime-delegate`.
     delegated: dict[str, str] = Field(default_factory=dict)
+    # The latest delegations with how their sending went (the dashboard lists them).
+    delegations: tuple[Delegation, ...] = ()
 
 
 class Pattern(Frozen):
@@ -87,6 +114,14 @@ class Excluded(Frozen):
 
     repo: str
     reason: str
+
+
+class Reply(Frozen):
+    """One answer to a dashboard command; the marker keeps it from being posted twice."""
+
+    comment: int
+    marker: str
+    body: str
 
 
 class Ranked(Frozen):

@@ -6,6 +6,7 @@ import base64
 from datetime import datetime
 from typing import Any
 
+from github import InputGitTreeElement
 from pydantic import ValidationError
 
 from prime_action.adapters.github.client import GitHubClient
@@ -32,6 +33,8 @@ from prime_action.signals.base import PullRequestInfo, RepoSnapshot
 from prime_action.signals.registry import run_signals, wanted_files
 
 REPO_CONFIG = ".github/prime.yml"
+STATE_BRANCH = "prime-state"
+STATE_FILE = "org-state.json"
 
 
 class Home(Frozen):
@@ -271,3 +274,36 @@ def commit_files(
 def client_graphql(client: GitHubClient, url: str | None) -> GraphQL:
     """The GraphQL runner for a client (GITHUB_GRAPHQL_URL when the environment names one)."""
     return GraphQL(client, url)
+
+
+def save_state(client: GitHubClient, gql: GraphQL, home: Home, state: OrgState) -> Home:
+    """Write org-state.json on the prime-state branch (created on the first write).
+
+    Returns:
+        The home as it is now: the branch's new head and the state's text.
+
+    Raises:
+        GitHubError: when the branch moved since it was read (rerun: it is re-read).
+    """
+    text = state.model_dump_json(indent=2) + "\n"
+    if home.state_head is not None:
+        head = commit_files(
+            gql,
+            home.repo,
+            branch=STATE_BRANCH,
+            head=home.state_head,
+            files={STATE_FILE: text},
+            message="prime: org state",
+        )
+        return home.model_copy(update={"state_head": head, "state_text": text})
+    repo = client.github.get_repo(home.repo)
+    element = InputGitTreeElement(STATE_FILE, "100644", "blob", content=text)
+    tree = client.write("write org state tree", lambda: repo.create_git_tree([element]))
+    commit = client.write(
+        "write org state commit", lambda: repo.create_git_commit("prime: start org state", tree, [])
+    )
+    client.write(
+        "create prime-state",
+        lambda: repo.create_git_ref(f"refs/heads/{STATE_BRANCH}", commit.sha),
+    )
+    return home.model_copy(update={"state_head": commit.sha, "state_text": text})

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from github import InputGitTreeElement
 from github.Issue import Issue
 
 from prime_action.adapters.github.actions_env import ActionsEnv
@@ -24,19 +23,19 @@ from prime_action.adapters.github.org import (
     org_state,
     read_files,
     read_home,
+    save_state,
 )
+from prime_action.adapters.github.org_delegate import send_delegations
 from prime_action.config.models import LabelSettings
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.models import Frozen
 from prime_action.org.cycle import OrgInputs, OrgOutcome, aggregate
 from prime_action.org.dashboard import render_summary
-from prime_action.org.model import Flag, OrgState
+from prime_action.org.model import Flag
 from prime_action.org.runsheet import FILE as RUN_SHEET
 
 ORG_CONFIG = ".github/prime-org.yml"
 STATUS = "STATUS.md"
-STATE_BRANCH = "prime-state"
-STATE_FILE = "org-state.json"
 DASHBOARD_TITLE = "Prime: org dashboard"
 
 
@@ -48,6 +47,7 @@ class OrgRun(Frozen):
     state_saved: bool = False
     dashboard_written: bool = False
     dispatched: bool = False
+    delegations_sent: int = 0
     requests: int = 0
     graphql: int = 0
     writes: int = 0
@@ -99,30 +99,6 @@ def aggregate_on_github(
     return home, aggregate(inputs)
 
 
-def _save_state(client: GitHubClient, gql: GraphQL, home: Home, state: OrgState) -> None:
-    text = state.model_dump_json(indent=2) + "\n"
-    if home.state_head is not None:
-        commit_files(
-            gql,
-            home.repo,
-            branch=STATE_BRANCH,
-            head=home.state_head,
-            files={STATE_FILE: text},
-            message="prime: org state",
-        )
-        return
-    repo = client.github.get_repo(home.repo)
-    element = InputGitTreeElement(STATE_FILE, "100644", "blob", content=text)
-    tree = client.write("write org state tree", lambda: repo.create_git_tree([element]))
-    commit = client.write(
-        "write org state commit", lambda: repo.create_git_commit("prime: start org state", tree, [])
-    )
-    client.write(
-        "create prime-state",
-        lambda: repo.create_git_ref(f"refs/heads/{STATE_BRANCH}", commit.sha),
-    )
-
-
 def _dashboard(client: GitHubClient, home: Home, outcome: OrgOutcome) -> bool:
     repo = client.github.get_repo(home.repo)
     if home.dashboard is None:
@@ -161,7 +137,9 @@ def _dispatch(client: GitHubClient, home: Home, workflow: str) -> bool:
 def write_outputs(
     client: GitHubClient, gql: GraphQL, home: Home, outcome: OrgOutcome, workflow: str
 ) -> dict[str, Any]:
-    """Commit run sheet and STATUS.md, the org state and the dashboard, each only if changed."""
+    """Send delegations, then commit run sheet and STATUS.md, the org state and the
+    dashboard, each only if changed."""
+    home, outcome, sent = send_delegations(client, gql, home, outcome)
     files = {
         path: text
         for path, text, old in (
@@ -170,7 +148,7 @@ def write_outputs(
         )
         if text != old
     }
-    done: dict[str, Any] = {"warnings": ()}
+    done: dict[str, Any] = {"warnings": (), "outcome": outcome, "delegations": sent}
     if files and home.branch and home.head:
         commit_files(
             gql,
@@ -182,7 +160,7 @@ def write_outputs(
         )
         done["committed"] = RUN_SHEET in files
     if outcome.state != org_state(home):
-        _save_state(client, gql, home, outcome.state)
+        save_state(client, gql, home, outcome.state)
         done["state_saved"] = True
     done["dashboard_written"] = _dashboard(client, home, outcome)
     if done.get("committed") and workflow:
@@ -211,7 +189,8 @@ def org_on_github(
     reads = client.counter.total
     done = write_outputs(client, gql, home, outcome, _workflow(outcome))
     return OrgRun(
-        outcome=outcome,
+        outcome=done["outcome"],
+        delegations_sent=done["delegations"],
         committed=bool(done.get("committed")),
         state_saved=bool(done.get("state_saved")),
         dashboard_written=bool(done.get("dashboard_written")),
