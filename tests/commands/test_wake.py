@@ -88,3 +88,18 @@ def test_wake_without_local_outside_actions_is_a_usage_error(
 ) -> None:
     assert main(["wake"]) == 2
     assert "--local PATH" in capsys.readouterr().err
+
+
+def test_a_box_ticked_in_the_local_dashboard_is_acted_on_and_unticked(tmp_path: Path) -> None:
+    root = _checkout(tmp_path)
+    assert main(["wake", "--local", str(root)]) == 0
+    dashboard = root / ".prime" / "dashboard.md"
+    body = dashboard.read_text()
+    assert "- [ ] <!-- prime:pause -->" in body
+    dashboard.write_text(body.replace("- [ ] <!-- prime:pause -->", "- [x] <!-- prime:pause -->"))
+    assert main(["wake", "--local", str(root)]) == 0
+    state = json.loads((root / ".prime" / "state.json").read_text())
+    assert state["status"] == "paused"
+    after = dashboard.read_text()
+    assert "[x]" not in after
+    assert "- [ ] <!-- prime:resume -->" in after
