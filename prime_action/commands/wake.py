@@ -58,7 +58,7 @@ def _identity_docs(root: Path) -> dict[str, str]:
 
 
 def _local_ports(root: Path, config: RepoConfig) -> WakePorts:
-    growth = GrowthStep()
+    growth = GrowthStep(needs_human=config.labels.needs_human)
 
     def look(config: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
         return run_signals(growth.saw(local_snapshot(root, config, now)), config)

@@ -14,6 +14,7 @@ from prime_action.domain.errors import ConfigError
 from prime_action.domain.models import PrimeState, SignalResult
 from prime_action.domain.ports import TrackedIssue
 from prime_action.growth.architect import next_tickets
+from prime_action.growth.implement import task_signals
 from prime_action.growth.seed import SEED_PATH, Seed, parse_seed
 from prime_action.repo.act import Actor
 from prime_action.signals.base import RepoSnapshot
@@ -25,6 +26,8 @@ class GrowthStep:
     """One wake's architect; holds the seed the eyes read."""
 
     seed_text: str | None = None
+    # The label that hands a ticket to a human (the config's labels.needs_human).
+    needs_human: str = "needs-human"
 
     def saw(self, snapshot: RepoSnapshot) -> RepoSnapshot:
         """Keep the seed from the snapshot the detectors look at; return the snapshot."""
@@ -34,10 +37,15 @@ class GrowthStep:
     def refine(
         self, signals: tuple[SignalResult, ...], issues: tuple[TrackedIssue, ...]
     ) -> tuple[SignalResult, ...]:
-        """The signals with growth's verdict made from the issues (a skipped one stays so)."""
-        return tuple(
+        """The signals with growth's verdict made from the issues (a skipped one stays so),
+        plus one agent signal per open ticket (the implementer's work)."""
+        refined = tuple(
             self._refined(s, issues) if s.name == GROWTH.name and s.status != "skipped" else s
             for s in signals
+        )
+        seed = self._seed()
+        return (
+            refined if seed is None else (*refined, *task_signals(seed, issues, self.needs_human))
         )
 
     def _refined(self, signal: SignalResult, issues: tuple[TrackedIssue, ...]) -> SignalResult:

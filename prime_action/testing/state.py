@@ -82,6 +82,7 @@ class PullFields:
     merged: bool = False
     draft: bool = False
     maintainer_can_modify: bool = False
+    requested_reviewers: list[str] = field(default_factory=list)  # logins asked to review
 
 
 @dataclass

@@ -14,6 +14,8 @@ from prime_action.config.loader import parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import ConflictError, GitHubError
 from prime_action.fileops.fixes import CONTENT_FILES
+from prime_action.growth.implement import contract_rails
+from prime_action.growth.seed import SEED_PATH, parse_seed
 from prime_action.runners.boundary import BoundaryError, Pull
 from prime_action.runners.fileops import RepoListing
 from prime_action.runners.guardrails import PullInfo
@@ -166,13 +168,18 @@ class GitHubPulls:
         return {e.path: e.sha for e in tree.tree if e.type == "blob"}
 
     def config(self) -> RepoConfig:
-        """The target's `.github/prime.yml` on its default branch (defaults when absent)."""
+        """The target's `.github/prime.yml` on its default branch (defaults when absent), its
+        guardrails narrowed by seed.yaml's automation contract when the repository has one."""
         if self._config is None:
             blobs = self._tree()
             self._config = RepoConfig()
             if CONFIG_PATH in blobs:
                 text = self._blob(blobs[CONFIG_PATH])
                 self._config = parse_yaml(text, RepoConfig, CONFIG_PATH)
+            if SEED_PATH in blobs:  # growth mode: agents write only where the seed allows
+                contract = parse_seed(self._blob(blobs[SEED_PATH])).automation_contract
+                rails = contract_rails(self._config.guardrails, contract)
+                self._config = self._config.model_copy(update={"guardrails": rails})
         return self._config
 
     def listing(self) -> RepoListing:

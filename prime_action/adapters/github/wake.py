@@ -124,7 +124,7 @@ def _ports(
     client: GitHubClient, env: ActionsEnv, event: Event, store: OnceLoadedStore, config: RepoConfig
 ) -> WakePorts:
     eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
-    growth = GrowthStep()
+    growth = GrowthStep(needs_human=config.labels.needs_human)
 
     def look(cfg: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
         return run_signals(growth.saw(eyes.snapshot(cfg, now)), cfg)
