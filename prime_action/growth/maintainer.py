@@ -1,0 +1,44 @@
+"""The maintainer: merge a green ai-task PR when the seed's merge policy allows, else ask people.
+
+Pure: the gate's verdict and the PR's review requests in, one move out.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from prime_action.domain.models import Frozen
+from prime_action.growth.gate import Verdict
+from prime_action.growth.seed import MergePolicy
+
+
+class Move(Frozen):
+    """What the maintainer does with one PR."""
+
+    kind: Literal["merge", "ask", "wait"]
+    reviewers: tuple[str, ...] = ()  # logins to ask (kind "ask")
+    reason: str
+
+
+def decide(verdict: Verdict, policy: MergePolicy, requested: tuple[str, ...]) -> Move:
+    """Merge only when every gate is green and the policy is `auto`; otherwise ask the named
+    reviewers (once each), or wait for the gate.
+
+    Args:
+        verdict: the gate's verdict on the PR's head.
+        policy: the seed's `automation_contract.merge_policy`.
+        requested: logins already asked to review this PR.
+
+    Returns:
+        The move: merge, ask (the reviewers not asked yet), or wait.
+    """
+    if verdict.status != "pass":
+        return Move(kind="wait", reason=f"the gate says {verdict.status}")
+    if policy.mode == "auto":
+        return Move(kind="merge", reason="every gate is green and merge_policy.mode is auto")
+    wanted = {r.lower() for r in requested}
+    missing = tuple(r for r in policy.reviewers if r.lower() not in wanted)
+    if not missing:
+        why = "asked already" if policy.reviewers else "no merge_policy.reviewers are named"
+        return Move(kind="wait", reason=f"every gate is green; a human merges ({why})")
+    return Move(kind="ask", reviewers=missing, reason="every gate is green; merge_policy is human")
