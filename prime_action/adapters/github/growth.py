@@ -1,0 +1,197 @@
+"""Growth mode over PyGithub: read an ai-task PR's evidence, send it back, merge it or ask."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from github.PullRequest import PullRequest
+from github.Repository import Repository
+
+from prime_action.adapters.github.client import GitHubClient, blob_text, is_missing
+from prime_action.adapters.github.dispatch import WorkflowLauncher
+from prime_action.adapters.github.issues import GitHubIssueStore
+from prime_action.adapters.github.ledger import GitHubLedger
+from prime_action.config.models import RepoConfig
+from prime_action.dispatch.cycle import DispatchReport, run_cycle
+from prime_action.dispatch.sheet import standalone_settings
+from prime_action.domain.errors import GitHubError
+from prime_action.domain.markers import comment_marker
+from prime_action.domain.models import RunSheetItem
+from prime_action.growth.gate import Evidence, Verdict, coverage_percent
+from prime_action.growth.maintainer import Move
+from prime_action.growth.review import FileChange, from_patch
+from prime_action.growth.seed import Seed
+from prime_action.runners.boundary import BRANCH_PREFIX
+from prime_action.templating import render
+
+ROUND_KEY = "growth-gate"
+
+
+def round_marker(number: int, head: str) -> str:
+    """The follow-up's marker: one per (PR, head commit), so a rerun never posts twice."""
+    return comment_marker(f"{ROUND_KEY}-{number}-{head[:12]}")
+
+
+class GitHubGrowth:
+    """One repository's ai-task PRs."""
+
+    def __init__(self, client: GitHubClient, repo: str) -> None:
+        self._client = client
+        self._repo: Repository = client.github.get_repo(repo)
+        self.name = repo
+
+    def pull(self, number: int) -> PullRequest:
+        """The pull request, read fresh (its head follows the branch)."""
+        return self._client.read(f"read PR #{number}", lambda: self._repo.get_pull(number))
+
+    def changes(self, pull: PullRequest) -> tuple[FileChange, ...]:
+        """The PR's files as the reviewer sees them: patches plus the new contents."""
+        files = self._client.read(
+            f"list files of PR #{pull.number}", lambda: list(pull.get_files())
+        )
+        return tuple(
+            from_patch(
+                f.filename, f.patch or "", None if f.status == "removed" else self._blob(f.sha)
+            )
+            for f in files
+        )
+
+    def _blob(self, sha: str) -> str:
+        return blob_text(self._client.read("read a file", lambda: self._repo.get_git_blob(sha)))
+
+    def checks(self, sha: str) -> dict[str, str | None]:
+        """The head's check runs: name -> conclusion (None while running); the newest wins."""
+        runs = self._client.read(
+            f"check runs of {sha[:12]}", lambda: list(self._repo.get_commit(sha).get_check_runs())
+        )
+        found: dict[str, str | None] = {}
+        for run in sorted(runs, key=lambda r: r.id):
+            found[run.name] = run.conclusion if run.status == "completed" else None
+        return found
+
+    def text_at(self, path: str, ref: str) -> str | None:
+        """A file's text at a commit, or None when it is absent."""
+        try:
+            found = self._client.read(
+                f"read {path}", lambda: self._repo.get_contents(path, ref=ref)
+            )
+        except GitHubError as e:
+            if is_missing(e):
+                return None
+            raise
+        return None if isinstance(found, list) else found.decoded_content.decode(errors="replace")
+
+    def rounds(self, pull: PullRequest) -> tuple[int, set[str]]:
+        """How many follow-ups the gate sent on the PR, and the bodies' markers seen."""
+        comments = self._client.read(
+            f"comments of PR #{pull.number}", lambda: list(pull.get_issue_comments())
+        )
+        tag = comment_marker(f"{ROUND_KEY}-{pull.number}-")[:-4]
+        bodies = [c.body or "" for c in comments if tag in (c.body or "")]
+        return len(bodies), set(bodies)
+
+    def evidence(self, seed: Seed, pull: PullRequest) -> Evidence:
+        """Everything the gate judges, read for the PR's head."""
+        report = seed.evaluation.coverage_report
+        head, base = pull.head.sha, pull.base.sha
+        rounds, _ = self.rounds(pull)
+        return Evidence(
+            changes=self.changes(pull),
+            checks=self.checks(head),
+            coverage_head=coverage_percent(self.text_at(report, head)) if report else None,
+            coverage_base=coverage_percent(self.text_at(report, base)) if report else None,
+            rounds=rounds,
+        )
+
+    def comment_once(self, pull: PullRequest, marker: str, body: str) -> bool:
+        """Comment on the PR unless a comment carries the marker; True when it wrote."""
+        comments = self._client.read(
+            f"comments of PR #{pull.number}", lambda: list(pull.get_issue_comments())
+        )
+        if any(marker in (c.body or "") for c in comments):
+            return False
+        self._client.write(f"comment on PR #{pull.number}", lambda: pull.create_issue_comment(body))
+        return True
+
+    def merge(self, pull: PullRequest, title: str) -> None:
+        """Merge the PR at the head the gate judged (GitHub refuses if it moved since)."""
+        self._client.write(
+            f"merge PR #{pull.number}",
+            lambda: pull.merge(commit_title=title, merge_method="squash", sha=pull.head.sha),
+        )
+
+    def requested(self, pull: PullRequest) -> tuple[str, ...]:
+        """Logins asked to review the PR already."""
+        return tuple(u.login for u in pull.requested_reviewers)
+
+    def ask(self, pull: PullRequest, reviewers: tuple[str, ...]) -> None:
+        """Ask people to review the PR."""
+        self._client.write(
+            f"request reviewers on PR #{pull.number}",
+            lambda: pull.create_review_request(reviewers=list(reviewers)),
+        )
+
+
+def signal_of(pull: PullRequest) -> str | None:
+    """The ticket's signal a Prime PR works on (`prime/growth.EPIC.TASK`), or None."""
+    head = pull.head.ref
+    signal = head.removeprefix(BRANCH_PREFIX)
+    return signal if head.startswith(BRANCH_PREFIX) and signal.startswith("growth.") else None
+
+
+def send_back(
+    host: GitHubGrowth,
+    client: GitHubClient,
+    pull: PullRequest,
+    *,
+    ticket: int,
+    verdict: Verdict,
+    seed: Seed,
+    config: RepoConfig,
+    ref: str,
+    now: datetime,
+) -> DispatchReport | None:
+    """Post the follow-up once per head; then a new agent attempt, or `needs-human`."""
+    give_up = verdict.status == "needs-human"
+    head = pull.head.sha
+    body = render(
+        "growth/followup.md.j2",
+        marker=round_marker(pull.number, head),
+        round=verdict.round,
+        limit=seed.automation_contract.max_review_rounds,
+        findings=verdict.findings,
+        head=head,
+        give_up=give_up,
+        ticket=ticket,
+        needs_human=config.labels.needs_human,
+    )
+    if not host.comment_once(pull, round_marker(pull.number, head), body):
+        return None  # this head was judged already: nothing is sent twice
+    if give_up:
+        issues = GitHubIssueStore(client, host.name, config.labels)
+        issues.set_labels(ticket, (config.labels.needs_human,), ())
+        return None
+    signal = signal_of(pull) or ""
+    approach = render(
+        "growth/rework.txt.j2", pull=pull.number, ticket=ticket, round=verdict.round,
+        findings=verdict.findings,
+    )  # fmt: skip
+    item = RunSheetItem(
+        rank=1, repo=host.name, signal=signal, runner="agent", approach=approach,
+        reason=f"review round {verdict.round}", cooldown_hours=0, added_at=now,
+    )  # fmt: skip
+    launcher = WorkflowLauncher(client, host.name, ref, spacing=0.0)
+    return run_cycle(
+        GitHubLedger(client, host.name), launcher, (item,), standalone_settings(config), now
+    )
+
+
+def maintain(host: GitHubGrowth, pull: PullRequest, move: Move, ticket: int | None) -> str:
+    """Carry out the maintainer's move; a line saying what was done."""
+    if move.kind == "merge":
+        host.merge(pull, f"{pull.title} (#{pull.number})")
+        return f"merged PR #{pull.number}" + (f" for ticket #{ticket}" if ticket else "")
+    if move.kind == "ask":
+        host.ask(pull, move.reviewers)
+        return f"asked {', '.join(move.reviewers)} to review PR #{pull.number}"
+    return f"PR #{pull.number}: {move.reason}"
