@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from tests.e2e.simulation import Simulation
 
 HOURLY_LIMIT = 1000  # GITHUB_TOKEN's REST requests per repository per hour
+# The org repository's runs (Org Prime, dispatcher, runners) use PRIME_TOKEN: 5,000 an hour.
+ORG_HOURLY_LIMIT = 5000
 _ATTEMPT = re.compile(r"-[0-9a-f]{10,12}\b")
 
 RepoFinal = tuple[object, ...]
@@ -80,7 +82,8 @@ def figures(sim: Simulation) -> dict[str, object]:
         for i in fake.issues(r) + fake.pulls(r)
         for c in fake.comments(r, i.number)
     )
-    fixed = sum(
+    # A problem fixed: a Prime PR merged, or a tracking issue Prime closed (its signal recovered).
+    fixed = sum(bool(p.pull and p.pull.merged) for p in pulls) + sum(
         1
         for r in sim.repos
         for i in fake.issues(r)
@@ -101,7 +104,12 @@ def figures(sim: Simulation) -> dict[str, object]:
         "escalations (blocked attempts)": statuses["blocked"],
         "issues labelled needs-human": sum("needs-human" in i.labels for i in issues),
         "requests": sum(tally.requests.values()),
-        "max requests per repository-hour": max(tally.requests.values(), default=0),
+        "max requests per repository-hour": max(
+            (n for (r, _), n in tally.requests.items() if r != "acme/prime-org"), default=0
+        ),
+        "max requests per hour, org repository": max(
+            (n for (r, _), n in tally.requests.items() if r == "acme/prime-org"), default=0
+        ),
         "runs": sum(tally.runs.values()),
         "failed runs (re-run)": sum(tally.failed.values()),
         "crashes": sum(tally.crashes.values()),
@@ -117,7 +125,7 @@ def broken_invariants(sim: Simulation) -> list[str]:
     found = [
         f"{repo} made {n} requests in hour {hour}"
         for (repo, hour), n in sim.tally.requests.items()
-        if n >= HOURLY_LIMIT
+        if n >= (ORG_HOURLY_LIMIT if repo == "acme/prime-org" else HOURLY_LIMIT)
     ]
     for repo in [*sim.repos, "acme/prime-org"]:
         found += [f"{repo}: concurrent commit {sha} lost" for sha in lost_races(sim.fake, repo)]
