@@ -12,11 +12,14 @@ from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.org_run import OrgRun, org_on_github, summary_of
 from prime_action.cli import main
+from prime_action.domain.errors import GitHubError
 from prime_action.org.dashboard import ORG_DASHBOARD
 from prime_action.org.runsheet import contiguous, load
 from prime_action.schemas import shipped
+from prime_action.testing.faults import Fault
 from prime_action.testing.github import FakeGitHub
-from prime_action.testing.graphql import FakeGraphQL
+from prime_action.testing.graphql import FakeGraphQL, GraphQLCall
+from prime_action.testing.router import FakeRequest
 from tests.e2e.org_world import NOW, ORG_REPO, OWNER, actions_env, build_org
 
 
@@ -178,3 +181,230 @@ def test_prime_org_runs_from_the_cli_and_never_prints_the_token(
     assert "## Org Prime: acme" in summary
     assert "GitHub requests:" in summary
     assert "t0ken-never-printed" not in out + summary
+
+
+# -- delegation ------------------------------------------------------------------------------
+
+MANAGED = {f"{OWNER}/svc-0000", f"{OWNER}/svc-0004", f"{OWNER}/svc-0008"}
+
+
+class Crash(BaseException):
+    """The runner dies (nothing in Prime catches it)."""
+
+
+def _flag_env(fake: FakeGitHub, tmp: Path, signal: str = "dependabot") -> dict[str, str]:
+    payload = {
+        "action": "prime-flag",
+        "client_payload": {"repo": f"{OWNER}/svc-0004", "signal": signal, "reason": "org-wide"},
+    }
+    return actions_env(fake, tmp, "repository_dispatch", json.dumps(payload))
+
+
+def _run_env(fake: FakeGitHub, environ: dict[str, str]) -> OrgRun:
+    client = GitHubClient("t0ken", fake.base_url, write_spacing=0)
+    try:
+        return org_on_github(ActionsEnv.from_environ(environ), client, NOW)
+    finally:
+        client.close()
+
+
+def _delegates(fake: FakeGitHub) -> list[tuple[str, str]]:
+    return [
+        (d.repo, str(d.client_payload["signal"]))
+        for d in fake.repository_dispatches
+        if d.event_type == "prime-delegate"
+    ]
+
+
+def _org_state(fake: FakeGitHub) -> dict[str, object]:
+    text = fake.read(ORG_REPO, "org-state.json", ref="prime-state")
+    assert text is not None
+    found: dict[str, object] = json.loads(text)
+    return found
+
+
+def _statuses(fake: FakeGitHub) -> dict[str, str]:
+    entries = _org_state(fake)["delegations"]
+    assert isinstance(entries, list)
+    return {f"{d['repo']}:{d['signal']}": d["status"] for d in entries}
+
+
+def _dashboard_number(fake: FakeGitHub) -> int:
+    (issue,) = [i for i in fake.issues(ORG_REPO) if ORG_DASHBOARD in (i.body or "")]
+    return issue.number
+
+
+def test_a_maintainers_delegate_command_sends_one_event_answered_once(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 12)
+    _run(fake_github, tmp_path)
+    number = _dashboard_number(fake_github)
+    fake_github.add_comment(
+        ORG_REPO,
+        number,
+        '/prime delegate repo:acme/svc-0004 dependabot "before the audit"\n'
+        "/prime delegate repo:acme/svc-0001 dependabot\n"
+        "/prime delegate acme/svc-0004",
+        author_association="MEMBER",
+    )
+    fake_github.add_comment(
+        ORG_REPO,
+        number,
+        "/prime delegate repo:acme/svc-0008 ci",
+        user="eve",
+        author_association="NONE",
+    )
+    run = _run(fake_github, tmp_path)
+    assert run.delegations_sent == 1
+    (event,) = [d for d in fake_github.repository_dispatches if d.event_type == "prime-delegate"]
+    assert event.repo == "acme/svc-0004"
+    assert event.client_payload == {"signal": "dependabot", "reason": "before the audit"}
+    assert _statuses(fake_github) == {"acme/svc-0004:dependabot": "sent"}
+    replies = [c.body for c in fake_github.comments(ORG_REPO, number) if "prime:comment" in c.body]
+    assert len(replies) == 3
+    assert any("Delegated `dependabot` to `acme/svc-0004`" in r for r in replies)
+    assert any("has no Repo Prime" in r for r in replies)
+    assert any("could not read that command" in r for r in replies)
+    body = fake_github.issues(ORG_REPO)[number - 1].body or ""
+    assert "| acme/svc-0004 | dependabot | @octocat | ✅ sent | before the audit |" in body
+    _run(fake_github, tmp_path)
+    assert len(_delegates(fake_github)) == 1
+    again = [c for c in fake_github.comments(ORG_REPO, number) if "prime:comment" in c.body]
+    assert len(again) == 3
+
+
+def test_a_flagged_signal_failing_in_three_repositories_is_delegated_to_each_managed_one_once(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 12)
+    run = _run_env(fake_github, _flag_env(fake_github, tmp_path))
+    assert any(p.signal == "dependabot" for p in run.outcome.view.patterns)
+    assert sorted(_delegates(fake_github)) == sorted((r, "dependabot") for r in MANAGED)
+    assert run.delegations_sent == 3
+    assert set(_statuses(fake_github).values()) == {"sent"}
+    reason = fake_github.repository_dispatches[-1].client_payload["reason"]
+    assert "acme/svc-0004 flagged it: org-wide" in reason
+    _run_env(fake_github, _flag_env(fake_github, tmp_path))
+    _run(fake_github, tmp_path)
+    assert len(_delegates(fake_github)) == 3
+
+
+def test_a_flagged_signal_in_fewer_than_three_repositories_is_not_delegated(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 12)
+    run = _run_env(fake_github, _flag_env(fake_github, tmp_path, signal="ci"))
+    assert not any(p.signal == "ci" for p in run.outcome.view.patterns)
+    assert _delegates(fake_github) == []
+
+
+def test_a_crash_after_the_pending_state_write_never_sends_and_the_rerun_shows_it(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 12)
+    fake_github.push(ORG_REPO, {"org-state.json": "{}"}, branch="prime-state")
+
+    def pending_written(call: GraphQLCall) -> bool:
+        state = fake_github.read(ORG_REPO, "org-state.json", ref="prime-state") or ""
+        return call.operation == "mutation" and '"sending"' in state
+
+    def crash(fake: FakeGitHub, call: GraphQLCall) -> None:
+        raise Crash
+
+    graphql.after(pending_written, crash)
+    with pytest.raises(Crash):
+        _run_env(fake_github, _flag_env(fake_github, tmp_path))
+    assert _delegates(fake_github) == []
+    assert set(_statuses(fake_github).values()) == {"sending"}
+    run = _run(fake_github, tmp_path)
+    assert _delegates(fake_github) == []
+    assert set(_statuses(fake_github).values()) == {"unknown"}
+    assert "⚠️ may not have been sent" in run.outcome.dashboard
+    assert "never sent again on its own" in run.outcome.dashboard
+
+
+def test_a_crash_during_the_pending_state_write_sends_nothing_and_the_rerun_sends_once(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 12)
+
+    def creating_state(request: FakeRequest) -> bool:
+        return request.method == "POST" and request.path.endswith("/git/refs")
+
+    def crash(fake: FakeGitHub) -> None:
+        raise Crash
+
+    fake_github.on_request(creating_state, crash)
+    with pytest.raises(Crash):
+        _run_env(fake_github, _flag_env(fake_github, tmp_path))
+    assert _delegates(fake_github) == []
+    assert fake_github.read(ORG_REPO, "org-state.json", ref="prime-state") is None
+    _run_env(fake_github, _flag_env(fake_github, tmp_path))
+    assert sorted(_delegates(fake_github)) == sorted((r, "dependabot") for r in MANAGED)
+    assert set(_statuses(fake_github).values()) == {"sent"}
+
+
+def test_a_crash_after_sending_before_marking_sent_is_not_sent_twice(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 12)
+    fake_github.push(ORG_REPO, {"org-state.json": "{}"}, branch="prime-state")
+    sends = 0
+
+    def delegate(request: FakeRequest) -> bool:
+        return request.path.endswith("/dispatches") and "prime-delegate" in str(request.body)
+
+    def connection_lost_after_the_last(fake: FakeGitHub) -> None:
+        nonlocal sends
+        sends += 1
+        if sends == len(MANAGED):  # the request after the last send never answers
+            fake.fail(1, Fault.CONNECTION_ERROR)
+
+    fake_github.on_request(delegate, connection_lost_after_the_last, once=False)
+    with pytest.raises(GitHubError):
+        _run_env(fake_github, _flag_env(fake_github, tmp_path))
+    assert len(_delegates(fake_github)) == 3
+    assert set(_statuses(fake_github).values()) == {"sending"}
+    _run_env(fake_github, _flag_env(fake_github, tmp_path))
+    assert len(_delegates(fake_github)) == 3
+    assert set(_statuses(fake_github).values()) == {"unknown"}
+
+
+def test_an_event_github_applied_without_answering_is_unknown_and_not_resent(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 12)
+    target = f"{OWNER}/svc-0008"
+
+    def sending_the_one_before(request: FakeRequest) -> bool:
+        return request.path.endswith(f"{OWNER}/svc-0004/dispatches")
+
+    # The next request, the event for svc-0008, is applied and answered with a 502.
+    fake_github.on_request(
+        sending_the_one_before, lambda fake: fake.fail(1, Fault.APPLIED_THEN_ERROR)
+    )
+    run = _run_env(fake_github, _flag_env(fake_github, tmp_path))
+    assert len(_delegates(fake_github)) == 3
+    statuses = _statuses(fake_github)
+    assert statuses.pop(f"{target}:dependabot") == "unknown"
+    assert set(statuses.values()) == {"sent"}
+    assert run.delegations_sent == 2
+    _run(fake_github, tmp_path)
+    assert len(_delegates(fake_github)) == 3
+
+
+def test_an_event_github_refuses_is_failed_shown_and_the_others_still_go(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 12)
+    gone = f"{OWNER}/svc-0000"
+
+    def delete(fake: FakeGitHub, call: GraphQLCall) -> None:
+        del fake.repos[gone]
+
+    graphql.after(lambda call: call.name == "OrgRepositories", delete)
+    run = _run_env(fake_github, _flag_env(fake_github, tmp_path))
+    assert sorted(_delegates(fake_github)) == sorted((r, "dependabot") for r in MANAGED - {gone})
+    assert _statuses(fake_github)[f"{gone}:dependabot"] == "failed"
+    assert "❌ refused, not sent" in run.outcome.dashboard
