@@ -1,4 +1,8 @@
-"""A local git working tree as the runners' Workspace: commands by subprocess, changes by git."""
+"""A local git working tree as the runners' Workspace: commands by subprocess, changes by git.
+
+The agent runner also reads and writes files in it, runs an agent CLI (no shell) and asks for
+the changes since the commit it started from (an agent CLI may commit on its own).
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,70 @@ class GitWorkspace:
             output = e.output if isinstance(e.output, str) else ""
             return CommandResult(code=-1, output=output, timed_out=True)
         return CommandResult(code=done.returncode, output=done.stdout + done.stderr)
+
+    def execute(self, argv: tuple[str, ...], stdin: str | None, timeout: float) -> CommandResult:
+        """Run a program (no shell) in the checkout, `stdin` on its input; stop it at `timeout`."""
+        try:
+            done = subprocess.run(  # noqa: S603 -- the repository's configured agent.command
+                list(argv),
+                cwd=self.root,
+                input=stdin if stdin is not None else "",
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as e:
+            output = e.output if isinstance(e.output, str) else ""
+            return CommandResult(code=-1, output=output, timed_out=True)
+        except OSError as e:  # not installed, not executable
+            return CommandResult(code=127, output=f"{argv[0]}: {e.strerror or e}")
+        return CommandResult(code=done.returncode, output=done.stdout + done.stderr)
+
+    def read(self, path: str) -> str | None:
+        """A file's text in the working tree; None when it is absent or not a file."""
+        target = self._inside(path)
+        if target is None or not target.is_file():
+            return None
+        return target.read_text(encoding="utf-8", errors="replace")
+
+    def write(self, path: str, text: str) -> None:
+        """Write a file's text in the working tree, creating its folders."""
+        target = self._inside(path)
+        if target is None:
+            msg = f"{path} is outside the checkout {self.root}"
+            raise ValueError(msg)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def tracked(self) -> tuple[str, ...]:
+        """The paths git tracks, sorted."""
+        return tuple(sorted(p for p in self._git("ls-files", "-z").split("\0") if p))
+
+    def head(self) -> str:
+        """The commit checked out."""
+        return self._git("rev-parse", "HEAD").strip()
+
+    def changes_since(self, base: str) -> Changes:
+        """Changed, new (not ignored) and deleted files since `base`, committed or not."""
+        files: dict[str, str] = {}
+        deleted: list[str] = []
+        entries = iter(self._git("diff", "--name-status", "-z", "--no-renames", base).split("\0"))
+        for status in entries:
+            path = next(entries, "")
+            if not status or not path:
+                continue
+            if status.startswith("D"):
+                deleted.append(path)
+            else:
+                files[path] = self.read(path) or ""
+        others = self._git("ls-files", "--others", "--exclude-standard", "-z").split("\0")
+        files.update({p: self.read(p) or "" for p in others if p})
+        return Changes(files=files, deleted=tuple(sorted(deleted)))
+
+    def _inside(self, path: str) -> Path | None:
+        target = (self.root / path).resolve()
+        return target if target.is_relative_to(self.root.resolve()) else None
 
     def changes(self) -> Changes:
         """Changed and new files (as text) and deleted paths, against HEAD."""
