@@ -13,12 +13,14 @@ from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.adapters.github.session import OUTCOME_FILE, DataPlaneEnv
 from prime_action.adapters.local.workspace import GitWorkspace
-from prime_action.config.models import LabelSettings
+from prime_action.brain.llm import LLM
+from prime_action.config.models import AgentSettings, BrainSettings, LabelSettings
 from prime_action.dispatch.outcomes import Outcome, mark_running
 from prime_action.dispatch.report import tracking_issue
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import PrimeError
 from prime_action.domain.markers import comment_marker, signal_marker
+from prime_action.runners.agent import AgentRequest, run_agent
 from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.fileops import run_fileops
 from prime_action.runners.guardrails import content_hash, org_activity
@@ -27,11 +29,13 @@ from prime_action.runners.result import RunResult
 from prime_action.runners.shell import Request, run_shell
 from prime_action.templating import render
 
-NOT_YET = "the '{runner}' runner is not available yet; fileops and shell run in this version"
 NO_CHECKOUT = (
-    "the shell runner needs a checkout of {repo} at its default branch: pass --checkout PATH "
+    "the {runner} runner needs a checkout of {repo} at its default branch: pass --checkout PATH "
     "(the runner workflow's actions/checkout of the target repository)"
 )
+HEARTBEAT_SECONDS = 600  # one ledger write per 10 minutes at most: the timeout is in hours
+# The coding loop answers in edit blocks, not JSON, and an edit may be long.
+AGENT_LLM_OPTIONS = {"response_format": None, "max_tokens": 8000}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--outcome", type=Path, help=f"where to write it ($RUNNER_TEMP/{OUTCOME_FILE})"
     )
     parser.add_argument(
-        "--checkout", type=Path, help="a checkout of the target repository (shell runner)"
+        "--checkout", type=Path, help="a checkout of the target repository (shell, agent)"
     )
     for name in ("attempt", "repo", "signal", "runner", "approach"):
         parser.add_argument(f"--{name}", help=f"the job's {name} (default: the event's input)")
@@ -73,17 +77,11 @@ def run_job(
 ) -> Outcome:
     """Mark the attempt running, then run its runner; a GitHub failure is a failed outcome."""
     now = SystemClock().now()
-    attempts = GitHubLedger(client, env.repository).change(
-        lambda attempts: mark_running(attempts, job.attempt, env.run_id, now)
-    )
-    if job.runner == "agent":
-        return Outcome(
-            attempt=job.attempt, status="failed", reason=NOT_YET.format(runner=job.runner)
-        )
-    if job.runner == "shell" and checkout is None:
-        return Outcome(
-            attempt=job.attempt, status="failed", reason=NO_CHECKOUT.format(repo=job.repo)
-        )
+    ledger = GitHubLedger(client, env.repository)
+    attempts = ledger.change(lambda attempts: mark_running(attempts, job.attempt, env.run_id, now))
+    if job.runner in ("shell", "agent") and checkout is None:
+        reason = NO_CHECKOUT.format(runner=job.runner, repo=job.repo)
+        return Outcome(attempt=job.attempt, status="failed", reason=reason)
     try:
         issues = GitHubIssueStore(client, job.repo, LabelSettings())
         host = GitHubPulls(client, job.repo)
@@ -103,12 +101,45 @@ def run_job(
                 policy=policy,
             )
             result = run_shell(request, GitWorkspace(checkout), host, now)
+        elif job.runner == "agent" and checkout is not None:
+            agent = AgentRequest(job=job, settings=config.agent, issue=issue, policy=policy)
+            beat = Heartbeat(ledger, job.attempt, env.run_id)
+            llm = agent_llm(config.brain, config.agent)
+            result = run_agent(agent, GitWorkspace(checkout), host, now, llm=llm, beat=beat)
         else:
             result = run_fileops(job, host.listing(), host, issue, now, policy)
         explain_manual_change(issues, job, issue, result)
     except PrimeError as e:
         return Outcome(attempt=job.attempt, status="failed", reason=str(e))
     return result.outcome
+
+
+def agent_llm(brain: BrainSettings, agent: AgentSettings) -> LLM | None:
+    """The coding loop's model (agent.model, else brain.model) through litellm; None: no model."""
+    model = agent.model or brain.model
+    if agent.command or not model:
+        return None
+    # Imported here: a fileops or shell job never loads the LLM adapter.
+    from prime_action.adapters.llm.litellm_client import LiteLLMClient  # noqa: PLC0415
+
+    return LiteLLMClient(brain.model_copy(update={"model": model}), AGENT_LLM_OPTIONS)
+
+
+class Heartbeat:
+    """Writes the attempt's heartbeat to the ledger as the agent works, at most every 10 min."""
+
+    def __init__(self, ledger: GitHubLedger, attempt: str, run_id: int | None) -> None:
+        self._ledger, self._attempt, self._run_id = ledger, attempt, run_id
+        self._last = SystemClock().now()  # mark_running has just written one
+
+    def __call__(self, progress: str) -> None:
+        """Record that the run is alive (the progress line goes to the job log)."""
+        sys.stdout.write(f"prime run {self._attempt}: {progress}\n")
+        now = SystemClock().now()
+        if (now - self._last).total_seconds() < HEARTBEAT_SECONDS:
+            return
+        self._last = now
+        self._ledger.change(lambda a: mark_running(a, self._attempt, self._run_id, now))
 
 
 def explain_manual_change(
