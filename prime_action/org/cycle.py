@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import chain
 
+from prime_action.brain.llm import LLM
 from prime_action.config.models import OrgConfig
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Attempt, Frozen, RunSheetItem
@@ -28,6 +29,7 @@ from prime_action.org.model import (
 from prime_action.org.patterns import find_patterns
 from prime_action.org.priorities import PriorityCommand, apply_commands, pending_commands
 from prime_action.org.ranking import rank
+from prime_action.org.rerank import rerank
 from prime_action.templating import render
 
 MAX_FLAGS = 20
@@ -82,12 +84,14 @@ def _with_flag(state: OrgState, flag: Flag | None) -> OrgState:
     return state.model_copy(update={"flags": (*state.flags, flag)[-MAX_FLAGS:]})
 
 
-def aggregate(inputs: OrgInputs) -> OrgOutcome:
+def aggregate(inputs: OrgInputs, llm: LLM | None = None) -> OrgOutcome:
     """Filter, apply priority commands, rank, find patterns and render the outputs.
 
     Args:
         inputs: the owner's repositories as read, the org state, the ledger, the last run
             sheet's text, the dashboard's comments, a flag that woke this run, and now.
+        llm: the model that may reorder the top of the run sheet (one call at most), or
+            None for the deterministic order alone.
 
     Returns:
         The run sheet (ranks 1..n) with its canonical text, STATUS.md, the dashboard body,
@@ -102,6 +106,15 @@ def aggregate(inputs: OrgInputs) -> OrgOutcome:
     ranked = rank(
         kept, config=config, state=state, ledger=inputs.ledger, previous=previous, now=inputs.now
     )
+    reranked = rerank(
+        ranked.items,
+        previous=previous,
+        state=state,
+        settings=config.brain,
+        llm=llm,
+        now=inputs.now,
+    )
+    ranked, state = ranked.model_copy(update={"items": reranked.items}), reranked.state
     warnings = (*inputs.warnings, *([problem] if problem else []))
     patterns = find_patterns(kept)
     asked = delegation.pending_commands(
@@ -122,6 +135,7 @@ def aggregate(inputs: OrgInputs) -> OrgOutcome:
         needs_human=ranked.needs_human,
         patterns=patterns,
         warnings=warnings,
+        ranking_note=reranked.note,
     )
     return OrgOutcome(
         run_sheet=ranked.items,

@@ -51,6 +51,9 @@ class OrgView(Frozen):
     flags: tuple[Flag, ...] = ()
     delegations: tuple[Delegation, ...] = ()
     warnings: tuple[str, ...] = ()
+    # How the top of the run sheet was ordered, when a model was asked.
+    ranking_note: str = ""
+    org_spend: Spend | None = None
 
     @property
     def readable(self) -> tuple[RepoFacts, ...]:
@@ -89,9 +92,17 @@ def build_view(
             "priorities": effective(config, state),
             "flags": state.flags,
             "delegations": state.delegations[-DELEGATIONS_SHOWN:],
+            "org_spend": _org_spend(owner, state),
             **parts,
         }
     )
+
+
+def _org_spend(owner: str, state: OrgState) -> Spend | None:
+    if state.spend.usd_total <= 0:
+        return None
+    today = state.spend.usd_today  # on the day of the last call (state.spend.day)
+    return Spend(repo=f"{owner} (Org Prime)", today=today, total=state.spend.usd_total)
 
 
 def signals_of(facts: RepoFacts) -> dict[str, SignalResult]:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from prime_action.domain.models import Frozen, PrimeState, RunSheetItem, SignalResult
+from prime_action.domain.models import Frozen, PrimeState, RunSheetItem, SignalResult, Spend
 
 ORG_STATE_VERSION = 1
 
@@ -92,6 +92,10 @@ class OrgState(Frozen):
     delegated: dict[str, str] = Field(default_factory=dict)
     # The latest delegations with how their sending went (the dashboard lists them).
     delegations: tuple[Delegation, ...] = ()
+    # Org Prime's own LLM spend (re-ranking), against the org config's brain.budget_usd_per_day.
+    spend: Spend = Spend()
+    # The deterministic top the model last ordered: unchanged, its order is reused, no call.
+    rerank_key: str = ""
 
 
 class Pattern(Frozen):

@@ -26,7 +26,9 @@ from prime_action.adapters.github.org import (
     save_state,
 )
 from prime_action.adapters.github.org_delegate import send_delegations
-from prime_action.config.models import LabelSettings
+from prime_action.adapters.llm.factory import with_model
+from prime_action.brain.llm import LLM
+from prime_action.config.models import BrainSettings, LabelSettings
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.models import Frozen
 from prime_action.org.cycle import OrgInputs, OrgOutcome, aggregate
@@ -71,13 +73,27 @@ def flag_of(env: ActionsEnv, now: datetime) -> Flag | None:
     )
 
 
+def model_for(settings: BrainSettings) -> LLM | None:
+    """The org's model for re-ranking (litellm, imported only when a call is made), or None."""
+    if not settings.model:
+        return None
+    from prime_action.adapters.llm.litellm_client import LiteLLMClient  # noqa: PLC0415
+
+    return LiteLLMClient(settings)
+
+
 def aggregate_on_github(
-    env: ActionsEnv, gql: GraphQL, now: datetime, flag: Flag | None = None
+    env: ActionsEnv,
+    gql: GraphQL,
+    now: datetime,
+    flag: Flag | None = None,
+    llm: LLM | None = None,
 ) -> tuple[Home, OrgOutcome]:
     """Read everything (1 + N/50 + U/50 GraphQL requests) and aggregate it."""
     config_path = env.config_path if env.config_path != ".github/prime.yml" else ORG_CONFIG
     home = read_home(gql, env.repository, config_path, LabelSettings().automated)
     config = org_config(home, config_path)
+    config = config.model_copy(update={"brain": with_model(config.brain, env.model)})
     owner = config.owner or env.repository.split("/", 1)[0]
     listed = list_repos(gql, owner, config)
     unmanaged = [i for i in listed if not i.state_text and not i.error and i.blobs]
@@ -96,7 +112,7 @@ def aggregate_on_github(
         warnings=warnings,
         now=now,
     )
-    return home, aggregate(inputs)
+    return home, aggregate(inputs, llm if llm is not None else model_for(config.brain))
 
 
 def _dashboard(client: GitHubClient, home: Home, outcome: OrgOutcome) -> bool:
@@ -171,7 +187,11 @@ def write_outputs(
 
 
 def org_on_github(
-    env: ActionsEnv, client: GitHubClient, now: datetime, graphql_url: str | None = None
+    env: ActionsEnv,
+    client: GitHubClient,
+    now: datetime,
+    graphql_url: str | None = None,
+    llm: LLM | None = None,
 ) -> OrgRun:
     """One Org Prime run: aggregate, then write only what changed.
 
@@ -180,12 +200,13 @@ def org_on_github(
         client: the counted PyGithub client.
         now: the current moment.
         graphql_url: GITHUB_GRAPHQL_URL, when set.
+        llm: the model for re-ranking (tests); by default the org config's `brain.model`.
 
     Returns:
         What happened, with the request counts (the aggregation's apart).
     """
     gql = GraphQL(client, graphql_url)
-    home, outcome = aggregate_on_github(env, gql, now, flag_of(env, now))
+    home, outcome = aggregate_on_github(env, gql, now, flag_of(env, now), llm)
     reads = client.counter.total
     done = write_outputs(client, gql, home, outcome, _workflow(outcome))
     return OrgRun(
