@@ -123,6 +123,8 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
         if decision is None:
             decision = enforce(ports.brain.decide(prepared.picture), prepared.picture)
             actor.tracked = list(prepared.picture.issues)
+            # The refined signals: growth adds one per open ai-task ticket.
+            actor.signals = {s.name: s for s in prepared.picture.signals}
             state = actor.run(decision.actions, prepared.state)
             if ports.growth is not None:
                 ports.growth.write(actor, prepared.state, prepared.picture.signals)

@@ -81,20 +81,21 @@ class GitHubGrowth:
             raise
         return None if isinstance(found, list) else found.decoded_content.decode(errors="replace")
 
-    def rounds(self, pull: PullRequest) -> tuple[int, set[str]]:
-        """How many follow-ups the gate sent on the PR, and the bodies' markers seen."""
+    def rounds(self, pull: PullRequest) -> tuple[int, bool]:
+        """Follow-ups the gate sent on the PR for earlier heads, and whether this head has one."""
         comments = self._client.read(
             f"comments of PR #{pull.number}", lambda: list(pull.get_issue_comments())
         )
         tag = comment_marker(f"{ROUND_KEY}-{pull.number}-")[:-4]
+        here = round_marker(pull.number, pull.head.sha)
         bodies = [c.body or "" for c in comments if tag in (c.body or "")]
-        return len(bodies), set(bodies)
+        return sum(1 for b in bodies if here not in b), any(here in b for b in bodies)
 
     def evidence(self, seed: Seed, pull: PullRequest) -> Evidence:
         """Everything the gate judges, read for the PR's head."""
         report = seed.evaluation.coverage_report
         head, base = pull.head.sha, pull.base.sha
-        rounds, _ = self.rounds(pull)
+        rounds, _ = self.rounds(pull)  # a rerun on the same head judges the same round
         return Evidence(
             changes=self.changes(pull),
             checks=self.checks(head),

@@ -48,6 +48,8 @@ def gate_pull(
     if ticket is None:
         return None, f"PR #{number}: the ticket of {signal} is not open; nothing to do"
     verdict = judge(seed, host.evidence(seed, pull))
+    if verdict.status in ("rework", "needs-human") and host.rounds(pull)[1]:
+        return verdict, f"PR #{number} was sent back at this head already; waiting for a new push"
     if verdict.status in ("rework", "needs-human"):
         send_back(host, client, pull, ticket=ticket, verdict=verdict, seed=seed, config=config,
                   ref=ref, now=now)  # fmt: skip
