@@ -17,14 +17,16 @@ import pytest
 from prime_action.adapters.github.client import GitHubClient, RetryPolicy
 from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.adapters.local.workspace import GitWorkspace
-from prime_action.config.models import AgentSettings
+from prime_action.commands.run import agent_llm
+from prime_action.config.models import AgentSettings, BrainSettings
 from prime_action.runners.agent import NO_AGENT, AgentRequest, run_agent
 from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.guardrails import Guardrails
 from prime_action.runners.job import Job
 from prime_action.testing.github import FakeGitHub
-from prime_action.testing.llm import FakeLLM
+from prime_action.testing.llm import STUB_API_KEY, FakeLLM, OpenAIStub, openai_stub
 
+__all__ = ["openai_stub"]
 REPO = "acme/calc"
 JOB = Job(attempt="ci-1", repo=REPO, signal="ci", runner="agent", approach="Fix add()")
 TESTS = f"{sys.executable} -m pytest -q test_calc.py"
@@ -287,3 +289,24 @@ def test_the_prompt_shows_the_contract_and_the_edit_format(
     ):
         assert line in system
     assert textwrap.dedent(system) == system
+
+
+def test_the_loop_runs_through_litellm_over_http_in_plain_text_mode(
+    fake_github: FakeGitHub,
+    host: GitHubPulls,
+    workspace: GitWorkspace,
+    openai_stub: OpenAIStub,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", STUB_API_KEY)
+    brain = BrainSettings(api_base=openai_stub.base_url, timeout_seconds=30)
+    llm = agent_llm(brain, AgentSettings(model="openai/gpt-4o-mini"))
+    openai_stub.answer(FIX)
+
+    result = run_agent(request(), workspace, host, fake_github.now(), llm=llm)
+
+    assert result.outcome.status == "success", result.outcome.reason
+    (sent,) = openai_stub.requests
+    assert "response_format" not in sent  # edit blocks, not JSON
+    assert [m["role"] for m in sent["messages"]] == ["system", "user"]
+    assert fake_github.read(REPO, "calc.py", "prime/ci") == "def add(a, b):\n    return a + b\n"
