@@ -15,14 +15,14 @@ import pytest
 
 from prime_action.adapters.github.client import GitHubClient, RetryPolicy
 from prime_action.adapters.github.growth_flow import gate_pull
-from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.adapters.github.ledger import GitHubLedger
+from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.config.models import RepoConfig
 from prime_action.dispatch.ledger import OPEN, latest
 from prime_action.dispatch.outcomes import Outcome, record_outcome
 from prime_action.domain.clock import SystemClock
-from prime_action.domain.models import Attempt
 from prime_action.domain.markers import find_signal
+from prime_action.domain.models import Attempt
 from prime_action.runners.boundary import BoundaryError, PrPolicy, branch_name, propose
 from prime_action.testing.github import FakeGitHub
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
@@ -145,7 +145,7 @@ def test_the_growth_loop_reworks_merges_follows_on_and_gives_up_after_three_fail
     assert "Write only under src/**" in jobs[TOKENIZER]["approach"]
 
     # A change outside the seed's write paths is never pushed.
-    with pytest.raises(BoundaryError, match="outside guardrails.write_paths"):
+    with pytest.raises(BoundaryError, match=r"outside guardrails\.write_paths"):
         agent(client, TOKENIZER, {"README.md": "# hacked\n"}, opened[TOKENIZER][0])
     assert fake_github.ref(REPO, f"heads/{branch_name(TOKENIZER)}") is None
 
