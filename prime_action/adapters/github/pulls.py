@@ -123,11 +123,15 @@ class GitHubPulls:
 
     def compare(self, base: str, head: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The commit messages and changed paths of `head` past `base`: one request."""
-        found = self._client.read(
-            f"compare {head[:12]} with {base[:12]}", lambda: self._repo.compare(base, head)
-        )
-        messages = tuple(c.commit.message for c in found.commits)
-        return messages, tuple(f.filename for f in found.files)
+
+        def fetch() -> tuple[tuple[str, ...], tuple[str, ...]]:
+            # Read the commits and files here: PyGithub pages them lazily, and every request
+            # must go through the retry policy (a 5xx outside it escaped untranslated).
+            found = self._repo.compare(base, head)
+            messages = tuple(c.commit.message for c in found.commits)
+            return messages, tuple(f.filename for f in found.files)
+
+        return self._client.read(f"compare {head[:12]} with {base[:12]}", fetch)
 
     def open_pull(
         self, branch: str, base: str, title: str, body: str, labels: tuple[str, ...]
