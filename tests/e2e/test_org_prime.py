@@ -11,6 +11,7 @@ import pytest
 from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.org_run import OrgRun, org_on_github, summary_of
+from prime_action.brain.llm import Completion, Message
 from prime_action.cli import main
 from prime_action.domain.errors import GitHubError
 from prime_action.org.dashboard import ORG_DASHBOARD
@@ -19,6 +20,7 @@ from prime_action.schemas import shipped
 from prime_action.testing.faults import Fault
 from prime_action.testing.github import FakeGitHub
 from prime_action.testing.graphql import FakeGraphQL, GraphQLCall
+from prime_action.testing.llm import FAKE_USAGE
 from prime_action.testing.router import FakeRequest
 from tests.e2e.org_world import NOW, ORG_REPO, OWNER, actions_env, build_org
 
@@ -408,3 +410,50 @@ def test_an_event_github_refuses_is_failed_shown_and_the_others_still_go(
     assert sorted(_delegates(fake_github)) == sorted((r, "dependabot") for r in MANAGED - {gone})
     assert _statuses(fake_github)[f"{gone}:dependabot"] == "failed"
     assert "❌ refused, not sent" in run.outcome.dashboard
+
+
+# -- LLM re-ranking --------------------------------------------------------------------------
+
+
+class ReversingLLM:
+    """A model that puts the items it is shown in reverse order, with words of its own."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def complete(self, messages: tuple[Message, ...], schema: dict[str, object]) -> Completion:
+        self.calls += 1
+        rows = json.loads(messages[1].content.split("```json")[1].split("```")[0])
+        order = [
+            {"repo": r["repo"], "signal": r["signal"], "reason": "model: first", "approach": "a"}
+            for r in reversed(rows)
+        ]
+        return Completion(text=json.dumps({"order": order}), usage=FAKE_USAGE)
+
+
+def test_the_model_reorders_the_top_once_and_a_rerun_neither_calls_nor_commits(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 40, config="version: 1\nbrain: {model: fake/model}\n")
+    llm = ReversingLLM()
+    client = GitHubClient("t0ken", fake_github.base_url, write_spacing=0)
+    environ = ActionsEnv.from_environ(actions_env(fake_github, tmp_path))
+    run = org_on_github(environ, client, NOW, llm=llm)
+    assert llm.calls == 1
+    text = fake_github.read(ORG_REPO, "run-sheet.json")
+    assert text is not None
+    items, problem = load(text)
+    assert problem is None
+    assert contiguous(items)
+    failing_ci = sum(i.signal == "ci" for i in items)
+    assert {i.signal for i in items[:failing_ci]} == {"ci"}
+    assert all(i.reason == "model: first" for i in items[:20])
+    assert all(i.reason != "model: first" for i in items[20:])
+    assert "in the order the model chose" in run.outcome.dashboard
+    assert "acme (Org Prime) | 0.00 |" in run.outcome.dashboard
+    head = fake_github.ref(ORG_REPO, "main")
+    again = org_on_github(environ, client, NOW, llm=llm)
+    client.close()
+    assert llm.calls == 1
+    assert not again.committed
+    assert fake_github.ref(ORG_REPO, "main") == head
