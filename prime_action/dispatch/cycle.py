@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from prime_action.dispatch.ledger import compact, find, upsert
 from prime_action.dispatch.ports import AttemptLedger, Launcher
@@ -12,6 +13,12 @@ from prime_action.domain.errors import PrimeError
 from prime_action.domain.models import Attempt, Frozen, RunSheetItem
 
 NOT_STARTED = "not dispatched: the cycle stopped at an error before this attempt"
+NEVER_CONFIRMED = (
+    "not dispatched: GitHub never confirmed the dispatch and no runner run carries this "
+    "attempt; released for the next cycle"
+)
+# How long a dispatch may take to show up among the runner's runs.
+CONFIRM_AFTER = timedelta(minutes=10)
 
 
 class DispatchReport(Frozen):
@@ -60,8 +67,15 @@ def run_cycle(
         What the cycle did.
     """
     plan = _Plan()
+    runs: dict[frozenset[str], dict[str, int]] = {}
+
+    def started(ids: frozenset[str]) -> dict[str, int]:
+        if ids not in runs:  # `decide` may run again after a lost race: ask GitHub once
+            runs[ids] = launcher.started(ids)
+        return runs[ids]
 
     def decide(attempts: tuple[Attempt, ...]) -> tuple[Attempt, ...]:
+        attempts = _reconcile(attempts, started, now)
         fresh = expire(attempts, now, settings.timeout_hours)
         plan.chosen, plan.skipped = select(items, fresh, settings, now, ids)
         plan.timed_out = [a for a, b in zip(fresh, attempts, strict=True) if a != b]
@@ -82,6 +96,37 @@ def run_cycle(
         timed_out=tuple(plan.timed_out),
         error=error,
     )
+
+
+def _reconcile(
+    attempts: tuple[Attempt, ...],
+    started: Callable[[frozenset[str]], dict[str, int]],
+    now: datetime,
+) -> tuple[Attempt, ...]:
+    """Settle pending attempts whose dispatch GitHub never confirmed (a 5xx, a lost answer).
+
+    A runner run carrying the attempt id means it did start: note its run id. None after
+    CONFIRM_AFTER means it never started: release the attempt, so its item is not held until
+    the timeout. Only then is GitHub asked (one request).
+    """
+    unsure = frozenset(
+        a.id
+        for a in attempts
+        if a.status == "pending" and a.run_id is None and now - a.created_at >= CONFIRM_AFTER
+    )
+    if not unsure:
+        return attempts
+    found = started(unsure)
+    changed = [
+        a.model_copy(update={"run_id": found[a.id]})
+        if a.id in found
+        else a.model_copy(
+            update={"status": "cancelled", "reason": NEVER_CONFIRMED, "updated_at": now}
+        )
+        for a in attempts
+        if a.id in unsure
+    ]
+    return upsert(attempts, *changed)
 
 
 def _launch(launcher: Launcher, chosen: list[Chosen]) -> tuple[dict[str, int | None], str | None]:

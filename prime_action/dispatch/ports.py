@@ -29,3 +29,6 @@ class Launcher(Protocol):
 
     # Wait between two dispatches (GitHub's content-creation limits).
     def pause(self) -> None: ...
+
+    # Run ids of the recent runner runs that carry these attempt ids (in their run-name).
+    def started(self, attempt_ids: frozenset[str]) -> dict[str, int]: ...

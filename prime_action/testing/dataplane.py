@@ -47,3 +47,7 @@ class RecordingLauncher:
 
     def pause(self) -> None:
         self.pauses += 1
+
+    def started(self, attempt_ids: frozenset[str]) -> dict[str, int]:
+        runs = {attempt.id: 1001 + index for index, (attempt, _) in enumerate(self.launched)}
+        return {a: run for a, run in runs.items() if a in attempt_ids}

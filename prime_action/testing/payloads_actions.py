@@ -120,7 +120,7 @@ def workflow_run(urls: Urls, repo: Repo, run: WorkflowRun, head: Commit | None) 
         "head_branch": run.head_branch,
         "head_sha": run.head_sha,
         "path": run.path,
-        "display_title": run.name,
+        "display_title": run.title or run.name,
         "run_number": run.run_number,
         "run_attempt": 1,
         "event": run.event,

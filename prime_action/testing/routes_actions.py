@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from prime_action.testing import payloads_actions as render
@@ -128,6 +129,7 @@ def dispatch_workflow(state: GitHubState, request: FakeRequest) -> Reply:
         updated_at=at,
         actor=state.actor,
         inputs=inputs,
+        title=_run_name(parsed, inputs),
     )
     repo.runs[run.id] = run
     state.dispatches.append(Dispatch(repo.full_name, wanted, path, ref, inputs, run.id))
@@ -139,6 +141,17 @@ def dispatch_workflow(state: GitHubState, request: FakeRequest) -> Reply:
         "html_url": state.urls.web(f"/{repo.full_name}/actions/runs/{run.id}"),
     }
     return Reply(200, body)
+
+
+_INPUT_EXPRESSION = re.compile(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}")
+
+
+def _run_name(parsed: dict[str, Any], inputs: dict[str, Any]) -> str:
+    """The workflow's `run-name` with `${{ inputs.X }}` filled in, as GitHub shows it."""
+    template = parsed.get("run-name")
+    if not isinstance(template, str):
+        return ""
+    return _INPUT_EXPRESSION.sub(lambda m: str(inputs.get(m.group(1), "")), template)
 
 
 def _runs(state: GitHubState, request: FakeRequest, repo: Repo, workflow_id: int | None) -> Reply:

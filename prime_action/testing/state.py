@@ -148,6 +148,8 @@ class WorkflowRun:
     status: str = "queued"
     conclusion: str | None = None
     inputs: dict[str, Any] = field(default_factory=dict)
+    # The workflow's `run-name` with its inputs filled in ("" when it has none).
+    title: str = ""
 
 
 @dataclass(frozen=True)

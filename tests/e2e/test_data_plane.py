@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from prime_action.cli import main
 from prime_action.dispatch.ledger import LEDGER_FILE, parse_ledger
+from prime_action.domain.clock import SystemClock
 from prime_action.domain.markers import signal_marker
 from prime_action.domain.models import Attempt, PrimeState
 from prime_action.testing.faults import Fault
@@ -213,6 +215,35 @@ def test_a_crash_between_the_ledger_write_and_the_dispatch_never_double_dispatch
     assert plane.dispatch() == 0
     assert len(fake_github.dispatches) == applied
     assert [a.id for a in plane.ledger()] == [attempt.id]
+
+
+@pytest.mark.parametrize("fault", [Fault.CONNECTION_ERROR, Fault.APPLIED_THEN_ERROR])
+def test_an_unconfirmed_dispatch_is_settled_by_the_runner_runs_after_ten_minutes(
+    plane: DataPlane, fake_github: FakeGitHub, fault: Fault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arrange(fake_github, REPOS[:1])
+    fake_github.on_request(
+        lambda r: r.method == "POST" and r.template.endswith("/git/refs"),
+        lambda fake: fake.fail(1, fault),
+    )
+    assert plane.dispatch() == 1
+    (attempt,) = plane.ledger()
+    later = SystemClock().now() + timedelta(minutes=11)
+    monkeypatch.setattr(SystemClock, "now", lambda self: later)
+
+    assert plane.dispatch() == 0
+
+    if fault is Fault.APPLIED_THEN_ERROR:  # the run exists: its id is noted, nothing resent
+        assert len(fake_github.dispatches) == 1
+        (settled,) = plane.ledger()
+        assert settled.run_id == fake_github.dispatches[0].run_id
+        assert settled.status == "pending"
+    else:  # no run carries the attempt: released, and its item dispatched once more
+        assert len(fake_github.dispatches) == 1
+        released, again = plane.ledger()
+        assert (released.id, released.status) == (attempt.id, "cancelled")
+        assert "never confirmed" in released.reason
+        assert fake_github.dispatches[0].inputs["attempt"] == again.id != attempt.id
 
 
 def test_three_failures_for_the_same_reason_block_the_item_with_one_needs_human_label(

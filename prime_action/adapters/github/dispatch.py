@@ -61,6 +61,23 @@ class WorkflowLauncher:
         )
         return int(run.id) if run else None
 
+    def started(self, attempt_ids: frozenset[str]) -> dict[str, int]:
+        """Match recent runs to attempts by the `(attempt id)` their run-name ends with.
+
+        One request: the newest page of the runner workflow's dispatched runs.
+        """
+
+        def fetch() -> list[tuple[int, str]]:
+            runs = self._repo.get_workflow(self._workflow).get_runs(event="workflow_dispatch")
+            return [(int(run.id), run.display_title or "") for run in runs.get_page(0)]
+
+        found: dict[str, int] = {}
+        for run_id, title in self._client.read(f"list {self._workflow} runs", fetch):
+            for attempt_id in attempt_ids:
+                if title.endswith(f"({attempt_id})"):
+                    found.setdefault(attempt_id, run_id)
+        return found
+
     def available(self) -> bool:
         """Whether the runner workflow exists (one request); without it jobs wait."""
         try:
