@@ -64,7 +64,7 @@ class WorkflowLauncher:
     def started(self, attempt_ids: frozenset[str]) -> dict[str, int]:
         """Match recent runs to attempts by the `(attempt id)` their run-name ends with.
 
-        One request: the newest page of the runner workflow's dispatched runs.
+        Two requests: the workflow, then the newest page of its dispatched runs.
         """
 
         def fetch() -> list[tuple[int, str]]:
