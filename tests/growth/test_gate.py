@@ -128,4 +128,3 @@ def test_the_seed_contract_sets_the_runners_write_paths_and_adds_its_disallowed_
         GuardrailSettings.model_validate(config), AutomationContract.model_validate(contract)
     )
     assert (rails.write_paths, rails.forbidden_paths) == (write, forbidden)
-
