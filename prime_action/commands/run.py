@@ -15,7 +15,7 @@ from prime_action.adapters.github.session import OUTCOME_FILE, DataPlaneEnv
 from prime_action.adapters.local.workspace import GitWorkspace
 from prime_action.brain.llm import LLM
 from prime_action.config.models import AgentSettings, BrainSettings, LabelSettings
-from prime_action.dispatch.outcomes import Outcome, mark_running
+from prime_action.dispatch.outcomes import Outcome, failure, mark_running
 from prime_action.dispatch.report import tracking_issue
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import PrimeError
@@ -75,10 +75,17 @@ def run(args: argparse.Namespace) -> int:
 def run_job(
     client: GitHubClient, env: DataPlaneEnv, job: Job, checkout: Path | None = None
 ) -> Outcome:
-    """Mark the attempt running, then run its runner; a GitHub failure is a failed outcome."""
+    """Mark the attempt running, then run its runner; an error is a failed outcome.
+
+    GitHub's own trouble (an outage, a rate limit) cancels the attempt instead: it is not the
+    job's failure and must not escalate it (`failure`).
+    """
     now = SystemClock().now()
     ledger = GitHubLedger(client, env.repository)
-    attempts = ledger.change(lambda attempts: mark_running(attempts, job.attempt, env.run_id, now))
+    try:
+        attempts = ledger.change(lambda a: mark_running(a, job.attempt, env.run_id, now))
+    except PrimeError as e:
+        return failure(job.attempt, e)
     if job.runner in ("shell", "agent") and checkout is None:
         reason = NO_CHECKOUT.format(runner=job.runner, repo=job.repo)
         return Outcome(attempt=job.attempt, status="failed", reason=reason)
@@ -110,7 +117,7 @@ def run_job(
             result = run_fileops(job, host.listing(), host, issue, now, policy)
         explain_manual_change(issues, job, issue, result)
     except PrimeError as e:
-        return Outcome(attempt=job.attempt, status="failed", reason=str(e))
+        return failure(job.attempt, e)
     return result.outcome
 
 

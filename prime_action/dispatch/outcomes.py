@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Literal
 
 from prime_action.dispatch.ledger import find, history, upsert
-from prime_action.domain.errors import UsageError
+from prime_action.domain.errors import GitHubError, PrimeError, UsageError
 from prime_action.domain.models import Attempt, Frozen
 
 FAILURES_TO_BLOCK = 3
-OutcomeStatus = Literal["success", "failed", "blocked"]
+# `cancelled`: GitHub failed under the job (an outage, not the job's own failure).
+OutcomeStatus = Literal["success", "failed", "blocked", "cancelled"]
 # A report is welcome while the attempt is open, and also after it timed out: late is true.
 LATE_REPORTABLE = frozenset({"pending", "running", "timeout"})
 
@@ -22,6 +23,32 @@ class Outcome(Frozen):
     status: OutcomeStatus
     reason: str = ""
     pr_url: str | None = None
+
+
+INTERRUPTED = "GitHub failed under the job, not the job itself ({error}); it runs again"
+
+
+def github_outage(error: PrimeError) -> bool:
+    """Whether an error is GitHub's passing trouble: no answer, a 5xx, or a rate limit.
+
+    A 401, 403 or 404 is not: it fails the same way every time, and must escalate.
+    """
+    if not isinstance(error, GitHubError):
+        return False
+    status = error.status
+    limited = status in (403, 429) and "rate limit" in str(error).lower()
+    return status is None or status >= 500 or status == 429 or limited
+
+
+def failure(attempt: str, error: PrimeError) -> Outcome:
+    """The outcome of a job stopped by an error: `cancelled` when GitHub was the cause.
+
+    A cancelled attempt is nobody's failure: it neither counts towards nor breaks the three
+    equal failures that block an item, and it has no cooldown (DESIGN §6).
+    """
+    if github_outage(error):
+        return Outcome(attempt=attempt, status="cancelled", reason=INTERRUPTED.format(error=error))
+    return Outcome(attempt=attempt, status="failed", reason=str(error))
 
 
 def same_failure(earlier: Attempt, reason: str, fingerprint: str) -> bool:

@@ -52,6 +52,7 @@ def report(
 
     Every step is safe to repeat: the ledger keeps the first conclusion, the comment carries
     a marker, labels are only added once; the wake is sent again, and a wake is idempotent.
+    An attempt cancelled by a GitHub outage gets no comment: it will run again.
 
     Args:
         outcome: what the runner reports.
@@ -70,7 +71,8 @@ def report(
         raise UsageError(msg)
     store = issues(attempt.repo)
     issue = tracking_issue(store, attempt.signal)
-    if issue is not None:
+    # GitHub's outage (cancelled) is no news for the maintainer: the job simply runs again.
+    if issue is not None and attempt.status != "cancelled":
         marker = comment_marker(f"result-{attempt.id}")
         body = render("comments/job-result.md.j2", marker=marker, attempt=attempt)
         store.comment(issue, body, marker)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from prime_action.dispatch.outcomes import Outcome, mark_running, record_outcome
-from prime_action.domain.errors import UsageError
+from prime_action.dispatch.outcomes import Outcome, failure, mark_running, record_outcome
+from prime_action.domain.errors import ConflictError, GitHubError, PrimeError, UsageError
 from prime_action.domain.models import Attempt
 from tests.dispatch.values import T0, attempt
 
@@ -76,3 +76,35 @@ def test_a_started_runner_marks_its_attempt_running_with_its_run_id() -> None:
     assert (
         mark_running((attempt(id="a", status="cancelled"),), "a", 77, T0)[0].status == "cancelled"
     )
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (GitHubError("read x: GitHub did not answer (ReadTimeout); rerun"), "cancelled"),
+        (GitHubError("write x: GitHub answered 502 Server Error", status=502), "cancelled"),
+        (GitHubError("x: GitHub answered 429", status=429), "cancelled"),
+        (GitHubError("x: GitHub answered 403 You have exceeded a secondary rate limit", status=403),
+         "cancelled"),
+        (GitHubError("x: GitHub answered 403 Resource not accessible", status=403), "failed"),
+        (GitHubError("x: GitHub answered 404 Not Found", status=404), "failed"),
+        (ConflictError("the state branch moved"), "failed"),
+    ],
+)  # fmt: skip
+def test_a_github_outage_cancels_the_attempt_and_any_other_error_fails_it(
+    error: PrimeError, status: str
+) -> None:
+    outcome = failure("a", error)
+
+    assert outcome.status == status
+    assert str(error) in outcome.reason
+
+
+def test_an_outage_between_equal_failures_neither_breaks_nor_extends_the_row() -> None:
+    outage = failure("x", GitHubError("x: GitHub answered 500", status=500)).reason
+    ledger = _ledger(("failed", REASON), ("cancelled", outage), ("failed", REASON))
+
+    assert _status(ledger) == "blocked"
+    cancelled = Outcome(attempt="now", status="cancelled", reason=outage)
+    after = record_outcome(_ledger(("failed", REASON), ("failed", REASON)), cancelled, T0)
+    assert next(a.status for a in after if a.id == "now") == "cancelled"

@@ -367,3 +367,28 @@ def test_standalone_mode_runs_the_whole_loop_in_one_repository(
     assert len(set(attempts)) == len(attempts)  # no attempt was ever started twice
     signals = [d.inputs["signal"] for d in fake_github.dispatches]
     assert all(signals.count(a.signal) == 1 for a in fileops)  # done work is not redone
+
+
+def test_a_github_outage_under_a_runner_cancels_its_attempt_quietly_and_does_not_escalate(
+    plane: DataPlane, fake_github: FakeGitHub
+) -> None:
+    issues = arrange(fake_github, REPOS[:1])
+    agent = sheet(REPOS[:1], runner="agent", cooldown_hours=0, fingerprint="fp1")
+    fake_github.push(ORG, {"run-sheet.json": agent})
+
+    for index in range(4):
+        assert plane.dispatch() == 0
+        if index == 1:  # the runner's first ref move (marking its attempt running) gets a 502
+            fake_github.on_request(  # (fail(1) fails the request after the matched commit)
+                lambda r: r.method == "POST" and r.template.endswith("/git/commits"),
+                lambda fake: fake.fail(1, Fault.BAD_GATEWAY),
+            )
+        assert plane.runner(index) == (1, 0)
+
+    statuses = [a.status for a in plane.ledger()]
+    assert statuses == ["failed", "cancelled", "failed", "blocked"]
+    assert "GitHub failed under the job" in plane.ledger()[1].reason
+    comments = fake_github.comments(REPOS[0], issues[REPOS[0]])
+    assert len(comments) == 3  # none for the outage
+    sent = [r.client_payload["status"] for r in fake_github.repository_dispatches]
+    assert sent == ["failed", "cancelled", "failed", "blocked"]
