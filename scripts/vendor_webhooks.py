@@ -34,6 +34,10 @@ def _completed_success(payload: Payload) -> bool:
     return bool(run["status"] == "completed" and run["conclusion"] == "success")
 
 
+def _of_a_pull_request(payload: Payload) -> bool:
+    return bool(payload["check_suite"]["pull_requests"])
+
+
 def _to_default_branch(payload: Payload) -> bool:
     return bool(payload["ref"] == f"refs/heads/{payload['repository']['default_branch']}")
 
@@ -67,6 +71,15 @@ CHOICES = (
         "pull_request",
         "closed",
         note="(unmerged: the package has no merged one)",
+    ),
+    Choice("pull_request.opened", "pull_request", "opened"),
+    Choice("pull_request.synchronize", "pull_request", "synchronize"),
+    Choice(
+        "check_suite.completed",
+        "check_suite",
+        "completed",
+        _of_a_pull_request,
+        "whose head belongs to a pull request of the same repository",
     ),
     Choice("push", "push", None, _to_default_branch, "whose ref is the default branch"),
     # The action of repository_dispatch is the sender's free-form event_type.
