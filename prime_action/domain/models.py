@@ -29,6 +29,8 @@ WakeReason = Literal[
     "ci-recovered",
     "pr-merged",
     "pr-closed-unmerged",
+    "pr-gate",
+    "pr-followup",
     "push",
     "job-result",
     "delegate",

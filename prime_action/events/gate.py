@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from prime_action.config.models import TrustSettings
 from prime_action.domain.markers import DASHBOARD, PREFIX, find_signal
 from prime_action.domain.models import Frozen, JobResult, WakeReason
-from prime_action.events.model import Event, Issue
+from prime_action.events.model import Event, Issue, PullHead
+from prime_action.repo.commands import COMMANDS
 
 
 class Wake(Frozen):
@@ -24,6 +25,8 @@ class Wake(Frozen):
     issue: int | None = None
     # A runner's outcome, from a well-formed `prime-job-result` payload.
     result: JobResult | None = None
+    # `/prime <instruction>` on a pull request: the words for the agent (untrusted text).
+    instruction: str | None = None
 
 
 class Ignore(Frozen):
@@ -54,6 +57,17 @@ MESSAGES = frozenset({"schedule", "workflow_dispatch", "repository_dispatch"})
 WRITERS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 COMMAND_PREFIX = "/prime"
 BRANCH_PREFIX = "prime/"
+# Checks completed on a Prime PR's head, or the head moved: the growth gate judges the PR.
+# Their sender ran the checks or pushed the head (often Prime's own App), and wrote no text:
+# the own-event and bot filters would drop exactly the events the gate is for.
+GATE_TRIGGERS = frozenset(
+    {
+        ("check_suite", "completed"),
+        ("workflow_run", "completed"),
+        ("pull_request", "opened"),
+        ("pull_request", "synchronize"),
+    }
+)
 
 
 def route(event: Event, trust: TrustSettings, dashboard_issue: int | None = None) -> Wake | Ignore:
@@ -67,7 +81,7 @@ def route(event: Event, trust: TrustSettings, dashboard_issue: int | None = None
     Returns:
         A Wake with its reason, or an Ignore saying why not.
     """
-    if event.name not in MESSAGES:
+    if event.name not in MESSAGES and _prime_head(event) is None:
         refusal = _own_event(event, trust) or _foreign_bot(event, trust)
         if refusal is not None:
             return refusal
@@ -200,6 +214,8 @@ def _comment(event: Event, gate: _Gate) -> Wake | Ignore:
     association = event.author_association or "NONE"
     if association not in gate.trust.associations:
         return Ignore(reason=f"untrusted actor {event.actor} ({association}) sent a command")
+    if event.issue and event.issue.is_pull_request and words and words[0].lower() not in COMMANDS:
+        return _followup(event, event.issue.number, event.comment.body)
     command, *args = words or ("help",)
     return Wake(
         reason="command",
@@ -207,6 +223,21 @@ def _comment(event: Event, gate: _Gate) -> Wake | Ignore:
         command=command.lower(),
         command_args=tuple(args),
         issue=event.issue.number if event.issue else None,
+    )
+
+
+def _followup(event: Event, number: int, body: str) -> Wake:
+    """`/prime <instruction>` on a pull request: a message for the agent working on it.
+
+    Whether the PR is Prime's, the payload does not say (an issue comment names no branch):
+    the shell reads the PR before it dispatches anything.
+    """
+    instruction = body.lstrip().removeprefix(COMMAND_PREFIX).strip()
+    return Wake(
+        reason="pr-followup",
+        detail=f"{COMMAND_PREFIX} <instruction> on pull request #{number} from {event.actor}",
+        issue=number,
+        instruction=instruction,
     )
 
 
@@ -232,11 +263,68 @@ _CI_REASONS: dict[str | None, WakeReason] = {
 }
 
 
+def _prime_head(event: Event) -> PullHead | None:
+    """The Prime PR of this repository whose checks completed or whose head moved, if any.
+
+    A run or suite names its pull requests (none from forks); a run on a `prime/` branch
+    whose PR was not open yet when it started names none, and counts by its branch.
+    """
+    if (event.name, event.action) not in GATE_TRIGGERS:
+        return None
+    heads: tuple[PullHead, ...] = ()
+    if event.check_suite is not None:
+        heads = event.check_suite.pulls
+    elif event.workflow_run is not None:
+        run = event.workflow_run
+        heads = run.pulls or (PullHead(number=0, head_ref=run.head_branch or "",
+                                       head_repo=run.head_repo),)  # fmt: skip
+    elif event.pull_request is not None:
+        pull = event.pull_request
+        heads = (PullHead(number=pull.number, head_ref=pull.head_ref, head_repo=pull.head_repo),)
+    return next(
+        (
+            h
+            for h in heads
+            if h.head_ref.startswith(BRANCH_PREFIX) and h.head_repo == event.repository
+        ),
+        None,
+    )
+
+
+def _gate_wake(event: Event, head: PullHead) -> Wake:
+    which = f"pull request #{head.number}" if head.number else head.head_ref
+    return Wake(
+        reason="pr-gate",
+        detail=f"{_key(event)} on {which}: the growth gate judges it",
+        signal=head.head_ref.removeprefix(BRANCH_PREFIX),
+        issue=head.number or None,
+    )
+
+
+@_on("check_suite", "completed")
+def _suite(event: Event, gate: _Gate) -> Wake | Ignore:
+    head = _prime_head(event)
+    if head is None:
+        return Ignore(reason="check suite of no Prime pull request of this repository")
+    return _gate_wake(event, head)
+
+
+@_on("pull_request", "opened", "synchronize")
+def _pr_moved(event: Event, gate: _Gate) -> Wake | Ignore:
+    head = _prime_head(event)
+    if head is None:
+        return Ignore(reason=f"{_key(event)} of no Prime pull request of this repository")
+    return _gate_wake(event, head)
+
+
 @_on("workflow_run", "completed")
 def _ci(event: Event, gate: _Gate) -> Wake | Ignore:
     run = event.workflow_run
     if run is None:
         return _no(event, "a workflow run")
+    head = _prime_head(event)
+    if head is not None:
+        return _gate_wake(event, head)
     if run.head_branch != event.default_branch:
         return Ignore(reason=f"workflow run on {run.head_branch}, not the default branch")
     # A fork's pull request from its own `main` names the default branch too.

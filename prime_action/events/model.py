@@ -35,6 +35,15 @@ class Comment(Frozen):
     author: str
 
 
+class PullHead(Frozen):
+    """A pull request a check suite or workflow run belongs to, by its head."""
+
+    number: int
+    head_ref: str
+    # OWNER/NAME of the head branch's repository (GitHub lists a fork's pull requests rarely).
+    head_repo: str | None = None
+
+
 class WorkflowRun(Frozen):
     """The run a `workflow_run` event reports on."""
 
@@ -44,6 +53,18 @@ class WorkflowRun(Frozen):
     head_branch: str | None = None
     # What started the run: `push`, `schedule`, `pull_request`, ...
     event: str
+    head_repo: str | None = None
+    pulls: tuple[PullHead, ...] = ()
+
+
+class CheckSuite(Frozen):
+    """The check suite a `check_suite` event reports on (an App's checks of one commit)."""
+
+    id: int
+    head_branch: str | None = None
+    head_sha: str
+    conclusion: str | None = None
+    pulls: tuple[PullHead, ...] = ()
 
 
 class PullRequest(Frozen):
@@ -79,6 +100,7 @@ class Event(Frozen):
     issue: Issue | None = None
     comment: Comment | None = None
     workflow_run: WorkflowRun | None = None
+    check_suite: CheckSuite | None = None
     pull_request: PullRequest | None = None
     ref: str | None = None
     client_payload: dict[str, Any] = Field(default_factory=dict)
@@ -139,12 +161,44 @@ class _CommentWire(_Wire):
     author_association: str | None = None
 
 
+class _RepoRef(_Wire):
+    # A pull request's repository inside a check suite or run: its API url, no full name.
+    url: str
+
+    def full_name(self) -> str:
+        return self.url.rpartition("/repos/")[2]
+
+
+class _HeadRef(_Wire):
+    ref: str
+    repo: _RepoRef | None = None
+
+
+class _PullRefWire(_Wire):
+    number: int
+    head: _HeadRef
+
+    def value(self) -> PullHead:
+        repo = self.head.repo.full_name() if self.head.repo else None
+        return PullHead(number=self.number, head_ref=self.head.ref, head_repo=repo)
+
+
 class _RunWire(_Wire):
     id: int
     name: str | None = None
     conclusion: str | None = None
     head_branch: str | None = None
     event: str
+    head_repository: _Repo | None = None
+    pull_requests: tuple[_PullRefWire, ...] = ()
+
+
+class _SuiteWire(_Wire):
+    id: int
+    head_branch: str | None = None
+    head_sha: str
+    conclusion: str | None = None
+    pull_requests: tuple[_PullRefWire, ...] = ()
 
 
 class _Head(_Wire):
@@ -225,8 +279,25 @@ class _RunPayload(_RepoPayload):
             conclusion=run.conclusion,
             head_branch=run.head_branch,
             event=run.event,
+            head_repo=run.head_repository.full_name if run.head_repository else None,
+            pulls=tuple(p.value() for p in run.pull_requests),
         )
         return super().event(name).model_copy(update={"workflow_run": value})
+
+
+class _SuitePayload(_RepoPayload):
+    check_suite: _SuiteWire
+
+    def event(self, name: str) -> Event:
+        suite = self.check_suite
+        value = CheckSuite(
+            id=suite.id,
+            head_branch=suite.head_branch,
+            head_sha=suite.head_sha,
+            conclusion=suite.conclusion,
+            pulls=tuple(p.value() for p in suite.pull_requests),
+        )
+        return super().event(name).model_copy(update={"check_suite": value})
 
 
 class _PullPayload(_RepoPayload):
@@ -259,6 +330,7 @@ _PAYLOADS: dict[str, type[_Payload]] = {
     "issues": _IssuesPayload,
     "issue_comment": _CommentPayload,
     "workflow_run": _RunPayload,
+    "check_suite": _SuitePayload,
     "pull_request": _PullPayload,
     "push": _RefPayload,
     "workflow_dispatch": _RefPayload,

@@ -18,7 +18,8 @@ def payload(stem: str, changes: Mapping[str, object] | None = None) -> dict[str,
 
     Args:
         stem: the fixture's file name without `.json`, e.g. `issues.opened`.
-        changes: dotted key -> new value, e.g. {"sender.login": "renovate[bot]"}.
+        changes: dotted key -> new value, e.g. {"sender.login": "renovate[bot]"}; a number
+            picks a list's item (`check_suite.pull_requests.0.head.ref`).
 
     Returns:
         A fresh copy of the payload, changed.
@@ -28,7 +29,7 @@ def payload(stem: str, changes: Mapping[str, object] | None = None) -> dict[str,
         *parents, last = dotted.split(".")
         target = data
         for key in parents:
-            target = target[key]
+            target = target[int(key)] if isinstance(target, list) else target[key]
         target[last] = value
     return data
 

@@ -16,6 +16,7 @@ TRUST = TrustSettings()
 DASHBOARD_BODY = "<!-- prime:dashboard -->\n## Prime\n- [x] <!-- prime:retry=ci --> retry ci"
 TRACKING_BODY = "<!-- prime:signal=ci -->\nCI fails on main."
 PRIME_PR = {"pull_request.head.ref": "prime/ci"}
+PRIME_SUITE = {"check_suite.pull_requests.0.head.ref": "prime/growth.parser.tokenizer"}
 # The dashboard as Prime writes it: its issue, its marker; a maintainer ticks a box.
 PRIME_DASHBOARD = {"issue.user.login": PRIME, "issue.body": DASHBOARD_BODY}
 
@@ -73,6 +74,18 @@ WAKES = [
         PRIME_PR,
         "pr-closed-unmerged",
         id="prime's pull request closed unmerged wakes pr-closed-unmerged",
+    ),
+    pytest.param(
+        "check_suite.completed",
+        PRIME_SUITE,
+        "pr-gate",
+        id="checks completed on prime's pull request wake the growth gate",
+    ),
+    pytest.param(
+        "issue_comment.created",
+        {"comment.body": "/prime rename the helper", "issue.pull_request": {"url": "u"}},
+        "pr-followup",
+        id="an instruction on a pull request wakes pr-followup",
     ),
     pytest.param("push", {}, "push", id="a push to the default branch wakes"),
     pytest.param(
@@ -515,6 +528,10 @@ def test_every_trigger_of_design_section_3_has_a_handler() -> None:
         ("issue_comment", "created"),
         ("workflow_run", "completed"),
         ("pull_request", "closed"),
+        # The growth gate: a Prime PR's checks completed, or its head moved.
+        ("check_suite", "completed"),
+        ("pull_request", "opened"),
+        ("pull_request", "synchronize"),
         ("push", None),
         ("repository_dispatch", "prime-job-result"),
         ("repository_dispatch", "prime-delegate"),

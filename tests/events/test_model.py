@@ -78,6 +78,7 @@ def test_every_vendored_payload_parses_into_an_event_of_its_repository(stem: str
                     conclusion="success",
                     head_branch="master",
                     event="repository_dispatch",
+                    head_repo="octo-org/octo-repo",
                 ),
                 "default_branch": "master",
                 "author_association": None,
