@@ -49,22 +49,16 @@ class Actions:
         """
         event = self.tmp_path / f"{stem}.json"
         event.write_text(json.dumps(payload(stem, changes)))
-        summary, output = self.tmp_path / "summary.md", self.tmp_path / "output.txt"
-        for path in (summary, output):
-            path.write_text("")
-        env = {
-            "GITHUB_REPOSITORY": REPO,
-            "GITHUB_EVENT_NAME": stem.partition(".")[0],
-            "GITHUB_EVENT_PATH": str(event),
-            "GITHUB_TOKEN": TOKEN,
-            "GITHUB_API_URL": self.fake.base_url,
-            "GITHUB_STEP_SUMMARY": str(summary),
-            "GITHUB_OUTPUT": str(output),
-            "PRIME_WRITE_SPACING": "0",
+        summary = self.tmp_path / "summary.md"
+        actions_env(
+            self.monkeypatch,
+            self.fake,
+            self.tmp_path,
+            repo=REPO,
+            event_name=stem.partition(".")[0],
+            event=event,
             **(inputs or {}),
-        }
-        for key, value in env.items():
-            self.monkeypatch.setenv(key, value)
+        )
         self.fake.reset_counts()
         code = main(list(argv))
         return code, summary.read_text()
@@ -72,6 +66,38 @@ class Actions:
     def outputs(self) -> str:
         """What the last run wrote to GITHUB_OUTPUT."""
         return (self.tmp_path / "output.txt").read_text()
+
+
+def actions_env(
+    monkeypatch: pytest.MonkeyPatch,
+    fake: FakeGitHub,
+    where: Path,
+    *,
+    repo: str,
+    event_name: str,
+    event: Path,
+    **extra: str,
+) -> None:
+    """Set the environment GitHub Actions gives one run of `prime` (files under `where`).
+
+    The job summary and the step outputs start empty, as in a fresh step; `extra` adds or
+    overrides variables (the action's inputs, GITHUB_RUN_ID...).
+    """
+    for name in ("summary.md", "output.txt"):
+        (where / name).write_text("")
+    values = {
+        "GITHUB_REPOSITORY": repo,
+        "GITHUB_EVENT_NAME": event_name,
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_API_URL": fake.base_url,
+        "GITHUB_STEP_SUMMARY": str(where / "summary.md"),
+        "GITHUB_OUTPUT": str(where / "output.txt"),
+        "PRIME_WRITE_SPACING": "0",
+        **extra,
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
 
 
 def tracking(fake: FakeGitHub) -> dict[str, int]:

@@ -17,12 +17,12 @@ from prime_action.domain.models import Attempt, PrimeState
 from prime_action.testing.faults import Fault
 from prime_action.testing.github import FakeGitHub
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
+from tests.e2e.harness import TOKEN, actions_env
 from tests.events.payloads import payload
 
 ORG = "acme/prime-org"
 REPOS = ("acme/api", "acme/web", "acme/cli")
 SIGNAL = "security-policy"
-TOKEN = "t0ken-never-printed"  # noqa: S105 -- a fake, checked never to be printed
 
 
 class DataPlane:
@@ -40,23 +40,17 @@ class DataPlane:
         temp = self.tmp / f"run-{self.runs}"
         temp.mkdir()
         (temp / "event.json").write_text(json.dumps(event))
-        for name in ("summary.md", "output.txt"):
-            (temp / name).write_text("")
-        values = {
-            "GITHUB_REPOSITORY": repo,
-            "GITHUB_EVENT_NAME": event_name,
-            "GITHUB_EVENT_PATH": str(temp / "event.json"),
-            "GITHUB_TOKEN": TOKEN,
-            "GITHUB_API_URL": self.fake.base_url,
-            "GITHUB_STEP_SUMMARY": str(temp / "summary.md"),
-            "GITHUB_OUTPUT": str(temp / "output.txt"),
-            "GITHUB_REF": "refs/heads/main",
-            "RUNNER_TEMP": str(temp),
-            "PRIME_WRITE_SPACING": "0",
+        actions_env(
+            self.monkeypatch,
+            self.fake,
+            temp,
+            repo=repo,
+            event_name=event_name,
+            event=temp / "event.json",
+            GITHUB_REF="refs/heads/main",
+            RUNNER_TEMP=str(temp),
             **extra,
-        }
-        for key, value in values.items():
-            self.monkeypatch.setenv(key, value)
+        )
         return temp
 
     def dispatch(self, repo: str = ORG) -> int:
