@@ -99,6 +99,9 @@ def run_job(
             org=org_activity(attempts, now, config.stale_pr_days),
         )
         issue = tracking_issue(issues, job.signal)
+        misplaced = wrong_checkout(job, checkout, client)
+        if misplaced:
+            return Outcome(attempt=job.attempt, status="failed", reason=misplaced)
         if job.runner == "shell" and checkout is not None:
             request = Request(
                 job=job,
@@ -119,6 +122,28 @@ def run_job(
     except PrimeError as e:
         return failure(job.attempt, e)
     return result.outcome
+
+
+def wrong_checkout(job: Job, checkout: Path | None, client: GitHubClient) -> str | None:
+    """Why the checkout does not hold the files of the job's `ref` head, or None (or no ref).
+
+    A rework or follow-up builds on its PR's branch: a change made on the default branch and
+    then committed onto that branch would silently undo the PR's earlier edits of those files.
+    Trees are compared, not commits: the files are what the agent builds on (two requests).
+    """
+    if not job.ref or checkout is None:
+        return None
+    head = GitHubPulls(client, job.repo).branch_head(job.ref)
+    if head is None:
+        return f"the branch {job.ref} no longer exists: its pull request was closed or merged"
+    repo = client.github.get_repo(job.repo)
+    wanted = client.read(f"read commit {head[:12]}", lambda: repo.get_git_commit(head).tree.sha)
+    if GitWorkspace(checkout).tree() == wanted:
+        return None
+    return (
+        f"the checkout does not hold the files of {job.ref} ({head[:12]}): the runner "
+        "workflow must check out inputs.ref (run `prime init` again to update it)"
+    )
 
 
 def agent_llm(brain: BrainSettings, agent: AgentSettings) -> LLM | None:

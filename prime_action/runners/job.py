@@ -20,6 +20,8 @@ class Job(Frozen):
     signal: str = Field(pattern=_NAME, max_length=100)
     runner: RunnerType
     approach: str = ""
+    # The branch the checkout starts from (a Prime PR's); empty: the default branch.
+    ref: str = Field(default="", pattern=r"^([A-Za-z0-9_./-]+)?$", max_length=200)
 
 
 def job_from_inputs(inputs: dict[str, Any], source: str) -> Job:

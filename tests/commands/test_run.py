@@ -13,6 +13,7 @@ from prime_action.adapters.github.session import OUTCOME_FILE
 from prime_action.cli import main
 from prime_action.dispatch.ledger import LEDGER_FILE, dump_ledger, parse_ledger
 from prime_action.domain.models import Attempt
+from prime_action.runners.boundary import COMMIT_PREFIX
 from prime_action.testing.github import FakeGitHub
 
 
@@ -104,4 +105,48 @@ def test_an_agent_job_without_a_checkout_fails_saying_how_to_pass_one(
 
     outcome = json.loads((tmp_path / OUTCOME_FILE).read_text())
     assert outcome["reason"].startswith("the agent runner needs a checkout of acme/calc")
+    assert fake_github.pulls("acme/calc") == []
+
+
+def on_branch(fake: FakeGitHub, tmp_path: Path, root: Path, *, same_files: bool) -> None:
+    """A Prime PR branch prime/ci with one more file; the job starts from it (input `ref`)."""
+    fake.push("acme/calc", {"notes.txt": "earlier work\n"}, branch="prime/ci",
+              message=f"{COMMIT_PREFIX}fix ci")  # fmt: skip
+    if same_files:  # what actions/checkout with `ref: prime/ci` leaves
+        (root / "notes.txt").write_text("earlier work\n")
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m",
+                        "branch"], cwd=root, check=True)  # fmt: skip
+    event = tmp_path / "event.json"
+    inputs = json.loads(event.read_text())["inputs"] | {"ref": "prime/ci"}
+    event.write_text(json.dumps({"inputs": inputs}))
+
+
+def test_an_agent_job_with_a_ref_builds_on_that_branch_keeping_its_earlier_work(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = agent_job(fake_github, tmp_path, monkeypatch)
+    on_branch(fake_github, tmp_path, root, same_files=True)
+
+    assert main(["run", "--checkout", str(root)]) == 0
+
+    assert fake_github.read("acme/calc", "calc.py", "prime/ci") == (
+        "def add(a, b):\n    return a + b\n"
+    )
+    assert fake_github.read("acme/calc", "notes.txt", "prime/ci") == "earlier work\n"
+
+
+def test_an_agent_job_whose_checkout_is_not_at_its_ref_fails_and_pushes_nothing(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = agent_job(fake_github, tmp_path, monkeypatch)
+    on_branch(fake_github, tmp_path, root, same_files=False)
+    head = fake_github.ref("acme/calc", "heads/prime/ci")
+
+    assert main(["run", "--checkout", str(root)]) == 1
+
+    outcome = json.loads((tmp_path / OUTCOME_FILE).read_text())
+    assert outcome["reason"].startswith("the checkout does not hold the files of prime/ci")
+    assert "must check out inputs.ref" in outcome["reason"]
+    assert fake_github.ref("acme/calc", "heads/prime/ci") == head
     assert fake_github.pulls("acme/calc") == []

@@ -19,14 +19,20 @@ MAX_INPUT = 1000
 
 
 def runner_inputs(attempt: Attempt, item: RunSheetItem) -> dict[str, str]:
-    """The runner workflow's inputs (DESIGN §6): attempt id, repo, signal, runner, approach."""
-    return {
+    """The runner workflow's inputs (DESIGN §6): attempt id, repo, signal, runner, approach.
+
+    An item with an extra `ref` (a rework or follow-up on a Prime PR's branch) passes it too;
+    others leave it out, so a runner workflow written before the input existed still starts.
+    """
+    inputs = {
         "attempt": attempt.id,
         "repo": item.repo,
         "signal": item.signal,
         "runner": item.runner,
         "approach": item.approach[:MAX_INPUT],
     }
+    ref = (item.model_extra or {}).get("ref")
+    return inputs | ({"ref": ref} if isinstance(ref, str) and ref else {})
 
 
 class WorkflowLauncher:

@@ -78,6 +78,10 @@ class GitWorkspace:
         """The commit checked out."""
         return self._git("rev-parse", "HEAD").strip()
 
+    def tree(self) -> str:
+        """The tree of the commit checked out (its files' identity, whoever committed them)."""
+        return self._git("rev-parse", "HEAD^{tree}").strip()
+
     def changes_since(self, base: str) -> Changes:
         """Changed, new (not ignored) and deleted files since `base`, committed or not."""
         files: dict[str, str] = {}
