@@ -69,6 +69,7 @@ def test_workflow_listens_to_every_wake_event(repo: Path) -> None:
         "issue_comment",
         "workflow_run",
         "pull_request",
+        "check_suite",
         "push",
         "repository_dispatch",
     }
@@ -77,9 +78,10 @@ def test_workflow_listens_to_every_wake_event(repo: Path) -> None:
     assert on["workflow_run"] == {
         "workflows": ["CI"],
         "types": ["completed"],
-        "branches": ["main"],
+        "branches": ["main", "prime/**"],
     }
-    assert on["pull_request"]["types"] == ["closed"]
+    assert on["pull_request"]["types"] == ["closed", "opened", "synchronize"]
+    assert on["check_suite"] == {"types": ["completed"]}
     assert on["push"]["branches"] == ["main"]
     assert set(on["repository_dispatch"]["types"]) == {
         "prime-job-result",
@@ -107,7 +109,7 @@ def test_workflow_grants_nothing_by_default_and_each_job_its_own_permissions(
     assert workflow["jobs"]["wake"]["permissions"] == {
         "contents": "write",
         "issues": "write",
-        "pull-requests": "read",
+        "pull-requests": "write",
         "actions": "write",
         "checks": "read",
         "statuses": "read",

@@ -114,8 +114,7 @@ def report(client: GitHubClient, signal: str, url: str) -> None:
 def gate(client: GitHubClient, number: int) -> str:
     """Run the reviewer/tester gate and the maintainer on a PR; the line it reports."""
     config = RepoConfig.model_validate({"jobs": {"max_in_flight": 20}})
-    _, line = gate_pull(client, REPO, number, config=config, ref="main", now=CLOCK.now())
-    return line
+    return gate_pull(client, REPO, number, config=config, ref="main", now=CLOCK.now()).line
 
 
 def test_the_growth_loop_reworks_merges_follows_on_and_gives_up_after_three_failures(

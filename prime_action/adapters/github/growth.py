@@ -21,7 +21,7 @@ from prime_action.growth.gate import Evidence, Verdict, coverage_percent
 from prime_action.growth.maintainer import Move
 from prime_action.growth.review import FileChange, from_patch
 from prime_action.growth.seed import Seed
-from prime_action.runners.boundary import BRANCH_PREFIX
+from prime_action.runners.boundary import BRANCH_PREFIX, branch_name
 from prime_action.templating import render
 
 ROUND_KEY = "growth-gate"
@@ -104,14 +104,33 @@ class GitHubGrowth:
             rounds=rounds,
         )
 
-    def comment_once(self, pull: PullRequest, marker: str, body: str) -> bool:
-        """Comment on the PR unless a comment carries the marker; True when it wrote."""
+    def answered(self, pull: PullRequest, marker: str) -> bool:
+        """Whether a comment on the PR carries the marker."""
         comments = self._client.read(
             f"comments of PR #{pull.number}", lambda: list(pull.get_issue_comments())
         )
-        if any(marker in (c.body or "") for c in comments):
-            return False
+        return any(marker in (c.body or "") for c in comments)
+
+    def comment(self, pull: PullRequest, body: str) -> None:
+        """Comment on the PR (the caller checked it is not there yet)."""
         self._client.write(f"comment on PR #{pull.number}", lambda: pull.create_issue_comment(body))
+
+    def open_pull_of(self, branch: str) -> int | None:
+        """The number of the open PR whose head is `branch` of this repository, or None."""
+        owner = self.name.partition("/")[0]
+        found = self._client.read(
+            f"open PR of {branch}",
+            lambda: [
+                p.number for p in self._repo.get_pulls(state="open", head=f"{owner}:{branch}")
+            ],
+        )
+        return found[0] if found else None
+
+    def comment_once(self, pull: PullRequest, marker: str, body: str) -> bool:
+        """Comment on the PR unless a comment carries the marker; True when it wrote."""
+        if self.answered(pull, marker):
+            return False
+        self.comment(pull, body)
         return True
 
     def merge(self, pull: PullRequest, title: str) -> None:
@@ -172,18 +191,52 @@ def send_back(
         issues = GitHubIssueStore(client, host.name, config.labels)
         issues.set_labels(ticket, (config.labels.needs_human,), ())
         return None
-    signal = signal_of(pull) or ""
     approach = render(
         "growth/rework.txt.j2", pull=pull.number, ticket=ticket, round=verdict.round,
         findings=verdict.findings,
     )  # fmt: skip
-    item = RunSheetItem(
-        rank=1, repo=host.name, signal=signal, runner="agent", approach=approach,
-        reason=f"review round {verdict.round}", cooldown_hours=0, added_at=now,
+    signal = pull.head.ref.removeprefix(BRANCH_PREFIX)
+    why = f"review round {verdict.round}"
+    return dispatch_agent(client, host.name, signal, approach, reason=why, config=config, ref=ref,
+                          now=now)  # fmt: skip
+
+
+def dispatch_agent(
+    client: GitHubClient,
+    repo: str,
+    signal: str,
+    approach: str,
+    *,
+    reason: str,
+    config: RepoConfig,
+    ref: str,
+    now: datetime,
+) -> DispatchReport:
+    """A new `agent` attempt on the branch of `signal`'s PR, through the ledger and dispatcher.
+
+    The dispatcher's rules hold: no second attempt while one is pending or running. The runner
+    checks out `prime/<signal>` (the `ref` input), so the agent builds on the PR's work.
+
+    Args:
+        client: the GitHub client.
+        repo: OWNER/NAME (standalone: its own ledger and runner workflow).
+        signal: the PR's signal.
+        approach: the agent's instruction.
+        reason: why, for the ledger.
+        config: the repository's config (jobs limits).
+        ref: the ref the runner workflow is dispatched on (the default branch).
+        now: the current moment.
+
+    Returns:
+        What the dispatcher did.
+    """
+    item = RunSheetItem.model_validate(
+        {"rank": 1, "repo": repo, "signal": signal, "runner": "agent", "approach": approach,
+         "reason": reason, "cooldown_hours": 0, "added_at": now, "ref": branch_name(signal)}
     )  # fmt: skip
-    launcher = WorkflowLauncher(client, host.name, ref, spacing=0.0)
+    launcher = WorkflowLauncher(client, repo, ref, spacing=0.0)
     return run_cycle(
-        GitHubLedger(client, host.name), launcher, (item,), standalone_settings(config), now
+        GitHubLedger(client, repo), launcher, (item,), standalone_settings(config), now
     )
 
 

@@ -13,6 +13,7 @@ from prime_action.adapters.dry_run import WriteLog, dry_run
 from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
+from prime_action.adapters.github.growth_flow import PULL_FLOWS, pull_flow
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.org_link import GitHubOrgLink
@@ -55,6 +56,8 @@ class GitHubWake(Frozen):
     warnings: tuple[ConfigWarning, ...] = ()
     # A dry run's writes, noted instead of made (None: not a dry run).
     dry_run: tuple[str, ...] | None = None
+    # What the growth gate or a PR follow-up did (pr-gate, pr-followup wakes).
+    pull_flow: str | None = None
 
 
 class OnceLoadedStore:
@@ -167,6 +170,13 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
     gated = route(event, config.trust, first.state.dashboard_issue if first.state else None)
     if isinstance(gated, Ignore):
         return _done(client, ignored=gated.reason, warnings=warnings)
+    flow: str | None = None
+    if gated.reason in PULL_FLOWS:
+        # The growth gate or a follow-up message; only a merge goes on into the wake cycle.
+        flow, go_on = pull_flow(client, env.repository, event, gated, config=config, now=now,
+                                dry_run=env.dry_run)  # fmt: skip
+        if not go_on:
+            return _done(client, pull_flow=flow, warnings=warnings)
     ports = _ports(client, env, event, OnceLoadedStore(store, first), config)
     if config.jobs.mode == "standalone":  # the wake dispatches its own jobs (DESIGN §6)
         ports.jobs = StandaloneJobs(GitHubLedger(client, env.repository), env.repository)
@@ -180,7 +190,7 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
         return _done(client, report=report, warnings=warnings, dry_run=tuple(log.lines))
     ref = event.default_branch or "main"
     dispatch_standalone(client, env.repository, ref, state=report.state, config=config, now=now)
-    return _done(client, report=report, warnings=warnings)
+    return _done(client, report=report, warnings=warnings, pull_flow=flow)
 
 
 def _org_link(env: ActionsEnv, config: RepoConfig) -> GitHubOrgLink | None:
@@ -249,6 +259,7 @@ def run_on_github(environ: Mapping[str, str]) -> int:
         writes=outcome.writes,
         warnings=outcome.warnings,
         dry_run=outcome.dry_run,
+        pull_flow=outcome.pull_flow,
     )
     sys.stdout.write(group("Prime wake", summary))
     for warning in outcome.warnings:
@@ -262,7 +273,8 @@ def run_on_github(environ: Mapping[str, str]) -> int:
 
 def _outputs(outcome: GitHubWake, next_wake: str) -> str:
     report = outcome.report
-    line = outcome.ignored or (report.decision.summary if report and report.decision else "asleep")
+    summary = report.decision.summary if report and report.decision else None
+    line = outcome.ignored or summary or outcome.pull_flow or "asleep"
     actions = list(report.executed) if report else []
     return f"summary={line}\nnext-wake={next_wake}\nactions={json.dumps(actions)}\n"
 
