@@ -15,6 +15,7 @@ from prime_action.adapters.github.growth import (
 )
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.config.models import RepoConfig
+from prime_action.dispatch.cycle import DispatchReport
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen
 from prime_action.events.gate import Wake
@@ -72,17 +73,31 @@ def gate_pull(
         line = f"PR #{number} was sent back at this head already; waiting for a new push"
         return GateResult(verdict=verdict, line=line)
     if verdict.status in ("rework", "needs-human"):
-        send_back(host, client, pull, ticket=ticket, verdict=verdict, seed=seed, config=config,
-                  ref=ref, now=now)  # fmt: skip
+        report = send_back(host, client, pull, ticket=ticket, verdict=verdict, seed=seed,
+                           config=config, ref=ref, now=now)  # fmt: skip
         done = "labelled needs-human" if verdict.status == "needs-human" else "sent back"
         line = f"PR #{number} {done} (round {verdict.round}): {len(verdict.findings)} finding(s)"
-        return GateResult(verdict=verdict, line=line)
+        return GateResult(verdict=verdict, line=line + dispatch_note(report))
     move = decide(verdict, seed.automation_contract.merge_policy, host.requested(pull))
     line = maintain(host, pull, move, ticket)
     if move.kind == "merge":
         marker = comment_marker(f"growth-merged-{number}")
         issues.close_issue(ticket, render("growth/merged.md.j2", marker=marker, pull=number))
     return GateResult(verdict=verdict, line=line, merged=move.kind == "merge")
+
+
+def held_back(report: DispatchReport) -> str:
+    """Why the dispatcher started nothing (an error, or its rule's reason)."""
+    return report.error or next((s.reason for s in report.skipped), "nothing to dispatch")
+
+
+def dispatch_note(report: DispatchReport | None) -> str:
+    """What became of the agent attempt, for the gate's line ('' when none was asked for)."""
+    if report is None:
+        return ""
+    if report.dispatched:
+        return f"; agent attempt {report.dispatched[0].id} dispatched"
+    return f"; no agent attempt started: {held_back(report)}"
 
 
 def follow_up(
@@ -130,7 +145,7 @@ def follow_up(
     report = dispatch_agent(client, repo, signal, approach, reason=f"follow-up on PR #{number}",
                             config=config, ref=ref, now=now)  # fmt: skip
     attempt = report.dispatched[0].id if report.dispatched else None
-    why = report.error or next((s.reason for s in report.skipped), "the dispatcher held it back")
+    why = held_back(report)
     body = render("pulls/followup-reply.md.j2", marker=marker, attempt=attempt,
                   branch=branch_name(signal), reason=why)  # fmt: skip
     host.comment(pull, body)
