@@ -351,7 +351,7 @@ UNKNOWN_EVENTS = {
     "issues pinned": ("issues.opened", {"action": "pinned"}),
     "comment deleted": ("issue_comment.created", {"action": "deleted"}),
     "workflow_run requested": ("workflow_run.completed", {"action": "requested"}),
-    "pull_request opened": ("pull_request.closed", {"action": "opened"}),
+    "pull_request edited": ("pull_request.closed", {"action": "edited"}),
     "repository_dispatch prime-unknown": ("repository_dispatch", {"action": "prime-unknown"}),
 }
 
