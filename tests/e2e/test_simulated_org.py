@@ -71,3 +71,14 @@ def test_the_same_days_with_ten_percent_faults_end_in_the_same_state(
 ) -> None:
     clean, faulty = runs
     assert sim_report.final_state(faulty) == sim_report.final_state(clean)
+
+
+def test_faults_do_not_multiply_the_notifications_per_fixed_problem(
+    runs: tuple[Simulation, Simulation],
+) -> None:
+    # A GitHub error must not become a comment of its own (an outage cancels quietly).
+    key = "notifications per fixed problem"
+    quiet, noisy = (sim_report.figures(sim)[key] for sim in runs)
+    assert isinstance(quiet, float)
+    assert isinstance(noisy, float)
+    assert noisy <= 1.5 * quiet
