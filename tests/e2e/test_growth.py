@@ -155,7 +155,9 @@ def test_the_growth_loop_reworks_merges_follows_on_and_gives_up_after_three_fail
     before = len(fake_github.dispatches)
     assert "sent back (round 1)" in gate(client, pull)
     rework = fake_github.dispatches[before:]
-    assert [d.inputs["signal"] for d in rework] == [TOKENIZER]
+    assert [(d.inputs["signal"], d.inputs["ref"]) for d in rework] == [
+        (TOKENIZER, branch_name(TOKENIZER))  # the agent builds on the PR's branch
+    ]
     assert "max_function_lines" in rework[0].inputs["approach"]
     followups = [c for c in fake_github.comments(REPO, pull) if "/prime rework" in c.body]
     assert len(followups) == 1

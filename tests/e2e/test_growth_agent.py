@@ -183,3 +183,33 @@ def test_one_ticket_through_the_real_agent_runner_driven_by_events_and_a_follow_
     assert ticket_states[TOKENIZER] == "closed"
     assert ticket_states["growth.parser.parse"] == "open"
     assert fake_github.take_violations() == []
+
+
+def test_without_a_seed_the_gate_writes_nothing_and_a_human_pr_takes_no_instruction(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_github.add_repo(
+        REPO, {**FILES, RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=True)}
+    )
+    actions = Actions(fake_github, tmp_path, monkeypatch)
+    actions.run("workflow_dispatch")
+    fake_github.push(REPO, {"src/x.py": "x = 1\n"}, branch=branch_name(TOKENIZER),
+                     message="prime: fix growth.parser.tokenizer")  # fmt: skip
+    prime_pr = fake_github.add_pull(REPO, branch_name(TOKENIZER), title="Prime PR")
+    fake_github.push(REPO, {"y.py": "y = 1\n"}, branch="feature")
+    human_pr = fake_github.add_pull(REPO, "feature", title="A human's PR")
+    dispatches = len(fake_github.dispatches)
+
+    code, summary = actions.run("check_suite.completed", about(prime_pr, "0" * 40))
+    assert code == 0
+    assert "no seed.yaml" in summary
+    assert fake_github.writes == 0
+
+    comment = {"comment.body": "/prime rewrite it in Rust", "issue.number": human_pr,
+               "issue.pull_request": {"url": "u"}, "repository.full_name": REPO,
+               "repository.default_branch": "main"}  # fmt: skip
+    code, summary = actions.run("issue_comment.created", comment)
+    assert code == 0
+    assert "not an open Prime PR" in summary
+    assert fake_github.writes == 0
+    assert len(fake_github.dispatches) == dispatches
