@@ -81,7 +81,7 @@ def route(event: Event, trust: TrustSettings, dashboard_issue: int | None = None
     Returns:
         A Wake with its reason, or an Ignore saying why not.
     """
-    if event.name not in MESSAGES and _prime_head(event) is None:
+    if event.name not in MESSAGES and _prime_head(event) is None and not _ci_on_main(event):
         refusal = _own_event(event, trust) or _foreign_bot(event, trust)
         if refusal is not None:
             return refusal
@@ -261,6 +261,20 @@ _CI_REASONS: dict[str | None, WakeReason] = {
     "timed_out": "ci-failed",
     "success": "ci-recovered",
 }
+
+
+def _ci_on_main(event: Event) -> bool:
+    """A CI result on the default branch: it says how the repository is, whoever started it.
+
+    A bot's merge (Renovate, Dependabot) or Prime's own App merging a PR can break the
+    default branch; the sender wrote no text and Prime's wake starts no CI, so no loop.
+    """
+    run = event.workflow_run
+    return (
+        (event.name, event.action) == ("workflow_run", "completed")
+        and run is not None
+        and run.head_branch == event.default_branch
+    )
 
 
 def _prime_head(event: Event) -> PullHead | None:

@@ -283,11 +283,6 @@ def test_humans_acting_on_prime_issues_still_wake_it(
             {**by("renovate[bot]", "Bot"), "comment.body": "/prime retry ci"},
             id="a bot sending a command",
         ),
-        pytest.param(
-            "workflow_run.completed",
-            {**by("renovate[bot]", "Bot"), "workflow_run.conclusion": "failure"},
-            id="a bot's failing run",
-        ),
         pytest.param("push", by("some-tool[bot]", "User"), id="a push by a login marked as bot"),
         pytest.param(
             "pull_request.closed",
@@ -568,3 +563,18 @@ def test_job_result_wake_carries_a_well_formed_outcome_only(
     assert isinstance(gated, Wake)
     assert gated.reason == "job-result"
     assert (gated.result.status if gated.result else None) == status
+
+
+@pytest.mark.parametrize("sender", [by("renovate[bot]", "Bot"), by(PRIME, "Bot")])
+def test_a_failing_run_on_the_default_branch_wakes_prime_whoever_started_it(
+    sender: dict[str, object],
+) -> None:
+    default = event("workflow_run.completed").default_branch
+    changes = {
+        **sender,
+        "workflow_run.conclusion": "failure",
+        "workflow_run.head_branch": default,
+    }
+    verdict = route(event("workflow_run.completed", changes), TRUST)
+    assert isinstance(verdict, Wake)
+    assert verdict.reason == "ci-failed"
