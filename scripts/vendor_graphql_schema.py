@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
-import tarfile
-import tempfile
 from pathlib import Path
+
+from npm_package import npm_file  # scripts/npm_package.py
 
 PACKAGE = "@octokit/graphql-schema"
 VERSION = "15.26.1"
@@ -19,28 +18,9 @@ HEADER = (
 )
 
 
-def download(version: str, workdir: Path) -> str:
-    """Fetch the npm package with `npm pack` and read GitHub's schema in SDL.
-
-    Args:
-        version: The exact version of @octokit/graphql-schema to fetch.
-        workdir: A scratch directory for the tarball.
-
-    Returns:
-        The schema's SDL text.
-    """
-    subprocess.run(
-        ["npm", "pack", f"{PACKAGE}@{version}", "--silent", "--pack-destination", str(workdir)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    (tarball,) = workdir.glob("*.tgz")
-    with tarfile.open(tarball) as archive:
-        member = archive.extractfile(MEMBER)
-        if member is None:
-            msg = f"{tarball.name} has no {MEMBER}: list the tarball and update MEMBER"
-            raise SystemExit(msg)
-        return member.read().decode("utf-8")
+def download(version: str) -> str:
+    """GitHub's schema in SDL from the pinned @octokit/graphql-schema package."""
+    return npm_file(PACKAGE, version, MEMBER).decode("utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,8 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", default=VERSION, help=f"{PACKAGE} version to vendor")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as workdir:
-        sdl = download(args.version, Path(workdir))
+    sdl = download(args.version)
     text = HEADER.format(package=PACKAGE, version=args.version, member=MEMBER) + sdl
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import tarfile
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from npm_package import npm_file  # scripts/npm_package.py
 
 PACKAGE = "@octokit/openapi"
 VERSION = "23.0.2"
@@ -87,28 +86,9 @@ NOTE = (
 )
 
 
-def download(version: str, workdir: Path) -> dict[str, Any]:
-    """Fetch the npm package with `npm pack` and load GitHub's api.github.com description.
-
-    Args:
-        version: The exact version of @octokit/openapi to fetch.
-        workdir: A scratch directory for the tarball.
-
-    Returns:
-        The parsed OpenAPI document.
-    """
-    subprocess.run(
-        ["npm", "pack", f"{PACKAGE}@{version}", "--silent", "--pack-destination", str(workdir)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    (tarball,) = workdir.glob("*.tgz")
-    with tarfile.open(tarball) as archive:
-        member = archive.extractfile(MEMBER)
-        if member is None:
-            msg = f"{tarball.name} has no {MEMBER}: list the tarball and update MEMBER"
-            raise SystemExit(msg)
-        document: dict[str, Any] = json.load(member)
+def download(version: str) -> dict[str, Any]:
+    """GitHub's api.github.com description from the pinned @octokit/openapi package."""
+    document: dict[str, Any] = json.loads(npm_file(PACKAGE, version, MEMBER))
     return document
 
 
@@ -176,8 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", default=VERSION, help="@octokit/openapi version to vendor")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as workdir:
-        document = download(args.version, Path(workdir))
+    document = download(args.version)
     result = subset(document)
     result["info"]["x-vendored-note"] = NOTE.format(
         package=PACKAGE, version=args.version, member=MEMBER

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import tarfile
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from npm_package import npm_file  # scripts/npm_package.py
 
 PACKAGE = "@octokit/webhooks-examples"
 VERSION = "7.6.1"
@@ -129,28 +128,10 @@ DERIVED: dict[str, tuple[str, Callable[[Payload], Payload], str]] = {
 }
 
 
-def download(workdir: Path) -> list[Payload]:
-    """Fetch the pinned package with `npm pack` and read its github.com index.
-
-    Args:
-        workdir: an empty directory the tarball is written to.
-
-    Returns:
-        The index: one definition (name, actions, examples) per webhook event.
-    """
-    subprocess.run(
-        ["npm", "pack", f"{PACKAGE}@{VERSION}", "--silent"],
-        cwd=workdir,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    tarball = next(workdir.glob("*.tgz"))
-    with tarfile.open(tarball) as archive:
-        member = archive.extractfile(INDEX)
-        if member is None:
-            msg = f"{tarball.name} has no {INDEX}"
-            raise SystemExit(msg)
-        index: list[Payload] = json.load(member)
+def download() -> list[Payload]:
+    """The pinned package's github.com index: one definition (name, actions, examples) per
+    webhook event."""
+    index: list[Payload] = json.loads(npm_file(PACKAGE, VERSION, INDEX))
     return index
 
 
@@ -212,8 +193,7 @@ def readme() -> str:
 def main() -> int:
     """Download, choose, derive and write every fixture and the README."""
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        index = download(Path(tmp))
+    index = download()
     chosen = {choice.stem: pick(index, choice) for choice in CHOICES}
     for stem, (source, derive, _) in DERIVED.items():
         chosen[stem] = derive(chosen[source])
