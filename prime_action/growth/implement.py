@@ -9,9 +9,12 @@ contract narrows the repository's guardrails, which the PR boundary enforces on 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prime_action.config.models import GuardrailSettings
 from prime_action.domain.models import SEVERITY_WEIGHT, Fix, SignalResult
 from prime_action.domain.ports import TrackedIssue
+from prime_action.growth.adopt import HumanTask
 from prime_action.growth.architect import PREFIX, ticket_key
 from prime_action.growth.seed import AutomationContract, Epic, Seed, Task
 from prime_action.signals.base import fingerprint
@@ -54,8 +57,27 @@ def is_work(issue: TrackedIssue, seed: Seed, needs_human: str) -> bool:
     )
 
 
+def _located(
+    seed: Seed, issue: TrackedIssue, humans: Mapping[str, HumanTask]
+) -> tuple[str, str, int] | None:
+    """(instruction, title, epic priority) of a ticket's work, or None when it has none."""
+    human = humans.get(issue.signal)
+    if human is not None:
+        text = render("growth/manual-instruction.txt.j2", task=human,
+                      contract=seed.automation_contract, constraints=seed.constraints)  # fmt: skip
+        return text.strip(), human.title, 2  # a maintainer asked for it: high
+    located = find_task(seed, issue.signal)
+    if located is None:
+        return None
+    epic, task = located
+    return instruction(seed, epic, task, issue.number), task.title, epic.priority
+
+
 def task_signals(
-    seed: Seed, issues: tuple[TrackedIssue, ...], needs_human: str
+    seed: Seed,
+    issues: tuple[TrackedIssue, ...],
+    needs_human: str,
+    humans: Mapping[str, HumanTask] | None = None,
 ) -> tuple[SignalResult, ...]:
     """One failing `agent` signal per open ticket, named by the ticket's marker.
 
@@ -63,25 +85,25 @@ def task_signals(
         seed: the validated seed.
         issues: the issues the wake lists (Prime's, found by marker).
         needs_human: the label that hands a ticket to a human.
+        humans: adopted human tickets by key (their scope and acceptance come from the body).
 
     Returns:
         The signals, in issue order; a ticket whose task left the seed is skipped.
     """
     found: list[SignalResult] = []
     for issue in sorted(issues, key=lambda i: i.number):
-        located = find_task(seed, issue.signal) if is_work(issue, seed, needs_human) else None
-        if located is None:
+        work = _located(seed, issue, humans or {}) if is_work(issue, seed, needs_human) else None
+        if work is None:
             continue
-        epic, task = located
-        approach = instruction(seed, epic, task, issue.number)
+        approach, title, priority = work
         found.append(
             SignalResult(
                 name=issue.signal,
                 status="failing",
-                detail=f"ai-task #{issue.number} is open: {task.title}",
+                detail=f"ai-task #{issue.number} is open: {title}",
                 fingerprint=fingerprint(issue.signal, "failing", approach),
-                severity=_WEIGHTS[epic.priority],
-                weight=SEVERITY_WEIGHT[_WEIGHTS[epic.priority]],
+                severity=_WEIGHTS[priority],
+                weight=SEVERITY_WEIGHT[_WEIGHTS[priority]],
                 fix=Fix(runner="agent", approach=approach),
             )
         )

@@ -8,17 +8,36 @@ store as every other write, so a dry run notes them instead of making them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from prime_action.domain.errors import ConfigError
 from prime_action.domain.models import PrimeState, SignalResult
 from prime_action.domain.ports import TrackedIssue
+from prime_action.growth.adopt import (
+    Candidate,
+    HumanTask,
+    adopted_body,
+    human_tasks,
+    to_adopt,
+    tracked,
+)
 from prime_action.growth.architect import next_tickets
 from prime_action.growth.implement import task_signals
 from prime_action.growth.seed import SEED_PATH, Seed, parse_seed
 from prime_action.repo.act import Actor
 from prime_action.signals.base import RepoSnapshot
 from prime_action.signals.growth import GROWTH, evaluate
+
+
+class TaskTickets(Protocol):
+    """Issues carrying the seed's task label, whoever opened them (growth mode only)."""
+
+    # Every issue with the label, open or closed, pull requests left out (one listing).
+    def task_issues(self, label: str) -> tuple[Candidate, ...]: ...
+
+    # Replace an issue's body and labels (adoption: Prime's markers and automated label).
+    def adopt(self, number: int, body: str, labels: tuple[str, ...]) -> None: ...
 
 
 @dataclass
@@ -28,6 +47,15 @@ class GrowthStep:
     seed_text: str | None = None
     # The label that hands a ticket to a human (the config's labels.needs_human).
     needs_human: str = "needs-human"
+    # Human tickets: the listing by task label (None: not looked at), whom to trust, and
+    # the label that makes an adopted ticket one of Prime's issues.
+    tickets: TaskTickets | None = None
+    trusted: tuple[str, ...] = ()
+    automated: str = "automated"
+    # What adoption found this wake (read once, even when the wake retries its write).
+    humans: dict[str, HumanTask] | None = None
+    adopted: list[str] = field(default_factory=list)
+    _adopted_issues: tuple[TrackedIssue, ...] = ()
 
     def saw(self, snapshot: RepoSnapshot) -> RepoSnapshot:
         """Keep the seed from the snapshot the detectors look at; return the snapshot."""
@@ -39,14 +67,39 @@ class GrowthStep:
     ) -> tuple[SignalResult, ...]:
         """The signals with growth's verdict made from the issues (a skipped one stays so),
         plus one agent signal per open ticket (the implementer's work)."""
+        seed = self._seed()
+        issues = self.with_humans(issues)
         refined = tuple(
             self._refined(s, issues) if s.name == GROWTH.name and s.status != "skipped" else s
             for s in signals
         )
+        if seed is None:
+            return refined
+        return (*refined, *task_signals(seed, issues, self.needs_human, self.humans))
+
+    def with_humans(self, issues: tuple[TrackedIssue, ...]) -> tuple[TrackedIssue, ...]:
+        """The issues plus the human tickets adopted now (later wakes list them by marker).
+
+        In a repository with a seed, the first call lists the task-labelled issues once and
+        adopts the trusted people's; without a seed nothing is listed.
+        """
         seed = self._seed()
-        return (
-            refined if seed is None else (*refined, *task_signals(seed, issues, self.needs_human))
-        )
+        if seed is not None and self.tickets is not None and self.humans is None:
+            self._adopt(seed, self.tickets)
+        known = {i.number for i in issues}
+        return (*issues, *(i for i in self._adopted_issues if i.number not in known))
+
+    def _adopt(self, seed: Seed, tickets: TaskTickets) -> None:
+        label = seed.automation_contract.task_label
+        candidates = tickets.task_issues(label)
+        fresh = to_adopt(candidates, label, self.trusted)
+        for c in fresh:
+            labels = tuple(dict.fromkeys((*c.labels, self.automated)))
+            tickets.adopt(c.number, adopted_body(c), labels)
+            self.adopted.append(f"adopted {label} issue #{c.number}: {c.title}")
+        done = tuple(c.model_copy(update={"body": adopted_body(c)}) for c in fresh)
+        self.humans = human_tasks((*candidates, *done))
+        self._adopted_issues = tuple(tracked(c, self.automated) for c in done)
 
     def _refined(self, signal: SignalResult, issues: tuple[TrackedIssue, ...]) -> SignalResult:
         fresh = evaluate(self.seed_text, issues)
@@ -75,6 +128,9 @@ class GrowthStep:
             state: the prepared state (a pause, `/prime skip growth`).
             signals: the refined signals.
         """
+        actor.done.extend(self.adopted)
+        known = {i.number for i in actor.tracked}
+        actor.tracked.extend(i for i in self._adopted_issues if i.number not in known)
         growth = next((s for s in signals if s.name == GROWTH.name), None)
         seed = self._seed()
         if growth is None or growth.status != "failing" or seed is None:

@@ -202,6 +202,8 @@ def _prepare(
 ) -> Prepared:
     issues = tuple(ports.issues.tracking_issues())
     if ports.growth is not None:
+        # Human ai-task tickets adopted now are tracked issues from this wake on.
+        issues = ports.growth.with_humans(issues)
         signals = ports.growth.refine(signals, issues)
     if state is None:
         # No state (first wake, or the branch was lost): what the issues remember survives.

@@ -14,6 +14,7 @@ from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
 from prime_action.adapters.github.growth_flow import PULL_FLOWS, pull_flow
+from prime_action.adapters.github.growth_tickets import GitHubTaskTickets
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.org_link import GitHubOrgLink
@@ -127,7 +128,8 @@ def _ports(
     client: GitHubClient, env: ActionsEnv, event: Event, store: OnceLoadedStore, config: RepoConfig
 ) -> WakePorts:
     eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
-    growth = GrowthStep(needs_human=config.labels.needs_human)
+    growth = GrowthStep(needs_human=config.labels.needs_human, trusted=config.trust.associations,
+                        automated=config.labels.automated)  # fmt: skip
 
     def look(cfg: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
         return run_signals(growth.saw(eyes.snapshot(cfg, now)), cfg)
@@ -184,6 +186,9 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
     log = WriteLog()
     if env.dry_run:
         ports = dry_run(ports, log)
+    if ports.growth is not None:  # human ai-task tickets (listed only in a seeded repository)
+        noted = log if env.dry_run else None
+        ports.growth.tickets = GitHubTaskTickets(client, env.repository, noted)
     report = wake(ports, _request(gated), config, now)
     _reply(ports, gated, event, report)
     if env.dry_run:
