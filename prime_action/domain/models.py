@@ -215,6 +215,39 @@ class Spend(Frozen):
     budget_usd: float = 0.0
 
 
+class MergedPull(Frozen):
+    """An ai-task PR the maintainer merged: how many review rounds and lines it took."""
+
+    pull: int
+    signal: str
+    at: datetime
+    rounds: int = 0
+    lines: int = 0
+    # Line coverage at the merged head, when the seed names a coverage report.
+    coverage: float | None = None
+
+
+class GrowthCycle(Frozen):
+    """One cycle of growth mode (seed.yaml energy.cycle_hours): what was done and spent."""
+
+    started: datetime
+    tickets_opened: int = 0
+    merged: tuple[MergedPull, ...] = ()
+    # Signals of merged tickets a person reopened since (the change was taken back).
+    reverted: tuple[str, ...] = ()
+    # LLM spend (state.cost.usd_total) when the cycle began, and the newest reading.
+    spend_start_usd: float = 0.0
+    spend_now_usd: float = 0.0
+    # Why growth stopped opening and dispatching tickets in this cycle ("" when it did not).
+    held: str = ""
+
+
+class GrowthReport(Frozen):
+    """Growth mode's recent cycles, oldest first."""
+
+    cycles: tuple[GrowthCycle, ...] = ()
+
+
 STATE_SCHEMA_VERSION = 1
 
 
@@ -246,6 +279,8 @@ class PrimeState(Frozen):
     dashboard_issue: int | None = None
     # Keys of the flag-org messages already sent (never sent twice).
     flagged: tuple[str, ...] = ()
+    # Growth mode's report per cycle (seed.yaml); empty without a seed.
+    growth: GrowthReport = GrowthReport()
 
 
 class RunSheetItem(BaseModel):

@@ -78,7 +78,10 @@ def progress(seed: Seed, issues: tuple[TrackedIssue, ...]) -> Progress:
     keys = [ticket_key(e, t) for e in epics for t in e.tasks]
     return Progress(
         open_tickets=sum(1 for i in issues if i.state == "open" and label in i.labels),
-        limit=seed.automation_contract.max_open_tasks,
+        limit=min(
+            seed.automation_contract.max_open_tasks,
+            seed.energy.max_tickets_in_flight or seed.automation_contract.max_open_tasks,
+        ),
         ready=tuple((e.id, t.id) for e in epics for t in _ready(e, states)),
         unfinished_epics=tuple(
             e.id for e in epics if any(states.get(ticket_key(e, t)) != "closed" for t in e.tasks)

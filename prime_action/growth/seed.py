@@ -156,6 +156,21 @@ class AutomationContract(Part):
     merge_policy: MergePolicy = MergePolicy()
 
 
+class Energy(Part):
+    """Growth's budget per cycle: past any limit, no new ticket is opened or dispatched."""
+
+    cycle_hours: int = Field(default=24, ge=1, description="The length of one cycle.")
+    max_cost_usd: float | None = Field(
+        default=None, ge=0, description="LLM spend per cycle (null: no limit)."
+    )
+    max_tickets_in_flight: int | None = Field(
+        default=None, ge=1, description="Open ai-task tickets at once (null: max_open_tasks)."
+    )
+    max_lines_changed: int | None = Field(
+        default=None, ge=1, description="Lines changed by merged PRs per cycle (null: no limit)."
+    )
+
+
 class Seed(Part):
     """seed.yaml at the repository root (growth mode)."""
 
@@ -169,6 +184,7 @@ class Seed(Part):
     constraints: Constraints = Constraints()
     evaluation: Evaluation = Evaluation()
     automation_contract: AutomationContract = AutomationContract()
+    energy: Energy = Energy()
 
 
 Loc = tuple[str | int, ...]

@@ -9,10 +9,11 @@ store as every other write, so a dry run notes them instead of making them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from prime_action.domain.errors import ConfigError
-from prime_action.domain.models import PrimeState, SignalResult
+from prime_action.domain.models import MergedPull, PrimeState, SignalResult
 from prime_action.domain.ports import TrackedIssue
 from prime_action.growth.adopt import (
     Candidate,
@@ -24,6 +25,7 @@ from prime_action.growth.adopt import (
 )
 from prime_action.growth.architect import next_tickets
 from prime_action.growth.implement import task_signals
+from prime_action.growth.report import held, recorded, roll
 from prime_action.growth.seed import SEED_PATH, Seed, parse_seed
 from prime_action.repo.act import Actor
 from prime_action.signals.base import RepoSnapshot
@@ -56,6 +58,31 @@ class GrowthStep:
     humans: dict[str, HumanTask] | None = None
     adopted: list[str] = field(default_factory=list)
     _adopted_issues: tuple[TrackedIssue, ...] = ()
+    # The growth report: PRs the gate merged before this wake, the tickets it opened, the
+    # issues it saw (for reverts), and why the energy budget holds growth ("" : it does not).
+    merges: tuple[MergedPull, ...] = ()
+    opened: int = 0
+    seen: tuple[TrackedIssue, ...] = ()
+    held: str = ""
+
+    def begin(self, state: PrimeState | None, now: datetime) -> None:
+        """Read the current cycle from the state: is the energy budget spent?"""
+        seed = self._seed()
+        if seed is None or state is None:
+            return
+        report = roll(state.growth, now, seed.energy, state.cost.usd_total)
+        report = recorded(report, opened=0, merges=self.merges, issues=(), reason="")
+        self.held = held(seed.energy, report.cycles[-1])
+
+    def record(self, state: PrimeState, now: datetime) -> PrimeState:
+        """The state with this wake in its growth report (unchanged without a seed)."""
+        seed = self._seed()
+        if seed is None:
+            return state
+        report = roll(state.growth, now, seed.energy, state.cost.usd_total)
+        report = recorded(report, opened=self.opened, merges=self.merges, issues=self.seen,
+                          reason=self.held)  # fmt: skip
+        return state.model_copy(update={"growth": report})
 
     def saw(self, snapshot: RepoSnapshot) -> RepoSnapshot:
         """Keep the seed from the snapshot the detectors look at; return the snapshot."""
@@ -68,14 +95,21 @@ class GrowthStep:
         """The signals with growth's verdict made from the issues (a skipped one stays so),
         plus one agent signal per open ticket (the implementer's work)."""
         seed = self._seed()
-        issues = self.with_humans(issues)
+        issues = self.seen = self.with_humans(issues)
         refined = tuple(
             self._refined(s, issues) if s.name == GROWTH.name and s.status != "skipped" else s
             for s in signals
         )
         if seed is None:
             return refined
-        return (*refined, *task_signals(seed, issues, self.needs_human, self.humans))
+        work = task_signals(seed, issues, self.needs_human, self.humans)
+        return tuple(self._hold(s) for s in (*refined, *work))
+
+    def _hold(self, signal: SignalResult) -> SignalResult:
+        """Past the energy budget, growth's signals are skipped: no ticket, no dispatch."""
+        if not self.held or signal.status != "failing" or not signal.name.startswith("growth"):
+            return signal
+        return signal.model_copy(update={"status": "skipped", "detail": self.held})
 
     def with_humans(self, issues: tuple[TrackedIssue, ...]) -> tuple[TrackedIssue, ...]:
         """The issues plus the human tickets adopted now (later wakes list them by marker).
@@ -149,3 +183,4 @@ class GrowthStep:
                 )
             )
             actor.done.append(f"opened {ticket.labels[-1]} issue #{number}: {ticket.title}")
+            self.opened += 1

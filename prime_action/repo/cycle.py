@@ -130,6 +130,8 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
                 ports.growth.write(actor, prepared.state, prepared.picture.signals)
         else:
             state = _replay(prepared.state, actor)
+        if ports.growth is not None:  # this wake in growth mode's report (on the winner's too)
+            state = ports.growth.record(state, now)
         prepared = prepared.model_copy(update={"state": state})
         after = conclude(stored.state, prepared, decision, identity, now)
         record = DecisionRecord(at=now, reason=request.reason, decision=decision)
@@ -204,6 +206,7 @@ def _prepare(
     if ports.growth is not None:
         # Human ai-task tickets adopted now are tracked issues from this wake on.
         issues = ports.growth.with_humans(issues)
+        ports.growth.begin(state, now)
         signals = ports.growth.refine(signals, issues)
     if state is None:
         # No state (first wake, or the branch was lost): what the issues remember survives.

@@ -3,6 +3,7 @@ ask), and follow-up messages (`/prime <instruction>` dispatches the agent on the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from prime_action.adapters.github.client import GitHubClient
@@ -17,10 +18,10 @@ from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.config.models import RepoConfig
 from prime_action.dispatch.cycle import DispatchReport
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import Frozen
+from prime_action.domain.models import Frozen, MergedPull
 from prime_action.events.gate import Wake
 from prime_action.events.model import Event
-from prime_action.growth.gate import Verdict, judge
+from prime_action.growth.gate import Evidence, Verdict, judge
 from prime_action.growth.maintainer import decide
 from prime_action.growth.seed import SEED_PATH, parse_seed
 from prime_action.runners.boundary import BRANCH_PREFIX, branch_name
@@ -33,6 +34,8 @@ class GateResult(Frozen):
     verdict: Verdict | None = None
     line: str
     merged: bool = False
+    # For the growth report: the merge, its review rounds, lines and coverage.
+    merged_pull: MergedPull | None = None
 
 
 def gate_pull(
@@ -68,7 +71,8 @@ def gate_pull(
     )
     if ticket is None:
         return GateResult(line=f"PR #{number}: the ticket of {signal} is not open; nothing to do")
-    verdict = judge(seed, host.evidence(seed, pull))
+    evidence = host.evidence(seed, pull)
+    verdict = judge(seed, evidence)
     if verdict.status in ("rework", "needs-human") and host.rounds(pull)[1]:
         line = f"PR #{number} was sent back at this head already; waiting for a new push"
         return GateResult(verdict=verdict, line=line)
@@ -80,10 +84,19 @@ def gate_pull(
         return GateResult(verdict=verdict, line=line + dispatch_note(report))
     move = decide(verdict, seed.automation_contract.merge_policy, host.requested(pull))
     line = maintain(host, pull, move, ticket)
+    merge = None
     if move.kind == "merge":
         marker = comment_marker(f"growth-merged-{number}")
         issues.close_issue(ticket, render("growth/merged.md.j2", marker=marker, pull=number))
-    return GateResult(verdict=verdict, line=line, merged=move.kind == "merge")
+        merge = merged_pull(number, signal, evidence, now)
+    return GateResult(verdict=verdict, line=line, merged=merge is not None, merged_pull=merge)
+
+
+def merged_pull(number: int, signal: str, evidence: Evidence, now: datetime) -> MergedPull:
+    """The growth report's record of a merge: rounds sent back, lines changed, coverage."""
+    lines = sum(len(c.added) + len(c.removed) for c in evidence.changes)
+    return MergedPull(pull=number, signal=signal, at=now, rounds=evidence.rounds, lines=lines,
+                      coverage=evidence.coverage_head)  # fmt: skip
 
 
 def held_back(report: DispatchReport) -> str:
@@ -168,12 +181,14 @@ def pull_flow(
     config: RepoConfig,
     now: datetime,
     dry_run: bool = False,
+    on_merge: Callable[[MergedPull], None] | None = None,
 ) -> tuple[str, bool]:
     """Run the growth gate (pr-gate) or hand a follow-up to the agent (pr-followup).
 
     Returns:
         A line saying what was done, and whether the wake goes on into its cycle: only after
-        a merge, so that the architect writes the next ticket at once. A dry run does nothing.
+        a merge, so that the architect writes the next ticket at once (and `on_merge` hears
+        of it, for the growth report). A dry run does nothing.
     """
     if dry_run:
         return f"dry run: {gated.detail}; nothing judged or dispatched", False
@@ -190,4 +205,6 @@ def pull_flow(
     if number is None:
         return f"{branch} has no open pull request; nothing to judge", False
     result = gate_pull(client, repo, number, config=config, ref=ref, now=now)
+    if result.merged_pull is not None and on_merge is not None:
+        on_merge(result.merged_pull)
     return result.line, result.merged

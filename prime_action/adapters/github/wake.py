@@ -28,7 +28,14 @@ from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import GitHubError
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, RunnerType, SignalResult
+from prime_action.domain.models import (
+    DecisionRecord,
+    Frozen,
+    MergedPull,
+    PrimeState,
+    RunnerType,
+    SignalResult,
+)
 from prime_action.domain.ports import StoredState
 from prime_action.events.gate import Ignore, Wake, route
 from prime_action.events.model import Event, load_event
@@ -173,10 +180,11 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
     if isinstance(gated, Ignore):
         return _done(client, ignored=gated.reason, warnings=warnings)
     flow: str | None = None
+    merges: list[MergedPull] = []
     if gated.reason in PULL_FLOWS:
         # The growth gate or a follow-up message; only a merge goes on into the wake cycle.
         flow, go_on = pull_flow(client, env.repository, event, gated, config=config, now=now,
-                                dry_run=env.dry_run)  # fmt: skip
+                                dry_run=env.dry_run, on_merge=merges.append)  # fmt: skip
         if not go_on:
             return _done(client, pull_flow=flow, warnings=warnings)
     ports = _ports(client, env, event, OnceLoadedStore(store, first), config)
@@ -189,6 +197,7 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
     if ports.growth is not None:  # human ai-task tickets (listed only in a seeded repository)
         noted = log if env.dry_run else None
         ports.growth.tickets = GitHubTaskTickets(client, env.repository, noted)
+        ports.growth.merges = tuple(merges)  # for the growth report
     report = wake(ports, _request(gated), config, now)
     _reply(ports, gated, event, report)
     if env.dry_run:
