@@ -125,10 +125,10 @@ def rows(report: GrowthReport) -> tuple[Row, ...]:
     return tuple(found)
 
 
-def chart(report: GrowthReport) -> tuple[list[int], list[float]]:
-    """Per cycle: PRs merged, and coverage (the last reading carried on; 0 before any)."""
+def chart(shown: tuple[Row, ...]) -> tuple[list[int], list[float]]:
+    """Per row, oldest first: PRs merged, and coverage (the last reading carried on; 0 before)."""
     merged, coverage, last = [], [], 0.0
-    for row in rows(report):
+    for row in sorted(shown, key=lambda r: r.started):
         last = row.coverage if row.coverage is not None else last
         merged.append(row.merged)
         coverage.append(round(last, 1))

@@ -10,6 +10,7 @@ from pydantic import field_validator
 
 from prime_action.domain.markers import DASHBOARD
 from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, SignalResult
+from prime_action.growth.report import chart, rows
 from prime_action.repo.dashboard_ticks import (
     Ticks,
     is_box_name,
@@ -49,6 +50,7 @@ MAX_ERRORS = 5
 _HEAD = 10
 _CUTS = (
     ("decisions", 0),
+    ("growth", 0),
     ("ok", 0),
     ("plan", _HEAD),
     ("signals", _HEAD),
@@ -111,9 +113,9 @@ def render_dashboard(view: DashboardView) -> str:
     """Render the dashboard body, kept under GitHub's size limit.
 
     When the full body is too long, sections are cut from the least important: recent
-    decisions, then ok signals, then the plan, the other signals, jobs in flight and
-    needs-human down to their first ten items, then those to nothing. Each cut section
-    says how many items it hides. The header and the controls are never cut.
+    decisions, growth mode's cycles, then ok signals, then the plan, the other signals, jobs
+    in flight and needs-human down to their first ten items, then those to nothing. Each cut
+    section says how many items it hides. The header and the controls are never cut.
 
     Args:
         view: what to show.
@@ -145,6 +147,8 @@ def _parts(view: DashboardView) -> dict[str, tuple[object, ...]]:
         "signals": tuple(others),
         "in_flight": view.state.in_flight,
         "needs_human": view.needs_human,
+        # Growth mode's cycles, newest first (empty without a seed).
+        "growth": tuple(reversed(rows(view.state.growth))),
     }
 
 
@@ -192,6 +196,7 @@ def _render(
         cell=_cell,
         when=_when,
         boxable=is_box_name,
+        growth_chart=chart,
     )
 
 
