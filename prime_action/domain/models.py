@@ -81,6 +81,11 @@ class PlanItem(Frozen):
     added_at: datetime
 
 
+# Attempt ids a repository in org mode gives its submitted jobs: the org's dispatcher runs
+# them under attempt ids of its own, so any result for the signal ends such a job.
+ORG_QUEUED = "org-"
+
+
 class InFlight(Frozen):
     """A job submitted for a signal and not yet reported back."""
 

@@ -6,7 +6,14 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from prime_action.config.models import OrgConfig
-from prime_action.domain.models import Attempt, Frozen, RunnerType, RunSheetItem
+from prime_action.domain.models import (
+    ORG_QUEUED,
+    Attempt,
+    Frozen,
+    PrimeState,
+    RunnerType,
+    RunSheetItem,
+)
 from prime_action.org.model import NeedsHuman, OrgState, Ranked, RepoFacts
 from prime_action.org.priorities import factor, points
 
@@ -53,6 +60,30 @@ def _managed(facts: RepoFacts) -> Iterator[Candidate | NeedsHuman]:
                 fingerprint=item.fingerprint,
                 added_at=item.added_at,
             )
+    yield from _queued(facts.repo, state, held)
+
+
+def _queued(repo: str, state: PrimeState, held: set[str]) -> Iterator[Candidate]:
+    """Jobs the Repo Prime submitted for the org's dispatcher (org mode): work it wants now.
+
+    They left its plan when submitted; without them here the org would not run them until
+    the repository forgot them (jobs.in_flight_timeout_hours).
+    """
+    signals = {s.name: s for s in state.signals}
+    for job in state.in_flight:
+        signal = signals.get(job.signal)
+        if not job.attempt_id.startswith(ORG_QUEUED) or job.signal in held or signal is None:
+            continue
+        yield Candidate(
+            repo=repo,
+            signal=job.signal,
+            runner=job.runner,
+            reason=signal.detail,
+            approach=signal.fix.approach if signal.fix else "",
+            weight=signal.weight,
+            fingerprint=job.fingerprint,
+            added_at=job.submitted_at,
+        )
 
 
 def _remote(facts: RepoFacts) -> Iterator[Candidate]:

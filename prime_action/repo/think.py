@@ -8,6 +8,7 @@ from prime_action.brain.budget import record_spend
 from prime_action.brain.port import BrainInput
 from prime_action.config.models import RepoConfig
 from prime_action.domain.models import (
+    ORG_QUEUED,
     Decision,
     Frozen,
     InFlight,
@@ -84,9 +85,7 @@ def _job_result(
     if result is None or result.status in ("pending", "running"):
         return state
     in_flight = tuple(
-        job
-        for job in state.in_flight
-        if job.signal != result.signal or job.attempt_id not in (result.attempt, REBUILT_ATTEMPT)
+        job for job in state.in_flight if job.signal != result.signal or not _ended_by(job, result)
     )
     update: dict[str, object] = {"in_flight": in_flight}
     if result.status == "blocked":
@@ -102,6 +101,13 @@ def _job_result(
         until = now + timedelta(hours=hours)
         update["cooldown_until"] = {**state.cooldown_until, result.signal: until}
     return state.model_copy(update=update)
+
+
+def _ended_by(job: InFlight, result: JobResult) -> bool:
+    """Whether a result ends a job: its own attempt's, or any for a job with no real id yet
+    (queued for the org's dispatcher, or rebuilt from the issues)."""
+    placeholder = job.attempt_id == REBUILT_ATTEMPT or job.attempt_id.startswith(ORG_QUEUED)
+    return placeholder or job.attempt_id == result.attempt
 
 
 def prepare(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from prime_action.config.models import OrgConfig
-from prime_action.domain.models import Attempt, RunSheetItem
+from prime_action.domain.models import ORG_QUEUED, Attempt, InFlight, RunSheetItem
 from prime_action.org.model import OrgState, PriorityEntry, Ranked, RepoFacts
 from prime_action.org.ranking import Candidate, rank, score
 from prime_action.org.runsheet import contiguous
@@ -93,6 +93,23 @@ def test_a_managed_repository_offers_its_plan_minus_what_a_human_holds() -> None
     assert order(ranked) == [("acme/api", "dependabot")]
     assert ranked.items[0].runner == "agent"
     assert [n.signal for n in ranked.needs_human] == ["license"]
+
+
+def _job(signal_name: str, attempt_id: str) -> InFlight:
+    return InFlight(signal=signal_name, runner="fileops", attempt_id=attempt_id, submitted_at=NOW)
+
+
+def test_jobs_a_repository_queued_for_the_org_are_ranked_but_its_own_are_not() -> None:
+    facts = managed(
+        "acme/api",
+        ("dependabot", 7.5),
+        in_flight=(_job("license", f"{ORG_QUEUED}abc"), _job("gitignore", "standalone-1")),
+        signals=(signal("dependabot", weight=7.5), signal("license"), signal("gitignore")),
+    )
+    ranked = _rank(facts)
+    assert order(ranked) == [("acme/api", "dependabot"), ("acme/api", "license")]
+    license_item = ranked.items[1]
+    assert (license_item.approach, license_item.reason) == ("add license", "license is failing")
 
 
 def test_a_paused_repository_schedules_nothing() -> None:

@@ -7,7 +7,14 @@ from datetime import timedelta
 import pytest
 
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import Decision, InFlight, JobResult, PrimeState, WakeReason
+from prime_action.domain.models import (
+    ORG_QUEUED,
+    Decision,
+    InFlight,
+    JobResult,
+    PrimeState,
+    WakeReason,
+)
 from prime_action.repo.think import changed, conclude, hibernating, prepare
 from tests.values import NOW, issue, signal
 
@@ -112,6 +119,14 @@ def test_result_of_an_older_attempt_leaves_the_current_job_alone() -> None:
         PrimeState(in_flight=(JOB,)), reason="job-result", result=_result("failed", "a0")
     )
     assert prepared.state.in_flight == (JOB,)
+
+
+def test_any_result_for_the_signal_ends_a_job_queued_for_the_org() -> None:
+    queued = JOB.model_copy(update={"attempt_id": f"{ORG_QUEUED}a1b2"})
+    prepared = _prepare(
+        PrimeState(in_flight=(queued,)), reason="job-result", result=_result("failed", "sig-9f")
+    )
+    assert prepared.state.in_flight == ()
 
 
 def test_running_result_changes_nothing() -> None:

@@ -29,6 +29,7 @@ from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import GitHubError
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import (
+    ORG_QUEUED,
     DecisionRecord,
     Frozen,
     MergedPull,
@@ -86,10 +87,11 @@ class OnceLoadedStore:
         return self._inner.decisions()
 
 
-class PlannedJobs:
-    """Standalone jobs wait in state (in flight) until the data plane dispatches them.
+class OrgQueuedJobs:
+    """Org mode: a submitted job waits for the org repository's dispatcher.
 
-    The attempt id is derived from (repo, signal, fingerprint), so a rerun gets the same id.
+    Its attempt id starts with ORG_QUEUED and is derived from (repo, signal, fingerprint), so
+    a rerun gets the same id; Org Prime puts such jobs on the run sheet.
     """
 
     def __init__(self, repo: str) -> None:
@@ -97,7 +99,8 @@ class PlannedJobs:
 
     def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str:
         del runner, approach
-        return hashlib.sha256(f"{self._repo}/{signal}/{fingerprint}".encode()).hexdigest()[:12]
+        key = hashlib.sha256(f"{self._repo}/{signal}/{fingerprint}".encode()).hexdigest()[:12]
+        return f"{ORG_QUEUED}{key}"
 
 
 def read_config(
@@ -145,7 +148,7 @@ def _ports(
     return WakePorts(
         state=store,
         issues=issues,
-        jobs=PlannedJobs(env.repository),
+        jobs=OrgQueuedJobs(env.repository),
         brain=brain_for(
             with_model(config.brain, env.model),
             lambda: PromptContext(identity=eyes.identity_docs(), event=describe_event(event)),
