@@ -73,12 +73,15 @@ def test_the_same_days_with_ten_percent_faults_end_in_the_same_state(
     assert sim_report.final_state(faulty) == sim_report.final_state(clean)
 
 
-def test_faults_do_not_multiply_the_notifications_per_fixed_problem(
+def test_faults_do_not_multiply_the_notifications(
     runs: tuple[Simulation, Simulation],
 ) -> None:
-    # A GitHub error must not become a comment of its own (an outage cancels quietly).
-    key = "notifications per fixed problem"
-    quiet, noisy = (sim_report.figures(sim)[key] for sim in runs)
-    assert isinstance(quiet, float)
-    assert isinstance(noisy, float)
+    # A GitHub error must not become a comment of its own (an outage cancels quietly). Counted
+    # as issues + PRs + comments over the same days: the per-fixed-problem figure also falls
+    # when faults slow the fixing down, which is not noise.
+    def notifications(sim: Simulation) -> int:
+        figures = sim_report.figures(sim)
+        return sum(int(str(figures[key])) for key in ("issues", "pull requests", "comments"))
+
+    quiet, noisy = (notifications(sim) for sim in runs)
     assert noisy <= 1.5 * quiet
