@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from prime_action.config.models import OrgConfig
 from prime_action.domain.models import (
-    ORG_QUEUED,
     Attempt,
     Frozen,
     PrimeState,
@@ -67,12 +66,14 @@ def _queued(repo: str, state: PrimeState, held: set[str]) -> Iterator[Candidate]
     """Jobs the Repo Prime submitted for the org's dispatcher (org mode): work it wants now.
 
     They left its plan when submitted; without them here the org would not run them until
-    the repository forgot them (jobs.in_flight_timeout_hours).
+    the repository forgot them (jobs.in_flight_timeout_hours). So do jobs rebuilt from an
+    in-progress label (a wake that failed before its state save, re-run): the dispatcher's
+    ledger check keeps one that already runs from running twice.
     """
     signals = {s.name: s for s in state.signals}
     for job in state.in_flight:
         signal = signals.get(job.signal)
-        if not job.attempt_id.startswith(ORG_QUEUED) or job.signal in held or signal is None:
+        if not job.placeholder or job.signal in held or signal is None:
             continue
         yield Candidate(
             repo=repo,

@@ -5,11 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from prime_action.config.models import LabelSettings
-from prime_action.domain.models import InFlight, PrimeState, SignalResult
+from prime_action.domain.models import REBUILT_ATTEMPT, InFlight, PrimeState, SignalResult
 from prime_action.domain.ports import TrackedIssue
-
-# A job found through its issue's label only: its attempt id was in the lost state.
-REBUILT_ATTEMPT = "rebuilt"
 
 
 def rebuild_state(

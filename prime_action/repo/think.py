@@ -8,7 +8,6 @@ from prime_action.brain.budget import record_spend
 from prime_action.brain.port import BrainInput
 from prime_action.config.models import RepoConfig
 from prime_action.domain.models import (
-    ORG_QUEUED,
     Decision,
     Frozen,
     InFlight,
@@ -20,7 +19,6 @@ from prime_action.domain.models import (
 from prime_action.domain.ports import TrackedIssue
 from prime_action.repo.commands import Command, CommandOutcome, apply_command
 from prime_action.repo.plan import build_plan, expire_in_flight
-from prime_action.repo.rebuild import REBUILT_ATTEMPT
 
 # Fields that change on every wake and so do not count as "something changed".
 VOLATILE = frozenset({"wake_count", "last_wake_reason"})
@@ -106,8 +104,7 @@ def _job_result(
 def _ended_by(job: InFlight, result: JobResult) -> bool:
     """Whether a result ends a job: its own attempt's, or any for a job with no real id yet
     (queued for the org's dispatcher, or rebuilt from the issues)."""
-    placeholder = job.attempt_id == REBUILT_ATTEMPT or job.attempt_id.startswith(ORG_QUEUED)
-    return placeholder or job.attempt_id == result.attempt
+    return job.placeholder or job.attempt_id == result.attempt
 
 
 def prepare(

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from prime_action.config.models import OrgConfig
-from prime_action.domain.models import ORG_QUEUED, Attempt, InFlight, RunSheetItem
+from prime_action.domain.models import (
+    ORG_QUEUED,
+    REBUILT_ATTEMPT,
+    Attempt,
+    InFlight,
+    RunSheetItem,
+)
 from prime_action.org.model import OrgState, PriorityEntry, Ranked, RepoFacts
 from prime_action.org.ranking import Candidate, rank, score
 from prime_action.org.runsheet import contiguous
@@ -110,6 +116,18 @@ def test_jobs_a_repository_queued_for_the_org_are_ranked_but_its_own_are_not() -
     assert order(ranked) == [("acme/api", "dependabot"), ("acme/api", "license")]
     license_item = ranked.items[1]
     assert (license_item.approach, license_item.reason) == ("add license", "license is failing")
+
+
+def test_a_job_rebuilt_from_its_in_progress_label_is_ranked_like_a_queued_one() -> None:
+    # A wake submitted it, labelled its issue in-progress and failed before saving state; the
+    # re-run rebuilt the job from the label. Unranked, it would wait for the in-flight timeout
+    # while the org ran the repository's other items past its tracking issues.
+    facts = managed(
+        "acme/api",
+        in_flight=(_job("license", REBUILT_ATTEMPT),),
+        signals=(signal("license"),),
+    )
+    assert order(_rank(facts)) == [("acme/api", "license")]
 
 
 def test_a_paused_repository_schedules_nothing() -> None:
