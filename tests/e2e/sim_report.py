@@ -1,8 +1,9 @@
 """What a simulated organisation ended with, and the figures it prints.
 
 `final_state` leaves out what may differ between a run with faults and one without: timing
-and attempt ids (an attempt's id is chained on the previous one, so one extra failed attempt
-renames every later one), and how often the same comment was attempted.
+(issue numbers and the minutes in recovered comments' markers too) and attempt ids (an
+attempt's id is chained on the previous one, so one extra failed attempt renames every later
+one), and how often the same comment was attempted.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from prime_action.domain.markers import find_signal
 from prime_action.domain.models import PrimeState
@@ -23,13 +24,16 @@ HOURLY_LIMIT = 1000  # GITHUB_TOKEN's REST requests per repository per hour
 # The org repository's runs (Org Prime, dispatcher, runners) use PRIME_TOKEN: 5,000 an hour.
 ORG_HOURLY_LIMIT = 5000
 _ATTEMPT = re.compile(r"-[0-9a-f]{10,12}\b")
+# A recovered issue's comment names the issue's number and the minute it was closed: both
+# timing (numbers follow the order in which issues were opened).
+_CLOSED = re.compile(r"comment=closed-\d+-\d+")
 
 RepoFinal = tuple[object, ...]
 
 
 def _comment_keys(sim: Simulation, repo: str) -> list[str]:
     keys = {
-        _ATTEMPT.sub("", c.body.split("\n", 1)[0])
+        _ATTEMPT.sub("", _CLOSED.sub("comment=closed", c.body.split("\n", 1)[0]))
         for issue in sim.fake.issues(repo) + sim.fake.pulls(repo)
         for c in sim.fake.comments(repo, issue.number)
         if c.user.login == PRIME_LOGIN
@@ -62,12 +66,35 @@ def repo_final(sim: Simulation, repo: str) -> RepoFinal:
     )
 
 
+def open_outcome(sim: Simulation) -> list[RepoFinal]:
+    """`repo_final` without the path's by-products: closed tracking issues and all comments
+    (which recovered signals ever had an issue depends on the order of jobs and wakes)."""
+    found = []
+    for repo in sim.repos:
+        final = repo_final(sim, repo)
+        issues = cast("list[tuple[str, str, tuple[str, ...]]]", final[1])
+        opened = [i for i in issues if i[1] == "open"]
+        found.append((final[0], opened, *final[2:4], *final[5:]))
+    return found
+
+
 def final_state(sim: Simulation) -> tuple[RepoFinal, ...]:
     """Every repository's outcome, and the ledger's last word per (repo, signal)."""
     latest: dict[tuple[str, str], str] = {}
     for attempt in sorted(ledger_of(sim.fake, "acme/prime-org"), key=lambda a: a.created_at):
         latest[(attempt.repo, attempt.signal)] = attempt.status
     return (*(repo_final(sim, r) for r in sim.repos), tuple(sorted(latest.items())))
+
+
+def recovered_closes(sim: Simulation) -> int:
+    """Tracking issues Prime closed because their signal recovered (not closed by people)."""
+    return sum(
+        1
+        for r in sim.repos
+        for i in sim.fake.issues(r)
+        if i.user.login == PRIME_LOGIN and find_signal(i.body) and i.state == "closed"
+        and (r, i.number) not in sim.closed_by_people
+    )  # fmt: skip
 
 
 def figures(sim: Simulation) -> dict[str, object]:
@@ -83,13 +110,7 @@ def figures(sim: Simulation) -> dict[str, object]:
         for c in fake.comments(r, i.number)
     )
     # A problem fixed: a Prime PR merged, or a tracking issue Prime closed (its signal recovered).
-    fixed = sum(bool(p.pull and p.pull.merged) for p in pulls) + sum(
-        1
-        for r in sim.repos
-        for i in fake.issues(r)
-        if i.user.login == PRIME_LOGIN and find_signal(i.body) and i.state == "closed"
-        and (r, i.number) not in sim.closed_by_people
-    )  # fmt: skip
+    fixed = sum(bool(p.pull and p.pull.merged) for p in pulls) + recovered_closes(sim)
     attempts = ledger_of(fake, "acme/prime-org")
     statuses = Counter(a.status for a in attempts)
     notifications = len(issues) + len(pulls) + comments
