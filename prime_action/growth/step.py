@@ -173,14 +173,6 @@ class GrowthStep:
             return
         for ticket in next_tickets(seed, tuple(actor.tracked), actor.config.labels.automated):
             number = actor.issues.open_issue(ticket.key, ticket.title, ticket.body, ticket.labels)
-            actor.tracked.append(
-                TrackedIssue(
-                    number=number,
-                    signal=ticket.key,
-                    title=ticket.title,
-                    state="open",
-                    labels=ticket.labels,
-                )
-            )
+            actor.opened(number, ticket.key, ticket.title, labels=ticket.labels)
             actor.done.append(f"opened {ticket.labels[-1]} issue #{number}: {ticket.title}")
             self.opened += 1

@@ -58,20 +58,32 @@ class Actor:
             data=data_marker({"signal": signal.name, "fingerprint": signal.fingerprint}),
             signal=signal,
         )
-        number = self.issues.open_issue(
-            signal.name, action.title, body, (self.config.labels.automated,)
-        )
-        self.tracked = [i for i in self.tracked if i.signal != signal.name]
+        labels = (self.config.labels.automated,)
+        number = self.issues.open_issue(signal.name, action.title, body, labels)
+        self.opened(number, signal.name, action.title, fingerprint=signal.fingerprint)
+        self.done.append(f"opened issue #{number} for {signal.name}")
+
+    def opened(
+        self,
+        number: int,
+        signal: str,
+        title: str,
+        *,
+        labels: tuple[str, ...] = (),
+        fingerprint: str = "",
+    ) -> None:
+        """Remember an issue this wake opened (or reopened), so later actions find it."""
+        self.tracked = [i for i in self.tracked if i.signal != signal]
         self.tracked.append(
             TrackedIssue(
                 number=number,
-                signal=signal.name,
-                title=action.title,
+                signal=signal,
+                title=title,
                 state="open",
-                fingerprint=signal.fingerprint,
+                labels=labels,
+                fingerprint=fingerprint,
             )
         )
-        self.done.append(f"opened issue #{number} for {signal.name}")
 
     def submit(self, action: SubmitJob, state: PrimeState) -> PrimeState:
         fingerprint = self.signals[action.signal].fingerprint
