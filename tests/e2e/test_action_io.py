@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from prime_action.adapters.github import wake as wake_module
 from prime_action.testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, Actions, tracking
 
@@ -65,3 +66,16 @@ def test_unknown_signal_in_config_is_a_warning_annotation_on_its_line(
         "::warning file=.github/prime.yml,line=3::signals.licence: no signal has this name" in out
     )
     assert ".github/prime.yml:3: signals.licence: no signal has this name" in summary
+
+
+def test_a_config_model_without_litellm_is_a_warning_on_its_line(
+    actions: Actions, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = "version: 1\nbrain:\n  model: openai/gpt-4o-mini\n"
+    actions.fake.add_repo(REPO, {**FILES, ".github/prime.yml": config})
+    monkeypatch.setattr(wake_module, "litellm_installed", lambda: False)
+    code, summary = actions.run("workflow_dispatch", inputs={"GITHUB_ACTIONS": "true"})
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "::warning file=.github/prime.yml,line=3::brain.model is set, but the action" in out
+    assert "give the action the same `model` input" in summary

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import sys
 from collections.abc import Mapping
@@ -131,7 +132,19 @@ def read_config(
         )
         for name in unknown_signals(config)
     )
+    if config.brain.model and not env.model and not litellm_installed():
+        message = (
+            "brain.model is set, but the action installed no litellm, so the rules brain "
+            "decides: give the action the same `model` input (it installs the llm extra)"
+        )
+        line = key_line(text, ("brain", "model"))
+        warnings = (*warnings, ConfigWarning(message=message, file=env.config_path, line=line))
     return config, warnings
+
+
+def litellm_installed() -> bool:
+    """Whether the `llm` extra is installed (found without importing it: that takes seconds)."""
+    return importlib.util.find_spec("litellm") is not None
 
 
 def _ports(
