@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from prime_action.events.model import Event, parse_event
+from prime_action.events.model import Event
+from prime_action.events.payload import parse_event
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "webhooks"
 PRIME = "github-actions[bot]"

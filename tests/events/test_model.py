@@ -8,15 +8,8 @@ from pathlib import Path
 import pytest
 
 from prime_action.domain.errors import ConfigError
-from prime_action.events.model import (
-    Comment,
-    Event,
-    Issue,
-    PullRequest,
-    WorkflowRun,
-    load_event,
-    parse_event,
-)
+from prime_action.events.model import Comment, Event, Issue, PullRequest, WorkflowRun
+from prime_action.events.payload import load_event, parse_event
 from tests.events.payloads import FIXTURES, by, event, payload
 
 ISSUE = Issue(

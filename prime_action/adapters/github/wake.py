@@ -40,7 +40,8 @@ from prime_action.domain.models import (
 )
 from prime_action.domain.ports import StoredState
 from prime_action.events.gate import Ignore, Wake, route
-from prime_action.events.model import Event, load_event
+from prime_action.events.model import Event
+from prime_action.events.payload import load_event
 from prime_action.growth.step import GrowthStep
 from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
 from prime_action.repo.think import hibernating
