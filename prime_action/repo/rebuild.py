@@ -17,10 +17,11 @@ def rebuild_state(
 ) -> PrimeState:
     """The state that the tracking issues' markers and labels still tell.
 
-    A human-closed issue whose signal still fails with the same fingerprint is a refusal; an
-    open issue labelled needs-human is blocked on its fingerprint; an open issue labelled
+    An open issue labelled needs-human is blocked on its fingerprint; an open issue labelled
     in-progress has a job in flight (kept until the job reports or times out, so the rebuilt
-    Prime does not submit it twice). The plan and the decision history start afresh.
+    Prime does not submit it twice). Refusals (human-closed issues) need no rebuilding: every
+    wake derives them from the issues (`think.prepare`). The plan and the decision history
+    start afresh.
 
     Args:
         issues: Prime's tracking issues, open and closed.
@@ -33,11 +34,6 @@ def rebuild_state(
     """
     by_name = {s.name: s for s in signals}
     opened = [i for i in issues if i.state == "open"]
-    refused = {
-        i.signal: i.fingerprint
-        for i in issues
-        if i.closed_by_human and i.fingerprint and _failing_on(by_name, i)
-    }
     blocked = {
         i.signal: i.fingerprint for i in opened if labels.needs_human in i.labels and i.fingerprint
     }
@@ -54,13 +50,4 @@ def rebuild_state(
         for signal in [by_name.get(i.signal)]
         if signal is not None and signal.status == "failing" and signal.fix is not None
     )
-    return PrimeState(refused=refused, blocked=blocked, in_flight=in_flight, rebuilt=True)
-
-
-def _failing_on(signals: dict[str, SignalResult], issue: TrackedIssue) -> bool:
-    signal = signals.get(issue.signal)
-    return (
-        signal is not None
-        and signal.status == "failing"
-        and signal.fingerprint == issue.fingerprint
-    )
+    return PrimeState(blocked=blocked, in_flight=in_flight, rebuilt=True)
