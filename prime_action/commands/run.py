@@ -15,8 +15,8 @@ from prime_action.adapters.github.session import OUTCOME_FILE, DataPlaneEnv
 from prime_action.adapters.local.workspace import GitWorkspace
 from prime_action.brain.llm import LLM
 from prime_action.config.models import AgentSettings, BrainSettings, LabelSettings
+from prime_action.dispatch.ledger import find
 from prime_action.dispatch.outcomes import Outcome, failure, mark_running
-from prime_action.dispatch.report import tracking_issue
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import PrimeError
 from prime_action.domain.markers import comment_marker, signal_marker
@@ -27,6 +27,7 @@ from prime_action.runners.guardrails import content_hash, org_activity
 from prime_action.runners.job import Job, job_from_inputs
 from prime_action.runners.result import RunResult
 from prime_action.runners.shell import Request, run_shell
+from prime_action.runners.tracking import job_issue
 from prime_action.templating import render
 
 NO_CHECKOUT = (
@@ -98,10 +99,12 @@ def run_job(
             limits=config.prs,
             org=org_activity(attempts, now, config.stale_pr_days),
         )
-        issue = tracking_issue(issues, job.signal)
         misplaced = wrong_checkout(job, checkout, client)
         if misplaced:
             return Outcome(attempt=job.attempt, status="failed", reason=misplaced)
+        attempt = find(attempts, job.attempt)
+        fingerprint = attempt.fingerprint if attempt else ""
+        issue = job_issue(issues, job, fingerprint, config.labels.in_progress)
         if job.runner == "shell" and checkout is not None:
             request = Request(
                 job=job,

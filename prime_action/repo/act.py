@@ -122,6 +122,8 @@ class Actor:
             signal=action.signal or "",
             reason=action.reason,
         )
+        # A closed issue saying "in-progress" would be a lie (a job may have ended unreported).
+        self.issues.set_labels(number, (), (self.config.labels.in_progress,))
         self.issues.close_issue(number, body)
         self.done.append(f"closed issue #{number}: {action.reason}")
 

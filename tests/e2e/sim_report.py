@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from prime_action.domain.markers import find_signal
 from prime_action.domain.models import PrimeState
@@ -64,18 +64,6 @@ def repo_final(sim: Simulation, repo: str) -> RepoFinal:
         sorted(state.skipped),
         sorted(j.signal for j in state.in_flight),
     )
-
-
-def open_outcome(sim: Simulation) -> list[RepoFinal]:
-    """`repo_final` without the path's by-products: closed tracking issues and all comments
-    (which recovered signals ever had an issue depends on the order of jobs and wakes)."""
-    found = []
-    for repo in sim.repos:
-        final = repo_final(sim, repo)
-        issues = cast("list[tuple[str, str, tuple[str, ...]]]", final[1])
-        opened = [i for i in issues if i[1] == "open"]
-        found.append((final[0], opened, *final[2:4], *final[5:]))
-    return found
 
 
 def final_state(sim: Simulation) -> tuple[RepoFinal, ...]:

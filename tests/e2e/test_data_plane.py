@@ -12,12 +12,13 @@ import pytest
 from prime_action.cli import main
 from prime_action.dispatch.ledger import LEDGER_FILE, parse_ledger
 from prime_action.domain.clock import SystemClock
-from prime_action.domain.markers import signal_marker
+from prime_action.domain.markers import DASHBOARD, data_marker, find_data, signal_marker
 from prime_action.domain.models import Attempt, PrimeState
 from prime_action.testing.faults import Fault
 from prime_action.testing.github import FakeGitHub
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
 from tests.e2e.harness import TOKEN, actions_env
+from tests.e2e.invariants import PRIME_LOGIN as PRIME
 from tests.events.payloads import payload
 
 ORG = "acme/prime-org"
@@ -386,3 +387,75 @@ def test_a_github_outage_under_a_runner_cancels_its_attempt_quietly_and_does_not
     assert len(comments) == 3  # none for the outage
     sent = [r.client_payload["status"] for r in fake_github.repository_dispatches]
     assert sent == ["failed", "cancelled", "failed", "blocked"]
+
+
+def untracked(fake: FakeGitHub, fingerprint: str = "fp-1") -> tuple[str, str]:
+    """The org repository and two targets with no tracking issue: one with a Prime (its
+    dashboard), one without; the run sheet carries the signal's fingerprint."""
+    managed, unmanaged = REPOS[:2]
+    sheet_text = sheet((managed, unmanaged), fingerprint=fingerprint)
+    workflow = render_runner_workflow(standalone=False)
+    fake.add_repo(ORG, {RUNNER_WORKFLOW_PATH: workflow, "run-sheet.json": sheet_text})
+    for repo in (managed, unmanaged):
+        fake.add_repo(repo, {"README.md": "# app\n"})
+    body = f"{DASHBOARD}\nPrime's dashboard"
+    fake.add_issue(managed, "Prime dashboard", body, labels=["automated"], user=PRIME)
+    return managed, unmanaged
+
+
+def tracking(fake: FakeGitHub, repo: str) -> list[int]:
+    return [i.number for i in fake.issues(repo) if signal_marker(SIGNAL) in (i.body or "")]
+
+
+def test_a_job_run_before_its_repository_opened_an_issue_opens_one_there_and_only_once(
+    plane: DataPlane, fake_github: FakeGitHub
+) -> None:
+    managed, unmanaged = untracked(fake_github)
+    assert plane.dispatch() == 0
+    assert plane.runner(0) == (0, 0)  # the managed repository
+    assert plane.runner(1) == (0, 0)
+
+    (number,) = tracking(fake_github, managed)
+    (issue,) = (i for i in fake_github.issues(managed) if i.number == number)
+    assert issue.user.login == PRIME
+    assert find_data(issue.body)["fingerprint"] == "fp-1"
+    assert "in-progress" not in issue.labels  # the report took it off again
+    (pull,) = fake_github.pulls(managed)
+    assert f"Fixes #{number}" in (pull.body or "")
+    (comment,) = fake_github.comments(managed, number)
+    assert "proposed a fix" in comment.body
+    # A repository without a Prime gets the PR alone: nothing there would close an issue.
+    assert tracking(fake_github, unmanaged) == []
+    (pull,) = fake_github.pulls(unmanaged)
+    assert "Fixes #" not in (pull.body or "")
+
+    assert plane.runner(0) == (0, 0)  # the workflow re-run
+    assert tracking(fake_github, managed) == [number]
+    assert len(fake_github.comments(managed, number)) == 1
+    assert len(fake_github.pulls(managed)) == 1
+    # The repository's Prime adopts the issue by its marker when the result wakes it.
+    result = next(r for r in fake_github.repository_dispatches if r.repo == managed)
+    assert plane.job_result(managed, result.client_payload)[0] == 0
+    assert tracking(fake_github, managed) == [number]
+
+
+@pytest.mark.parametrize(("closed_by", "reopened"), [("human", False), ("prime", True)])
+def test_a_runner_reopens_an_issue_prime_closed_but_never_one_a_maintainer_closed(
+    plane: DataPlane, fake_github: FakeGitHub, closed_by: str, reopened: bool
+) -> None:
+    managed, _ = untracked(fake_github)
+    data = {"signal": SIGNAL, "fingerprint": "fp-1"} | (
+        {"closed_by": "prime"} if closed_by == "prime" else {}
+    )
+    body = f"{signal_marker(SIGNAL)}\n{data_marker(data)}\nNo security policy."
+    number = fake_github.add_issue(
+        managed, "Prime: security-policy", body, labels=["automated"], user=PRIME, state="closed"
+    )
+    assert plane.dispatch() == 0
+    assert plane.runner(0) == (0, 0)
+
+    assert tracking(fake_github, managed) == [number]
+    (issue,) = (i for i in fake_github.issues(managed) if i.number == number)
+    assert issue.state == ("open" if reopened else "closed")
+    (pull,) = fake_github.pulls(managed)
+    assert (f"Fixes #{number}" in (pull.body or "")) is reopened

@@ -77,9 +77,13 @@ def test_scheduled_tick_before_next_wake_reads_once_and_looks_at_nothing(tmp_pat
 def test_recovered_signal_closes_its_issue_and_ends_its_job(tmp_path: Path) -> None:
     eyes = Eyes((signal("license"),))
     wake(_ports(tmp_path, eyes), WakeRequest(reason="manual"), CONFIG, NOW)
+    (working,) = LocalIssueStore(tmp_path).tracking_issues()
+    assert "in-progress" in working.labels
     eyes.signals = (signal("license", "ok"),)
     report = wake(_ports(tmp_path, eyes), WakeRequest(reason="push"), CONFIG, NOW)
-    assert [i.state for i in LocalIssueStore(tmp_path).tracking_issues()] == ["closed"]
+    (closed,) = LocalIssueStore(tmp_path).tracking_issues()
+    assert closed.state == "closed"
+    assert "in-progress" not in closed.labels  # a closed issue is not being worked on
     assert report.state is not None
     assert report.state.in_flight == ()
 

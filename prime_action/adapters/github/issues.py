@@ -53,6 +53,10 @@ class GitHubIssueStore:
             if find_signal(i.body)
         ]
 
+    def has_dashboard(self) -> bool:
+        """Whether the repository has a Prime of its own: its dashboard issue exists."""
+        return self._marked_dashboard() is not None
+
     def _marked_dashboard(self) -> int | None:
         """The number of the oldest issue carrying the dashboard marker (listing if needed)."""
         if not self._issues:
