@@ -35,9 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ninvariants after every run: held; at the end: {broken or 'held'}")
     crashes = faulty.tally.crashes + clean.tally.crashes
     print(f"uncaught exceptions (runs failed with a traceback): {dict(crashes) or 'none'}")
-    ends = zip(sim_report.final_state(clean), sim_report.final_state(faulty), strict=True)
-    differ = [a[0] for a, b in ends if a != b]
-    print(f"final states differ in: {differ or 'nothing'}")
+    differ = sim_report.differences(clean, faulty)
+    print(f"final states differ in: {'' if differ else 'nothing'}")
+    print("\n".join(f"- {line}" for line in differ))
     return 1 if broken else 0
 
 

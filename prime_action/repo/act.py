@@ -160,6 +160,19 @@ class Actor:
                 state = self.flag(action, state)
         return state
 
+    def settle_labels(self, state: PrimeState) -> None:
+        """Take `in-progress` off open issues whose signal has no job in flight any more.
+
+        The label follows the memory: a job can end without a report that reaches its issue
+        (a PR closed unmerged, an expired job, or an organisation's run of a job this
+        repository also submitted), and only the repository's Prime knows it ended.
+        """
+        label = self.config.labels.in_progress
+        flying = {job.signal for job in state.in_flight}
+        for issue in self.tracked:
+            if issue.state == "open" and issue.signal not in flying and label in issue.labels:
+                self.issues.set_labels(issue.number, (), (label,))
+
     def flag(self, action: FlagOrg, state: PrimeState) -> PrimeState:
         """Ask Org Prime for help, once per (signal, reason)."""
         if self.org is None:

@@ -126,6 +126,7 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
             # The refined signals: growth adds one per open ai-task ticket.
             actor.signals = {s.name: s for s in prepared.picture.signals}
             state = actor.run(decision.actions, prepared.state)
+            actor.settle_labels(state)
             if ports.growth is not None:
                 ports.growth.write(actor, prepared.state, prepared.picture.signals)
         else:

@@ -208,6 +208,14 @@ class FakeGitHub(GitHubState):
             raise ValueError(msg)
         self._faults[self._seen + n] = Fault(kind)
 
+    def fail_matching(self, predicate: Predicate, kind: Fault | str = Fault.SERVER_ERROR) -> None:
+        """Make the next request that `predicate` chooses fail in the given way."""
+
+        def fail_this_one(fake: FakeGitHub) -> None:
+            fake._faults[fake._seen] = Fault(kind)
+
+        self.on_request(predicate, fail_this_one)
+
     def on_request(self, predicate: Predicate, callback: Callback, *, once: bool = True) -> None:
         """Run `callback(fake)` right before handling a matching (validated) request.
 
@@ -263,9 +271,8 @@ class FakeGitHub(GitHubState):
         query = parse_qs(url.query, keep_blank_values=True)
         raw = request.body.encode() if isinstance(request.body, str) else request.body
         self._seen += 1
-        fault = self._faults.pop(self._seen, None)
         if self._graphql_pattern.fullmatch(f"{url.scheme}://{url.netloc}{url.path}"):
-            return self._graphql(method, path, query, raw, fault)
+            return self._graphql(method, path, query, raw, self._faults.pop(self._seen, None))
         try:
             match = self.spec.check_request(method, path, query, raw)
         except AssertionError as e:
@@ -278,6 +285,7 @@ class FakeGitHub(GitHubState):
             method, path, match.operation.template, match.params, query, body, docs
         )
         self._run_hooks(fake_request)
+        fault = self._faults.pop(self._seen, None)  # after the hooks: `fail_matching` sets it
         if fault is not None:
             return self._fault(fake_request, fault)
         reply = self._handle(fake_request)

@@ -1,9 +1,9 @@
 """What a simulated organisation ended with, and the figures it prints.
 
 `final_state` leaves out what may differ between a run with faults and one without: timing
-(issue numbers and the minutes in recovered comments' markers too) and attempt ids (an
-attempt's id is chained on the previous one, so one extra failed attempt renames every later
-one), and how often the same comment was attempted.
+(issue numbers, the minutes in recovered comments' markers, the comment ids replies name) and
+attempt ids (an attempt's id is chained on the previous one, so one extra failed attempt
+renames every later one), and how often the same comment was attempted.
 """
 
 from __future__ import annotations
@@ -27,13 +27,20 @@ _ATTEMPT = re.compile(r"-[0-9a-f]{10,12}\b")
 # A recovered issue's comment names the issue's number and the minute it was closed: both
 # timing (numbers follow the order in which issues were opened).
 _CLOSED = re.compile(r"comment=closed-\d+-\d+")
+# A reply names the comment it answers: its id follows the order of everything written before.
+_REPLY = re.compile(r"comment=reply-\d+")
 
 RepoFinal = tuple[object, ...]
 
 
+def _timeless(marker: str) -> str:
+    marker = _REPLY.sub("comment=reply", _CLOSED.sub("comment=closed", marker))
+    return _ATTEMPT.sub("", marker)
+
+
 def _comment_keys(sim: Simulation, repo: str) -> list[str]:
     keys = {
-        _ATTEMPT.sub("", _CLOSED.sub("comment=closed", c.body.split("\n", 1)[0]))
+        _timeless(c.body.split("\n", 1)[0])
         for issue in sim.fake.issues(repo) + sim.fake.pulls(repo)
         for c in sim.fake.comments(repo, issue.number)
         if c.user.login == PRIME_LOGIN
@@ -72,6 +79,34 @@ def final_state(sim: Simulation) -> tuple[RepoFinal, ...]:
     for attempt in sorted(ledger_of(sim.fake, "acme/prime-org"), key=lambda a: a.created_at):
         latest[(attempt.repo, attempt.signal)] = attempt.status
     return (*(repo_final(sim, r) for r in sim.repos), tuple(sorted(latest.items())))
+
+
+_PARTS = (
+    "tracking issues", "pull requests", "files on main", "comments", "status", "plan",
+    "refused", "blocked", "skipped", "in flight",
+)  # fmt: skip
+
+
+def differences(clean: Simulation, faulty: Simulation) -> list[str]:
+    """What differs between two runs' final states, one line per repository and part."""
+    found = []
+    for one, other in zip(final_state(clean), final_state(faulty), strict=True):
+        if one == other:
+            continue
+        if not isinstance(one[0], str):  # the ledger's last words
+            only = sorted(set(one) ^ set(other), key=str)
+            found.append(f"ledger: {only}")
+            continue
+        for part, a, b in zip(_PARTS, one[1:], other[1:], strict=True):
+            if a == b:
+                continue
+            if isinstance(a, list) and isinstance(b, list):
+                gone = sorted(set(map(str, a)) - set(map(str, b)))
+                new = sorted(set(map(str, b)) - set(map(str, a)))
+                found.append(f"{one[0]} {part}: without faults only {gone}; with only {new}")
+            else:
+                found.append(f"{one[0]} {part}: {a} without faults, {b} with")
+    return found
 
 
 def recovered_closes(sim: Simulation) -> int:

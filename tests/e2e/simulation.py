@@ -22,6 +22,9 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -63,7 +66,11 @@ KINDS = (
 TRIES = 3  # a failed run, then up to two "Re-run failed jobs"
 # The org's settings: a short run-sheet cooldown so that three simulated days see retries.
 ORG_CONFIG = "version: 1\ncooldown_hours: 4\nmax_dispatches_per_cycle: 20\n"
-REPO_CONFIG = "version: 1\njobs:\n  mode: org\n"
+AGENT = Path(__file__).with_name("sim_agent.py")  # the repositories' `agent.command`
+REPO_CONFIG = (
+    "version: 1\njobs:\n  mode: org\n"
+    f"agent:\n  command: [{json.dumps(sys.executable)}, {json.dumps(str(AGENT))}]\n"
+)
 DISPATCH_WORKFLOW = (
     "name: Prime dispatch\non:\n  workflow_dispatch:\n  schedule:\n    - cron: '30 * * * *'\n"
     "permissions: {}\njobs: {}\n"
@@ -83,7 +90,7 @@ class Settings:
     fault_rate: float = 0.0  # the share of requests that fail (KINDS) or race (state refs)
     seed: int = 9
     org_every_hours: int = 4  # Org Prime's cron (the template's default is daily)
-    settle_hours: int = 12  # quiet hours at the end: no people, no faults
+    settle_hours: int = 12  # quiet hours at the end: no faults, people only review PRs
 
 
 @dataclass
@@ -179,7 +186,14 @@ class Simulation:
         return code
 
     def _once(
-        self, repo: str, command: str, event_name: str, event: dict[str, Any], env: dict[str, str]
+        self,
+        repo: str,
+        command: str,
+        event_name: str,
+        event: dict[str, Any],
+        env: dict[str, str],
+        *,
+        args: tuple[str, ...] = (),
     ) -> int:
         temp = self.tmp / "run"
         temp.mkdir(exist_ok=True)
@@ -190,7 +204,7 @@ class Simulation:
         self._inject(repo)
         with _environ(values), redirect_stdout(StringIO()), redirect_stderr(StringIO()) as err:
             try:
-                code = main([command])
+                code = main([command, *args])
             except Exception as e:
                 code = 1
                 self.tally.crashes[f"{command}: {type(e).__name__}: {str(e)[:80]}"] += 1
@@ -268,11 +282,31 @@ class Simulation:
         for _ in range(TRIES):
             env = {"GITHUB_RUN_ID": run_id}
             (self.tmp / "run" / OUTCOME_FILE).unlink(missing_ok=True)  # each try a fresh runner
-            self._once(ORG, "run", "workflow_dispatch", event, env)
+            args = ()
+            if sent.inputs.get("runner") in ("shell", "agent"):
+                args = ("--checkout", str(self.checkout(sent.inputs["repo"], sent.inputs)))
+            self._once(ORG, "run", "workflow_dispatch", event, env, args=args)
             reported = self._once(ORG, "report", "workflow_dispatch", event, env)
             if reported == 0:
                 break
         self.drain()
+
+    def checkout(self, repo: str, inputs: dict[str, Any]) -> Path:
+        """The runner workflow's actions/checkout of the target: a fresh git tree of its files."""
+        state = self.fake.repos[repo.lower()]
+        head = state.git.resolve(inputs.get("ref") or "main") or state.head()
+        root = self.tmp / "checkout"
+        shutil.rmtree(root, ignore_errors=True)
+        for path, entry in state.git.files_at(head).items():
+            text = state.git.read(head, path)
+            if entry.type == "blob" and text is not None:
+                (root / path).parent.mkdir(parents=True, exist_ok=True)
+                data = text if isinstance(text, bytes) else text.encode()
+                (root / path).write_bytes(data)
+        git = ["git", "-C", str(root), "-c", "user.name=sim", "-c", "user.email=sim@example.com"]
+        for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "checkout"]):
+            subprocess.run([*git, *step], check=True, capture_output=True)
+        return root
 
     def drain(self) -> None:
         """Run the workflows that recorded dispatches started, oldest first."""
@@ -309,12 +343,12 @@ class Simulation:
     # -- the loop ------------------------------------------------------------------------
 
     def hour_of(self, hour: int, people: bool) -> None:
-        """One simulated hour: people, then cron wakes by minute, Org Prime, the dispatcher."""
+        """One simulated hour: people (only reviews unless `people`), then cron wakes by
+        minute, Org Prime, the dispatcher."""
         from tests.e2e import sim_people  # noqa: PLC0415 -- the people module uses this one
 
         self.at(hour, 2)
-        if people:
-            sim_people.act(self, hour)
+        sim_people.act(self, hour, scheduled=people)
         for repo in sorted(self.repos, key=cron_minute):
             self.at(hour, cron_minute(repo))
             self.wake(repo, "schedule")

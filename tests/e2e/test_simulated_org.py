@@ -63,7 +63,7 @@ def test_the_same_days_with_ten_percent_faults_end_in_the_same_state(
     # Issues open and closed with their labels and comments, PRs, main's files, Prime's memory
     # and the ledger's last word per (repo, signal): everything but timing and attempt ids.
     clean, faulty = runs
-    assert sim_report.final_state(faulty) == sim_report.final_state(clean)
+    assert sim_report.differences(clean, faulty) == []
     assert sim_report.recovered_closes(faulty) > 0  # a failed first wake once left none
 
 

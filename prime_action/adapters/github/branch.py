@@ -165,7 +165,7 @@ class BranchFiles:
             for path, text in sorted(files.items())
         ]
         what = ", ".join(sorted(files))
-        new_tree = self._client.write(
+        new_tree = self._client.unreferenced(
             f"write {what} tree",
             lambda: (
                 self._repo.create_git_tree(elements, tree)
@@ -174,7 +174,7 @@ class BranchFiles:
             ),
         )
         parents = [head] if head else []
-        commit = self._client.write(
+        commit = self._client.unreferenced(
             f"write {what} commit", lambda: self._repo.create_git_commit(message, new_tree, parents)
         )
         try:

@@ -113,6 +113,14 @@ class GitHubClient:
         """Run a write, retrying only rate limits (GitHub did not apply those)."""
         return self._run(what, call, write=True)
 
+    def unreferenced(self, what: str, call: Callable[[], T]) -> T:
+        """Create a git object (tree, commit) that nothing refers to until a ref moves.
+
+        Such a write is safe to repeat (an object made twice is the same tree, or a commit no
+        ref points at), so it is retried like a read: a 5xx there need not fail the run.
+        """
+        return self._run(what, call, write=False)
+
     def _run(self, what: str, call: Callable[[], T], *, write: bool) -> T:
         for attempt in range(1, self.policy.attempts + 1):
             try:

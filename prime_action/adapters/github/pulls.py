@@ -85,10 +85,10 @@ class GitHubPulls:
             InputGitTreeElement(path, "100644", "blob", content=text)
             for path, text in sorted(files.items())
         ]
-        tree = self._client.write(
+        tree = self._client.unreferenced(
             f"write {branch} tree", lambda: self._repo.create_git_tree(elements, base.tree)
         )
-        commit = self._client.write(
+        commit = self._client.unreferenced(
             f"write {branch} commit", lambda: self._repo.create_git_commit(message, tree, [base])
         )
         try:

@@ -9,9 +9,10 @@ import pytest
 
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.state import GitHubStateStore, git_blob_sha
-from prime_action.domain.errors import ConflictError
+from prime_action.domain.errors import ConflictError, GitHubError
 from prime_action.domain.models import Decision, DecisionRecord, PrimeState
 from prime_action.repo.memory import dump_state
+from prime_action.testing.faults import Fault
 from prime_action.testing.github import FakeGitHub
 from tests.values import NOW
 
@@ -96,3 +97,31 @@ def test_corrupt_state_reads_as_none_with_a_version_to_build_on(
     assert stored.version is not None
     store.save(PrimeState(rebuilt=True), None, stored.version)
     assert store.load().state == PrimeState(rebuilt=True)
+
+
+@pytest.mark.parametrize("kind", [Fault.SERVER_ERROR, Fault.TIMEOUT, Fault.APPLIED_THEN_ERROR])
+@pytest.mark.parametrize("step", ["/git/trees", "/git/commits"])
+def test_a_failed_tree_or_commit_creation_is_retried_and_the_save_lands(
+    fake_github: FakeGitHub, client: GitHubClient, kind: Fault, step: str
+) -> None:
+    # Nothing refers to a new tree or commit until the ref moves: making one twice is harmless.
+    fake_github.add_repo(REPO)
+    store = GitHubStateStore(client, REPO)
+    version = store.save(PrimeState(wake_count=1), None, None)
+    fake_github.fail_matching(lambda r: r.method == "POST" and r.template.endswith(step), kind)
+    fake_github.reset_counts()
+    store.save(PrimeState(wake_count=2), None, version)
+    assert store.load().state == PrimeState(wake_count=2)
+    assert fake_github.requests.count(("POST", f"/repos/{REPO}{step}")) == 2
+
+
+def test_a_failed_ref_move_is_not_retried_blindly(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    fake_github.add_repo(REPO)
+    store = GitHubStateStore(client, REPO)
+    version = store.save(PrimeState(wake_count=1), None, None)
+    fake_github.fail_matching(lambda r: r.method == "PATCH" and "/git/refs/" in r.template)
+    with pytest.raises(GitHubError, match="move prime-state"):
+        store.save(PrimeState(wake_count=2), None, version)
+    assert store.load().state == PrimeState(wake_count=1)
