@@ -10,11 +10,11 @@ from pathlib import Path
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
-from prime_action.adapters.github.pulls import GitHubPulls
+from prime_action.adapters.github.pulls import GitHubPulls, open_prime_pulls
 from prime_action.adapters.github.session import OUTCOME_FILE, DataPlaneEnv
 from prime_action.adapters.local.workspace import GitWorkspace
 from prime_action.brain.llm import LLM
-from prime_action.config.models import AgentSettings, BrainSettings, LabelSettings
+from prime_action.config.models import AgentSettings, BrainSettings, LabelSettings, RepoConfig
 from prime_action.dispatch.ledger import find
 from prime_action.dispatch.outcomes import Outcome, failure, mark_running
 from prime_action.domain.clock import SystemClock
@@ -97,7 +97,7 @@ def run_job(
         policy = PrPolicy(
             rails=config.guardrails,
             limits=config.prs,
-            org=org_activity(attempts, now, config.stale_pr_days),
+            org=org_activity(attempts, now, org_open_pulls(client, job, config)),
         )
         misplaced = wrong_checkout(job, checkout, client)
         if misplaced:
@@ -125,6 +125,13 @@ def run_job(
     except PrimeError as e:
         return failure(job.attempt, e)
     return result.outcome
+
+
+def org_open_pulls(client: GitHubClient, job: Job, config: RepoConfig) -> int:
+    """Prime's open PRs in the job owner's repositories; no search when there is no limit."""
+    if config.prs.org_max_open <= 0:
+        return 0
+    return open_prime_pulls(client, job.repo.split("/")[0], config.labels.automated)
 
 
 def wrong_checkout(job: Job, checkout: Path | None, client: GitHubClient) -> str | None:

@@ -26,6 +26,9 @@ class Outcome(Frozen):
 
 
 INTERRUPTED = "GitHub failed under the job, not the job itself ({error}); it runs again"
+# A PR boundary rule said "not now" (a conflicting PR, a PR limit): the attempt failed and
+# cools down, but the job is not at fault, so the row of failures that blocks it is not extended.
+SKIPPED = "skipped: "
 
 
 def github_outage(error: PrimeError) -> bool:
@@ -97,7 +100,8 @@ def conclude(attempts: tuple[Attempt, ...], outcome: Outcome, now: datetime) -> 
         )
         raise UsageError(msg)
     status = outcome.status
-    if status == "failed" and escalates(attempts, attempt, outcome.reason):
+    not_now = outcome.reason.startswith(SKIPPED)
+    if status == "failed" and not not_now and escalates(attempts, attempt, outcome.reason):
         status = "blocked"
     return attempt.model_copy(
         update={

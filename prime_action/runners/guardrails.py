@@ -164,10 +164,8 @@ def check_limits(
     return None
 
 
-def org_activity(attempts: tuple[Attempt, ...], now: datetime, open_days: float) -> Activity:
-    """Prime's PRs across the ledger's repositories: opened in the last hour, and (an upper
-    bound, since the ledger does not see merges) opened within `open_days`."""
-    urls = [(a.pr_url, a.updated_at) for a in attempts if a.pr_url]
-    recent = {u for u, at in urls if at > now - timedelta(hours=1)}
-    alive = {u for u, at in urls if at > now - timedelta(days=open_days)}
-    return Activity(opened_last_hour=len(recent), open_now=len(alive))
+def org_activity(attempts: tuple[Attempt, ...], now: datetime, open_now: int) -> Activity:
+    """Prime's PRs across the organisation: opened in the last hour (from the ledger's PR
+    URLs), and open now (counted on GitHub by the caller: the ledger does not see merges)."""
+    recent = {a.pr_url for a in attempts if a.pr_url and a.updated_at > now - timedelta(hours=1)}
+    return Activity(opened_last_hour=len(recent), open_now=open_now)

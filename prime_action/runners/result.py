@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from prime_action.dispatch.outcomes import Outcome
+from prime_action.dispatch.outcomes import SKIPPED, Outcome
 from prime_action.domain.models import Frozen
 from prime_action.runners.boundary import BoundaryError, Proposal, WorkflowRefused, branch_name
 
@@ -19,7 +19,7 @@ class RunResult(Frozen):
 def from_proposal(attempt: str, signal: str, proposal: Proposal) -> RunResult:
     """The outcome of a proposal: a PR, nothing to do (success), or a rule's skip (failed)."""
     if proposal.skipped:
-        return failed(attempt, f"skipped: {proposal.note}")
+        return failed(attempt, f"{SKIPPED}{proposal.note}")
     if proposal.pull is None:
         return RunResult(outcome=Outcome(attempt=attempt, status="success", reason=proposal.note))
     note = proposal.note or (

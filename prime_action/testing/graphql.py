@@ -39,6 +39,7 @@ from prime_action.testing.router import Reply
 
 if TYPE_CHECKING:
     from prime_action.testing.github import FakeGitHub
+    from prime_action.testing.state import Issue
 
 SCHEMA_PATH = (
     Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "graphql" / "schema.graphql"
@@ -77,6 +78,16 @@ def _type_resolver(value: Any, info: Info, abstract: Any) -> str | None:
     return getattr(value, "typename", None)
 
 
+def _is(issue: Issue, kind: str) -> bool:
+    """One `is:` search qualifier."""
+    return {
+        "pr": issue.pull is not None,
+        "issue": issue.pull is None,
+        "open": issue.state == "open",
+        "closed": issue.state == "closed",
+    }[kind]
+
+
 class _Root:
     """Query and Mutation root fields."""
 
@@ -98,6 +109,26 @@ class _Root:
             msg = f"Could not resolve to a Repository with the name '{owner}/{name}'."
             raise GraphQLFault("NOT_FOUND", msg)
         return RepositoryNode(self.fake, repo)
+
+    def search(self, info: Info, query: str, type: str, **_: Any) -> dict[str, Any]:
+        """Issue search, for the qualifiers Prime uses: is:pr|issue, is:open|closed, label:,
+        user:/org: (any other term is refused, so a new use gets a fake of its own)."""
+        pairs = [term.partition(":")[::2] for term in query.split()]
+        terms = dict(pairs)
+        if type != "ISSUE" or {k for k, _ in pairs} - {"is", "label", "user", "org"}:
+            msg = f"the fake GitHub cannot search {type} {query!r}"
+            raise GraphQLFault("UNPROCESSABLE", msg)
+        kinds = [v for k, v in pairs if k == "is"]
+        owner = (terms.get("user") or terms.get("org") or "").lower()
+        found = [
+            issue
+            for repo in self.fake.repos.values()
+            if not owner or repo.owner.login.lower() == owner
+            for issue in repo.issues.values()
+            if ("label" not in terms or terms["label"] in issue.labels)
+            and all(_is(issue, kind) for kind in kinds)
+        ]
+        return {"issueCount": len(found)}
 
     def viewer(self, info: Info) -> dict[str, Any]:
         return actor(self.fake.actor)

@@ -8,6 +8,7 @@ import github
 import pytest
 
 from prime_action.testing.github import FakeGitHub
+from prime_action.testing.graphql import FakeGraphQL
 
 
 @pytest.fixture
@@ -15,8 +16,10 @@ def fake_github() -> Iterator[FakeGitHub]:
     """A started FakeGitHub; the test fails if a spec violation was swallowed on the way.
 
     Tests that provoke violations on purpose collect them with `fake.take_violations()`.
+    GraphQL is answered from the same repositories (checked against GitHub's schema).
     """
     fake = FakeGitHub()
+    FakeGraphQL().install(fake)  # answers from the fake's repositories; a test may replace it
     with fake:
         yield fake
     violations = fake.take_violations()

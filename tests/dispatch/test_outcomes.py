@@ -42,6 +42,13 @@ def test_fewer_or_different_failures_stay_failed(earlier: tuple[tuple[str, str],
     assert _status(_ledger(*earlier)) == "failed"
 
 
+def test_a_boundary_rule_saying_not_now_never_blocks_the_item() -> None:
+    # A PR limit is the organisation's pace, not the job's fault: no needs-human for it.
+    limit = "skipped: 50 Prime PRs open in the organisation (prs.org_max_open: 50)"
+    assert _status(_ledger(("failed", limit), ("failed", limit)), limit) == "failed"
+    assert _status(_ledger(("failed", REASON), ("failed", REASON))) == "blocked"
+
+
 def test_failures_on_another_fingerprint_do_not_count() -> None:
     ledger = _ledger(("failed", REASON), ("failed", REASON), fingerprint="old")
 

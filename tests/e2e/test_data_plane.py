@@ -459,3 +459,31 @@ def test_a_runner_reopens_an_issue_prime_closed_but_never_one_a_maintainer_close
     assert issue.state == ("open" if reopened else "closed")
     (pull,) = fake_github.pulls(managed)
     assert (f"Fixes #{number}" in (pull.body or "")) is reopened
+
+
+@pytest.mark.parametrize("first_merged", [False, True])
+def test_the_organisation_pr_limit_counts_prs_open_now_not_prs_ever_opened(
+    plane: DataPlane, fake_github: FakeGitHub, first_merged: bool
+) -> None:
+    arrange(fake_github, REPOS[:2])
+    # Not security-policy: security signals pass the open-PR limits.
+    fake_github.push(ORG, {"run-sheet.json": sheet(REPOS[:2], "codeowners")})
+    for repo in REPOS[:2]:
+        fake_github.push(repo, {".github/prime.yml": "version: 1\nprs:\n  org_max_open: 1\n"})
+    assert plane.dispatch() == 0
+    assert plane.runner(0) == (0, 0)
+    (first,) = fake_github.pulls(REPOS[0])
+    if first_merged:
+        first.state = "closed"
+        assert first.pull is not None
+        first.pull.merged = True
+
+    plane.runner(1)
+
+    (_, second) = plane.ledger()
+    if first_merged:  # the ledger still names the first PR: GitHub says it is closed
+        assert (second.status, len(fake_github.pulls(REPOS[1]))) == ("success", 1)
+    else:
+        assert second.status == "failed"
+        assert "1 Prime PRs open in the organisation (prs.org_max_open: 1)" in second.reason
+        assert fake_github.pulls(REPOS[1]) == []

@@ -45,7 +45,7 @@ def test_the_whole_loop_ran_prs_were_merged_and_failing_runners_escalated(
     assert clean.tally.runs["run"] == clean.tally.runs["report"] > 0
     assert figures["merged"]
     assert figures["problems fixed"]
-    assert figures["escalations (blocked attempts)"]  # shell/agent jobs fail: not available
+    assert figures["escalations (blocked attempts)"]  # the agent escalates a failing CI
     assert clean.tally.crashes == {}
 
 

@@ -10,6 +10,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from prime_action.adapters.github.client import GitHubClient, blob_text, is_missing
+from prime_action.adapters.github.graphql import GraphQL
 from prime_action.config.loader import parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import ConflictError, GitHubError
@@ -211,3 +212,17 @@ def _info(pull: PullRequest) -> PullInfo:
         title=pull.title,
         body=pull.body or "",
     )
+
+
+OPEN_PRS = "query($q: String!) { search(query: $q, type: ISSUE, first: 1) { issueCount } }"
+
+
+def open_prime_pulls(client: GitHubClient, owner: str, label: str) -> int:
+    """How many of Prime's PRs (its label) are open in the owner's repositories: one search.
+
+    The ledger knows which PRs Prime opened, not which were merged or closed since.
+    """
+    query = f"is:pr is:open label:{label} user:{owner}"
+    answer = GraphQL(client).query("count Prime's open PRs", OPEN_PRS, {"q": query})
+    found = answer.data.get("search")
+    return int(found["issueCount"]) if isinstance(found, dict) else 0
