@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from prime_action.domain.markers import find_signal
 from prime_action.domain.models import PrimeState
@@ -79,6 +79,19 @@ def final_state(sim: Simulation) -> tuple[RepoFinal, ...]:
     for attempt in sorted(ledger_of(sim.fake, "acme/prime-org"), key=lambda a: a.created_at):
         latest[(attempt.repo, attempt.signal)] = attempt.status
     return (*(repo_final(sim, r) for r in sim.repos), tuple(sorted(latest.items())))
+
+
+def world(sim: Simulation) -> list[RepoFinal]:
+    """What the organisation's people see in the end: each repository's tracking issues open
+    or closed, Prime's PRs (merged or not) and the files on main. Labels, comments, Prime's
+    memory and the ledger are left out: they also record what faults interrupted."""
+    found = []
+    for repo in sim.repos:
+        final = repo_final(sim, repo)
+        tracked = cast("list[tuple[str, str, tuple[str, ...]]]", final[1])
+        issues = [(signal, state) for signal, state, _ in tracked]
+        found.append((repo, issues, final[2], final[3]))
+    return found
 
 
 _PARTS = (

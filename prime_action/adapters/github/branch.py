@@ -165,7 +165,7 @@ class BranchFiles:
             for path, text in sorted(files.items())
         ]
         what = ", ".join(sorted(files))
-        new_tree = self._client.unreferenced(
+        new_tree = self._client.repeatable(
             f"write {what} tree",
             lambda: (
                 self._repo.create_git_tree(elements, tree)
@@ -174,7 +174,7 @@ class BranchFiles:
             ),
         )
         parents = [head] if head else []
-        commit = self._client.unreferenced(
+        commit = self._client.repeatable(
             f"write {what} commit", lambda: self._repo.create_git_commit(message, new_tree, parents)
         )
         try:
@@ -184,7 +184,7 @@ class BranchFiles:
                     lambda: self._repo.create_git_ref(f"refs/heads/{self._branch}", commit.sha),
                 )
             else:
-                self._client.write(
+                self._client.repeatable(
                     f"move {self._branch}", lambda: ref.edit(commit.sha, force=False)
                 )
         except GitHubError as e:

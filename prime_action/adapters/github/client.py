@@ -113,11 +113,13 @@ class GitHubClient:
         """Run a write, retrying only rate limits (GitHub did not apply those)."""
         return self._run(what, call, write=True)
 
-    def unreferenced(self, what: str, call: Callable[[], T]) -> T:
-        """Create a git object (tree, commit) that nothing refers to until a ref moves.
+    def repeatable(self, what: str, call: Callable[[], T]) -> T:
+        """Run a write that is safe to repeat, retried like a read: a 5xx need not fail it.
 
-        Such a write is safe to repeat (an object made twice is the same tree, or a commit no
-        ref points at), so it is retried like a read: a 5xx there need not fail the run.
+        Creating a git object (tree, commit) is one: nothing refers to it until a ref moves.
+        Moving a ref to a given commit with `force=false` is another: repeated after it was
+        applied, it moves nothing; after another writer moved the ref on, it is refused (422)
+        and the compare-and-swap re-reads.
         """
         return self._run(what, call, write=False)
 

@@ -298,8 +298,8 @@ def save_state(client: GitHubClient, gql: GraphQL, home: Home, state: OrgState) 
         return home.model_copy(update={"state_head": head, "state_text": text})
     repo = client.github.get_repo(home.repo)
     element = InputGitTreeElement(STATE_FILE, "100644", "blob", content=text)
-    tree = client.unreferenced("write org state tree", lambda: repo.create_git_tree([element]))
-    commit = client.unreferenced(
+    tree = client.repeatable("write org state tree", lambda: repo.create_git_tree([element]))
+    commit = client.repeatable(
         "write org state commit", lambda: repo.create_git_commit("prime: start org state", tree, [])
     )
     client.write(

@@ -86,10 +86,10 @@ class GitHubPulls:
             InputGitTreeElement(path, "100644", "blob", content=text)
             for path, text in sorted(files.items())
         ]
-        tree = self._client.unreferenced(
+        tree = self._client.repeatable(
             f"write {branch} tree", lambda: self._repo.create_git_tree(elements, base.tree)
         )
-        commit = self._client.unreferenced(
+        commit = self._client.repeatable(
             f"write {branch} commit", lambda: self._repo.create_git_commit(message, tree, [base])
         )
         try:

@@ -9,7 +9,7 @@ import pytest
 
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.state import GitHubStateStore, git_blob_sha
-from prime_action.domain.errors import ConflictError, GitHubError
+from prime_action.domain.errors import ConflictError
 from prime_action.domain.models import Decision, DecisionRecord, PrimeState
 from prime_action.repo.memory import dump_state
 from prime_action.testing.faults import Fault
@@ -115,13 +115,17 @@ def test_a_failed_tree_or_commit_creation_is_retried_and_the_save_lands(
     assert fake_github.requests.count(("POST", f"/repos/{REPO}{step}")) == 2
 
 
-def test_a_failed_ref_move_is_not_retried_blindly(
-    fake_github: FakeGitHub, client: GitHubClient
+@pytest.mark.parametrize("kind", [Fault.SERVER_ERROR, Fault.APPLIED_THEN_ERROR])
+def test_a_failed_ref_move_is_repeated_and_moves_the_ref_once(
+    fake_github: FakeGitHub, client: GitHubClient, kind: Fault
 ) -> None:
     fake_github.add_repo(REPO)
     store = GitHubStateStore(client, REPO)
     version = store.save(PrimeState(wake_count=1), None, None)
-    fake_github.fail_matching(lambda r: r.method == "PATCH" and "/git/refs/" in r.template)
-    with pytest.raises(GitHubError, match="move prime-state"):
-        store.save(PrimeState(wake_count=2), None, version)
-    assert store.load().state == PrimeState(wake_count=1)
+    before = fake_github.ref(REPO, "prime-state")
+    fake_github.fail_matching(lambda r: r.method == "PATCH" and "/git/refs/" in r.template, kind)
+    store.save(PrimeState(wake_count=2), None, version)
+    assert store.load().state == PrimeState(wake_count=2)
+    head = fake_github.repos[REPO].git.commit(fake_github.ref(REPO, "prime-state") or "")
+    assert head is not None
+    assert head.parents == (before,)  # one commit on top: the repeat moved nothing more
