@@ -373,10 +373,11 @@ def test_a_github_outage_under_a_runner_cancels_its_attempt_quietly_and_does_not
 
     for index in range(4):
         assert plane.dispatch() == 0
-        if index == 1:  # the runner's first ref move (marking its attempt running) gets a 502
-            fake_github.on_request(  # (fail(1) fails the request after the matched commit)
+        if index == 1:  # the runner's first ref move (marking its attempt running) and all
+            # its repeats get a 502 (fail(n) counts from the request after the matched commit)
+            fake_github.on_request(
                 lambda r: r.method == "POST" and r.template.endswith("/git/commits"),
-                lambda fake: fake.fail(1, Fault.BAD_GATEWAY),
+                lambda fake: [fake.fail(n, Fault.BAD_GATEWAY) for n in range(1, 5)],
             )
         assert plane.runner(index) == (1, 0)
 
