@@ -128,7 +128,8 @@ def run_job(
 
 
 def org_open_pulls(client: GitHubClient, job: Job, config: RepoConfig) -> int:
-    """Prime's open PRs in the job owner's repositories; no search when there is no limit."""
+    """Prime's open PRs in the job owner's repositories; no search when `prs.org_max_open` is
+    0 (nothing may be open, whatever the count)."""
     if config.prs.org_max_open <= 0:
         return 0
     return open_prime_pulls(client, job.repo.split("/")[0], config.labels.automated)

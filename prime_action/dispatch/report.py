@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -13,16 +13,21 @@ from prime_action.dispatch.ports import AttemptLedger
 from prime_action.domain.errors import UsageError
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Attempt
-from prime_action.domain.ports import IssueStore
+from prime_action.domain.ports import IssueStore, TrackedIssue
 from prime_action.templating import render
 
 Notify = Callable[[str, dict[str, Any]], None]  # (target repo, client_payload)
 
 
+def open_tracking_issue(tracked: Iterable[TrackedIssue], signal: str) -> int | None:
+    """The open tracking issue of a signal among Prime's issues (the oldest), if any."""
+    found = [i.number for i in tracked if i.signal == signal and i.state == "open"]
+    return min(found) if found else None
+
+
 def tracking_issue(issues: IssueStore, signal: str) -> int | None:
     """The open tracking issue of a signal (found by its marker), if any."""
-    found = [i.number for i in issues.tracking_issues() if i.signal == signal and i.state == "open"]
-    return min(found) if found else None
+    return open_tracking_issue(issues.tracking_issues(), signal)
 
 
 def job_result_payload(attempt: Attempt, issue: int | None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from prime_action.dispatch.report import open_tracking_issue
 from prime_action.domain.markers import data_marker, signal_marker
 from prime_action.domain.ports import IssueStore
 from prime_action.runners.job import Job
@@ -38,9 +39,9 @@ def job_issue(issues: JobIssues, job: Job, fingerprint: str, in_progress: str) -
         The issue's number, or None when there is none to work under.
     """
     mine = [i for i in issues.tracking_issues() if i.signal == job.signal]
-    found = [i.number for i in mine if i.state == "open"]
-    if found:
-        return min(found)
+    found = open_tracking_issue(mine, job.signal)
+    if found is not None:
+        return found
     refused = any(i.closed_by_human and i.fingerprint == fingerprint for i in mine)
     if refused or not issues.has_dashboard():
         return None

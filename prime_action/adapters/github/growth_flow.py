@@ -17,6 +17,7 @@ from prime_action.adapters.github.growth import (
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.config.models import RepoConfig
 from prime_action.dispatch.cycle import DispatchReport
+from prime_action.dispatch.report import tracking_issue
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen, MergedPull
 from prime_action.events.gate import Wake
@@ -65,10 +66,7 @@ def gate_pull(
         return GateResult(line=f"{repo} has no {SEED_PATH} on {pull.base.ref}; growth mode is off")
     seed = parse_seed(text)
     issues = GitHubIssueStore(client, repo, config.labels)
-    ticket = next(
-        (i.number for i in issues.tracking_issues() if i.signal == signal and i.state == "open"),
-        None,
-    )
+    ticket = tracking_issue(issues, signal)
     if ticket is None:
         return GateResult(line=f"PR #{number}: the ticket of {signal} is not open; nothing to do")
     evidence = host.evidence(seed, pull)
