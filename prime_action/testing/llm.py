@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from requests.structures import CaseInsensitiveDict
 
 from prime_action.brain.llm import Completion, Message
 from prime_action.domain.errors import LLMError
@@ -58,7 +59,8 @@ class OpenAIStub:
 
     script: list[Reply] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
-    headers: list[dict[str, str]] = field(default_factory=list)
+    # Header names are case-insensitive, as in HTTP (clients differ in the case they send).
+    headers: list[CaseInsensitiveDict[str]] = field(default_factory=list)
     base_url: str = ""
 
     def answer(self, *contents: str) -> None:
@@ -91,7 +93,7 @@ def _handler(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             stub.requests.append(json.loads(self.rfile.read(length) or b"{}"))
-            stub.headers.append(dict(self.headers))
+            stub.headers.append(CaseInsensitiveDict(self.headers.items()))
             reply = stub._next()
             time.sleep(reply.delay)
             body = json.dumps(
