@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import import_time, org_aggregation, prompt_tokens, wake_requests
 from prime_action import __version__
 from prime_action.config.models import BrainSettings
-from prime_action.testing.graphql import load_schema
+from testing.graphql import load_schema
 
 Row = tuple[str, str, str, str]  # what, requests, writes, time or size
 

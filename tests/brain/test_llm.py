@@ -13,7 +13,7 @@ from prime_action.brain.rules import RulesBrain
 from prime_action.config.models import BrainSettings
 from prime_action.domain.errors import LLMError
 from prime_action.domain.models import PrimeState, Spend
-from prime_action.testing.llm import FAKE_USAGE, FakeLLM
+from testing.llm import FAKE_USAGE, FakeLLM
 from tests.values import issue, picture, signal
 
 SETTINGS = BrainSettings(model="openai/gpt-4o-mini")

@@ -1,5 +1,5 @@
 """Fixtures for command tests that run against the shared fake GitHub."""
 
-from prime_action.testing.pytest_plugin import fake_github
+from testing.pytest_plugin import fake_github
 
 __all__ = ["fake_github"]

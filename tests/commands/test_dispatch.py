@@ -9,7 +9,7 @@ import pytest
 from prime_action.cli import main
 from prime_action.dispatch.sheet import parse_run_sheet
 from prime_action.domain.errors import ConfigError
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 
 
 def test_without_a_token_dispatch_names_the_missing_variables(

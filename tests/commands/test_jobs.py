@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prime_action.cli import main
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 
 
 def test_unknown_words_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

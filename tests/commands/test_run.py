@@ -14,7 +14,7 @@ from prime_action.cli import main
 from prime_action.dispatch.ledger import LEDGER_FILE, dump_ledger, parse_ledger
 from prime_action.domain.models import Attempt
 from prime_action.runners.boundary import COMMIT_PREFIX
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 
 
 def test_a_malformed_repo_input_is_refused_naming_the_input(

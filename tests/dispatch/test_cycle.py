@@ -13,7 +13,7 @@ from prime_action.dispatch.outcomes import Outcome, record_outcome
 from prime_action.dispatch.rules import DispatchSettings
 from prime_action.domain.clock import FixedClock
 from prime_action.domain.models import Attempt
-from prime_action.testing.dataplane import MemoryLedger, RecordingLauncher
+from testing.dataplane import MemoryLedger, RecordingLauncher
 from tests.dispatch.values import T0, item
 
 ITEMS = tuple(item(rank=r, repo=f"acme/r{r}") for r in (1, 2, 3))

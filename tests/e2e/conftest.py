@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.pytest_plugin import fake_github
+from testing.github import FakeGitHub
+from testing.pytest_plugin import fake_github
 from tests.e2e.harness import FILES, REPO, Actions
 
 __all__ = ["fake_github", "repo_actions"]

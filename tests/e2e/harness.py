@@ -11,8 +11,8 @@ import pytest
 from prime_action.cli import main
 from prime_action.domain.markers import DASHBOARD, find_signal
 from prime_action.domain.models import PrimeState
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.state import Issue
+from testing.github import FakeGitHub
+from testing.state import Issue
 from tests.events.payloads import payload
 
 REPO = "octo-org/octo-repo"  # the repository the vendored example payloads name

@@ -14,8 +14,8 @@ from collections import Counter
 from prime_action.dispatch.ledger import LEDGER_FILE, OPEN, parse_ledger
 from prime_action.domain.markers import DASHBOARD, PREFIX, find_signal
 from prime_action.domain.models import Attempt
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.gitstore import Commit
+from testing.github import FakeGitHub
+from testing.gitstore import Commit
 
 PRIME_LOGIN = "github-actions[bot]"
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prime_action.domain.models import Fix, PlanItem, PrimeState, SignalResult
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 
 OWNER = "acme"
 ORG_REPO = f"{OWNER}/prime-org"

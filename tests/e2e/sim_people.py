@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from prime_action.domain.markers import DASHBOARD, find_signal
-from prime_action.testing.state import Issue
+from testing.state import Issue
 from tests.e2e.invariants import PRIME_LOGIN
 
 if TYPE_CHECKING:

@@ -44,11 +44,11 @@ from prime_action.adapters.github import client as client_module
 from prime_action.adapters.github.session import OUTCOME_FILE
 from prime_action.cli import main
 from prime_action.domain import clock as clock_module
-from prime_action.testing.faults import Fault
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.graphql import FakeGraphQL, load_schema
-from prime_action.testing.state import Dispatch, RepositoryDispatch
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, cron_minute, render_runner_workflow
+from testing.faults import Fault
+from testing.github import FakeGitHub
+from testing.graphql import FakeGraphQL, load_schema
+from testing.state import Dispatch, RepositoryDispatch
 from tests.e2e import invariants
 from tests.events.payloads import payload
 

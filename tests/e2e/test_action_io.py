@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from prime_action.adapters.github import wake as wake_module
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, Actions, tracking
 
 

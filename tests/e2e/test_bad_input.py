@@ -18,7 +18,7 @@ import pytest
 from prime_action.cli import main
 from prime_action.dispatch.ledger import LEDGER_FILE
 from prime_action.domain.markers import DASHBOARD, find_signal, signal_marker
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, TOKEN, Actions, dashboards, prime_state
 from tests.e2e.invariants import PRIME_LOGIN, check
 from tests.e2e.test_data_plane import ORG, DataPlane, arrange, sheet

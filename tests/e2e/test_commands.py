@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 from tests.e2e.harness import REPO, Actions, comment_count, prime_state, tracking
 
 

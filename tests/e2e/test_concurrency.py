@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from prime_action.domain.markers import find_signal
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.router import FakeRequest
+from testing.github import FakeGitHub
+from testing.router import FakeRequest
 from tests.e2e.harness import FILES, REPO, Actions, comment_count, dashboards, prime_state
 
 

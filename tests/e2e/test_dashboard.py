@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.state import Issue
+from testing.github import FakeGitHub
+from testing.state import Issue
 from tests.e2e.harness import REPO, Actions, comment_count, dashboards, prime_state, tracking
 
 

@@ -14,9 +14,9 @@ from prime_action.dispatch.ledger import LEDGER_FILE, parse_ledger
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.markers import DASHBOARD, data_marker, find_data, signal_marker
 from prime_action.domain.models import Attempt, PrimeState
-from prime_action.testing.faults import Fault
-from prime_action.testing.github import FakeGitHub
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
+from testing.faults import Fault
+from testing.github import FakeGitHub
 from tests.e2e.harness import TOKEN, actions_env
 from tests.e2e.invariants import PRIME_LOGIN as PRIME
 from tests.events.payloads import payload

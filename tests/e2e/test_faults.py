@@ -23,8 +23,8 @@ from prime_action.domain.clock import FixedClock
 from prime_action.domain.errors import PrimeError
 from prime_action.domain.markers import PREFIX
 from prime_action.domain.models import PrimeState
-from prime_action.testing.faults import Fault
-from prime_action.testing.github import FakeGitHub
+from testing.faults import Fault
+from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, TOKEN, dashboards, tracking
 from tests.events.payloads import payload
 

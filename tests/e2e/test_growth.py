@@ -24,8 +24,8 @@ from prime_action.domain.clock import SystemClock
 from prime_action.domain.markers import find_signal
 from prime_action.domain.models import Attempt
 from prime_action.runners.boundary import BoundaryError, PrPolicy, branch_name, propose
-from prime_action.testing.github import FakeGitHub
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
+from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, Actions
 
 # The wake runs on the system clock (the Actions harness), so the gate and reports do too.

@@ -21,9 +21,9 @@ from prime_action.cli import main
 from prime_action.domain.markers import find_signal
 from prime_action.runners.boundary import branch_name
 from prime_action.runners.edits import SEARCH
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.llm import STUB_API_KEY, OpenAIStub, openai_stub
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
+from testing.github import FakeGitHub
+from testing.llm import STUB_API_KEY, OpenAIStub, openai_stub
 from tests.e2e.harness import FILES, REPO, Actions, actions_env
 from tests.e2e.test_growth import LONG, SEED, SHORT, TOKENIZER
 

@@ -11,8 +11,8 @@ import pytest
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.domain.markers import find_signal
 from prime_action.runners.boundary import branch_name
-from prime_action.testing.github import FakeGitHub
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
+from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, Actions, dashboards, prime_state
 from tests.e2e.test_growth import CONFIG, SEED, SHORT, TOKENIZER, agent, client
 from tests.e2e.test_growth_agent import about

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from prime_action.domain.markers import find_signal
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.state import Issue
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
+from testing.github import FakeGitHub
+from testing.state import Issue
 from tests.e2e.harness import FILES, REPO, Actions
 from tests.e2e.test_growth import CONFIG, SEED
 

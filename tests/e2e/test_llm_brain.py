@@ -14,8 +14,8 @@ import pytest
 from prime_action.cli import main
 from prime_action.domain.models import DecisionRecord, PrimeState
 from prime_action.repo.memory import parse_decisions
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.llm import STUB_API_KEY, OpenAIStub, Reply, openai_stub
+from testing.github import FakeGitHub
+from testing.llm import STUB_API_KEY, OpenAIStub, Reply, openai_stub
 from tests.e2e.harness import FILES, REPO, TOKEN, Actions, prime_state, tracking
 
 __all__ = ["openai_stub"]

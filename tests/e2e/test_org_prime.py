@@ -17,11 +17,11 @@ from prime_action.domain.errors import GitHubError
 from prime_action.org.dashboard import ORG_DASHBOARD
 from prime_action.org.runsheet import contiguous, load
 from prime_action.schemas import shipped
-from prime_action.testing.faults import Fault
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.graphql import FakeGraphQL, GraphQLCall
-from prime_action.testing.llm import FAKE_USAGE
-from prime_action.testing.router import FakeRequest
+from testing.faults import Fault
+from testing.github import FakeGitHub
+from testing.graphql import FakeGraphQL, GraphQLCall
+from testing.llm import FAKE_USAGE
+from testing.router import FakeRequest
 from tests.e2e.org_world import NOW, ORG_REPO, OWNER, actions_env, build_org
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from prime_action.cli import main
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, TOKEN, Actions, tracking
 from tests.events.payloads import payload
 

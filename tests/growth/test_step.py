@@ -10,7 +10,7 @@ import pytest
 
 from prime_action.commands.wake import wake_local
 from prime_action.domain.markers import find_signal
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, Actions
 from tests.growth.seeds import VALID
 

@@ -12,7 +12,7 @@ from prime_action.domain.errors import LLMError
 from prime_action.domain.models import RunSheetItem, Spend
 from prime_action.org.model import OrgState
 from prime_action.org.rerank import BY_MODEL, Reranked, rerank
-from prime_action.testing.llm import FakeLLM
+from testing.llm import FakeLLM
 from tests.org.factories import NOW
 
 FRESH = OrgState()

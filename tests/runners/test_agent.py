@@ -23,8 +23,8 @@ from prime_action.runners.agent import NO_AGENT, AgentRequest, run_agent
 from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.guardrails import Guardrails
 from prime_action.runners.job import Job
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.llm import STUB_API_KEY, FakeLLM, OpenAIStub, openai_stub
+from testing.github import FakeGitHub
+from testing.llm import STUB_API_KEY, FakeLLM, OpenAIStub, openai_stub
 
 __all__ = ["openai_stub"]
 REPO = "acme/calc"

@@ -6,7 +6,7 @@ import pytest
 
 from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.runners.boundary import BoundaryError, propose
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 from tests.runners.conftest import REPO
 
 BODY = "<!-- prime:comment=pr-license -->\nFixes #3"

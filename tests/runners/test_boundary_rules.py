@@ -15,8 +15,8 @@ from prime_action.runners.boundary import (
     propose,
 )
 from prime_action.runners.guardrails import Activity, Guardrails, Limits
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.router import FakeRequest
+from testing.github import FakeGitHub
+from testing.router import FakeRequest
 from tests.runners.conftest import REPO
 
 

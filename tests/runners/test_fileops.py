@@ -5,7 +5,7 @@ from __future__ import annotations
 from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.runners.fileops import RepoListing, run_fileops
 from prime_action.runners.job import Job
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 from tests.runners.conftest import REPO
 
 JOB = Job(attempt="security-policy-1", repo=REPO, signal="security-policy", runner="fileops")

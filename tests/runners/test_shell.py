@@ -13,7 +13,7 @@ from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.guardrails import Guardrails
 from prime_action.runners.job import Job
 from prime_action.runners.shell import Request, run_shell
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 from tests.runners.conftest import REPO
 
 JOB = Job(attempt="lint-1", repo=REPO, signal="lint", runner="shell", approach="Format")

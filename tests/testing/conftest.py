@@ -1,5 +1,5 @@
 """Fixtures for the fake GitHub's own tests."""
 
-from prime_action.testing.pytest_plugin import fake_github, github_client
+from testing.pytest_plugin import fake_github, github_client
 
 __all__ = ["fake_github", "github_client"]

@@ -6,7 +6,7 @@ import github
 import pytest
 import requests
 
-from prime_action.testing import FakeGitHub, Fault
+from testing import FakeGitHub, Fault
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import github
 import pytest
 from github import InputGitTreeElement
 
-from prime_action.testing import FakeGitHub
+from testing import FakeGitHub
 
 FILES = {"README.md": "# api\n", "src/app.py": "print('hi')\n", "src/lib/util.py": "X = 1\n"}
 

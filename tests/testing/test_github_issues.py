@@ -5,7 +5,7 @@ from __future__ import annotations
 import github
 import pytest
 
-from prime_action.testing import FakeGitHub
+from testing import FakeGitHub
 
 MARKER = "<!-- prime:signal=ci -->"
 

@@ -8,8 +8,8 @@ import github
 import pytest
 import requests
 
-from prime_action.testing import FakeGitHub
-from prime_action.testing.router import Reply
+from testing import FakeGitHub
+from testing.router import Reply
 
 API = "https://api.github.test"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from prime_action.testing.openapi import load_spec
+from testing.openapi import load_spec
 
 
 @pytest.mark.parametrize(

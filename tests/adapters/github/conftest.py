@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from prime_action.adapters.github.client import GitHubClient, RetryPolicy
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.pytest_plugin import fake_github
+from testing.github import FakeGitHub
+from testing.pytest_plugin import fake_github
 
 __all__ = ["fake_github"]
 

@@ -12,8 +12,8 @@ from prime_action.adapters.github.org import list_repos
 from prime_action.adapters.github.org_queries import files_query
 from prime_action.config.models import OrgConfig
 from prime_action.domain.errors import GitHubError
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.graphql import FakeGraphQL
+from testing.github import FakeGitHub
+from testing.graphql import FakeGraphQL
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.config.models import LabelSettings
 from prime_action.domain.markers import data_marker, signal_marker
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 
 REPO = "acme/api"
 

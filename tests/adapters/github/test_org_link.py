@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from prime_action.adapters.github.org_link import GitHubOrgLink
-from prime_action.testing.github import FakeGitHub
+from testing.github import FakeGitHub
 
 
 def test_a_flag_is_one_repository_dispatch_to_the_org_repository(fake_github: FakeGitHub) -> None:

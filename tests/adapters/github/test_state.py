@@ -12,8 +12,8 @@ from prime_action.adapters.github.state import GitHubStateStore, git_blob_sha
 from prime_action.domain.errors import ConflictError
 from prime_action.domain.models import Decision, DecisionRecord, PrimeState
 from prime_action.repo.memory import dump_state
-from prime_action.testing.faults import Fault
-from prime_action.testing.github import FakeGitHub
+from testing.faults import Fault
+from testing.github import FakeGitHub
 from tests.values import NOW
 
 REPO = "acme/api"

@@ -1,5 +1,5 @@
 """Fixtures for the litellm adapter's tests: the OpenAI-compatible stub on 127.0.0.1."""
 
-from prime_action.testing.llm import openai_stub
+from testing.llm import openai_stub
 
 __all__ = ["openai_stub"]

@@ -15,7 +15,7 @@ from prime_action.brain.rules import RulesBrain
 from prime_action.config.models import BrainSettings
 from prime_action.domain.errors import LLMError
 from prime_action.domain.models import Decision, PrimeState, Spend
-from prime_action.testing.llm import STUB_API_KEY, OpenAIStub, Reply
+from testing.llm import STUB_API_KEY, OpenAIStub, Reply
 from tests.brain.test_llm import JOB, answer
 from tests.values import issue, picture, signal
 

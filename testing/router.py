@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 if TYPE_CHECKING:
-    from prime_action.testing.core import GitHubState
+    from testing.core import GitHubState
 
 DEFAULT_PER_PAGE = 30
 MAX_PER_PAGE = 100

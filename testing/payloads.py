@@ -7,8 +7,8 @@ import zlib
 from typing import Any
 from urllib.parse import quote
 
-from prime_action.testing.gitstore import Commit, Entry, GitStore, Signature
-from prime_action.testing.state import Repo, User
+from testing.gitstore import Commit, Entry, GitStore, Signature
+from testing.state import Repo, User
 
 Body = dict[str, Any]
 

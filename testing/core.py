@@ -9,10 +9,10 @@ from typing import Any
 
 import yaml
 
-from prime_action.testing.gitstore import Signature
-from prime_action.testing.payloads import Urls
-from prime_action.testing.router import ApiError
-from prime_action.testing.state import (
+from testing.gitstore import Signature
+from testing.payloads import Urls
+from testing.router import ApiError
+from testing.state import (
     CheckRun,
     Clock,
     Comment,

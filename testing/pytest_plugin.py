@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import github
 import pytest
 
-from prime_action.testing.github import FakeGitHub
-from prime_action.testing.graphql import FakeGraphQL
+from testing.github import FakeGitHub
+from testing.graphql import FakeGraphQL
 
 
 @pytest.fixture

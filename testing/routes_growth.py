@@ -5,13 +5,13 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from prime_action.testing.gitstore import Commit
-from prime_action.testing.payloads_issues import pull_request
-from prime_action.testing.router import ApiError, FakeRequest, Reply, Router, paginate
-from prime_action.testing.state import Issue, PullFields, Repo
+from testing.gitstore import Commit
+from testing.payloads_issues import pull_request
+from testing.router import ApiError, FakeRequest, Reply, Router, paginate
+from testing.state import Issue, PullFields, Repo
 
 if TYPE_CHECKING:
-    from prime_action.testing.core import GitHubState
+    from testing.core import GitHubState
 
 router = Router()
 _PULL = "/repos/{owner}/{repo}/pulls/{pull_number}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from prime_action.testing.gitstore import Commit
-from prime_action.testing.payloads import Body, Urls, node_id, repository, user
-from prime_action.testing.state import CheckRun, CommitStatus, Repo, User, WorkflowRun
+from testing.gitstore import Commit
+from testing.payloads import Body, Urls, node_id, repository, user
+from testing.state import CheckRun, CommitStatus, Repo, User, WorkflowRun
 
 ACTIONS_APP_ID = 15368
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from prime_action.testing.gitstore import GitStore
+from testing.gitstore import GitStore
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import requests
 
-from prime_action.testing.router import Reply
+from testing.router import Reply
 
 SECONDARY_RATE_LIMIT_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "

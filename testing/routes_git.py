@@ -6,13 +6,13 @@ import base64
 import binascii
 from typing import TYPE_CHECKING, Any
 
-from prime_action.testing import payloads
-from prime_action.testing.gitstore import Blob, Commit, Entry, Signature
-from prime_action.testing.router import ApiError, FakeRequest, Reply, Router, invalid
-from prime_action.testing.state import Repo
+from testing import payloads
+from testing.gitstore import Blob, Commit, Entry, Signature
+from testing.router import ApiError, FakeRequest, Reply, Router, invalid
+from testing.state import Repo
 
 if TYPE_CHECKING:
-    from prime_action.testing.core import GitHubState
+    from testing.core import GitHubState
 
 router = Router()
 _GIT = "/repos/{owner}/{repo}/git"

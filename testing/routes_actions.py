@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from prime_action.testing import payloads_actions as render
-from prime_action.testing.router import ApiError, FakeRequest, Reply, Router, paginate
-from prime_action.testing.state import Dispatch, Repo, RepositoryDispatch, WorkflowRun
+from testing import payloads_actions as render
+from testing.router import ApiError, FakeRequest, Reply, Router, paginate
+from testing.state import Dispatch, Repo, RepositoryDispatch, WorkflowRun
 
 if TYPE_CHECKING:
-    from prime_action.testing.core import GitHubState
+    from testing.core import GitHubState
 
 router = Router()
 _REPO = "/repos/{owner}/{repo}"

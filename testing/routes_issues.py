@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from prime_action.testing import payloads_issues as render
-from prime_action.testing.router import ApiError, FakeRequest, Reply, Router, invalid, paginate
-from prime_action.testing.state import Issue, Label, Repo
+from testing import payloads_issues as render
+from testing.router import ApiError, FakeRequest, Reply, Router, invalid, paginate
+from testing.state import Issue, Label, Repo
 
 if TYPE_CHECKING:
-    from prime_action.testing.core import GitHubState
+    from testing.core import GitHubState
 
 router = Router()
 _REPO = "/repos/{owner}/{repo}"

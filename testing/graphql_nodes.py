@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
-from prime_action.testing.gitstore import Blob, Commit, Tree
-from prime_action.testing.state import Issue, Repo, User
+from testing.gitstore import Blob, Commit, Tree
+from testing.state import Issue, Repo, User
 
 if TYPE_CHECKING:
-    from prime_action.testing.core import GitHubState
+    from testing.core import GitHubState
 
 Info = Any  # graphql-core's GraphQLResolveInfo; resolvers here never look at it
 

@@ -2,7 +2,7 @@
 
 A query is parsed and validated against the vendored `@octokit/graphql-schema` (see
 scripts/vendor_graphql_schema.py), held to GitHub's node and page limits, and then executed
-by graphql-core over the fake's repositories (prime_action.testing.graphql_nodes): the
+by graphql-core over the fake's repositories (testing.graphql_nodes): the
 answers come from the same state the REST routes serve. Install it with
 `FakeGraphQL().install(fake)`.
 """
@@ -26,8 +26,8 @@ from graphql import (
     validate,
 )
 
-from prime_action.testing.graphql_limits import measure
-from prime_action.testing.graphql_nodes import (
+from testing.graphql_limits import measure
+from testing.graphql_nodes import (
     GraphQLFault,
     Info,
     OwnerNode,
@@ -35,14 +35,14 @@ from prime_action.testing.graphql_nodes import (
     RepositoryNode,
     actor,
 )
-from prime_action.testing.router import Reply
+from testing.router import Reply
 
 if TYPE_CHECKING:
-    from prime_action.testing.github import FakeGitHub
-    from prime_action.testing.state import Issue
+    from testing.github import FakeGitHub
+    from testing.state import Issue
 
 SCHEMA_PATH = (
-    Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "graphql" / "schema.graphql"
+    Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "graphql" / "schema.graphql"
 )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from prime_action.testing.payloads import Body, Urls, node_id, repository, user
-from prime_action.testing.state import Comment, Issue, Label, Repo
+from testing.payloads import Body, Urls, node_id, repository, user
+from testing.state import Comment, Issue, Label, Repo
 
 _EMPTY_REACTIONS = dict.fromkeys(
     ("total_count", "+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"), 0

@@ -15,17 +15,17 @@ import requests
 import responses
 from requests import PreparedRequest
 
-from prime_action.testing.core import RATE_LIMIT, GitHubState
-from prime_action.testing.faults import Fault, fault_reply
-from prime_action.testing.openapi import OpenApiSpec, load_spec
-from prime_action.testing.router import ApiError, FakeRequest, Reply, Router
-from prime_action.testing.routes_actions import router as actions_routes
-from prime_action.testing.routes_git import router as git_routes
-from prime_action.testing.routes_growth import router as growth_routes
-from prime_action.testing.routes_issues import router as issue_routes
-from prime_action.testing.routes_pulls import router as pull_routes
-from prime_action.testing.routes_repos import router as repo_routes
-from prime_action.testing.state import Clock
+from testing.core import RATE_LIMIT, GitHubState
+from testing.faults import Fault, fault_reply
+from testing.openapi import OpenApiSpec, load_spec
+from testing.router import ApiError, FakeRequest, Reply, Router
+from testing.routes_actions import router as actions_routes
+from testing.routes_git import router as git_routes
+from testing.routes_growth import router as growth_routes
+from testing.routes_issues import router as issue_routes
+from testing.routes_pulls import router as pull_routes
+from testing.routes_repos import router as repo_routes
+from testing.state import Clock
 
 Callback = Callable[["FakeGitHub"], None]
 Predicate = Callable[[FakeRequest], bool]

@@ -7,13 +7,13 @@ import binascii
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from prime_action.testing import payloads
-from prime_action.testing.core import RATE_LIMIT
-from prime_action.testing.router import ApiError, FakeRequest, Reply, Router, invalid, paginate
-from prime_action.testing.state import Repo
+from testing import payloads
+from testing.core import RATE_LIMIT
+from testing.router import ApiError, FakeRequest, Reply, Router, invalid, paginate
+from testing.state import Repo
 
 if TYPE_CHECKING:
-    from prime_action.testing.core import GitHubState
+    from testing.core import GitHubState
 
 router = Router()
 _REPO = "/repos/{owner}/{repo}"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from prime_action.testing import payloads_issues as render
-from prime_action.testing.router import ApiError, FakeRequest, Reply, Router, invalid, paginate
-from prime_action.testing.routes_issues import apply_state, sorted_issues
-from prime_action.testing.state import Issue, PullFields, Repo
+from testing import payloads_issues as render
+from testing.router import ApiError, FakeRequest, Reply, Router, invalid, paginate
+from testing.routes_issues import apply_state, sorted_issues
+from testing.state import Issue, PullFields, Repo
 
 if TYPE_CHECKING:
-    from prime_action.testing.core import GitHubState
+    from testing.core import GitHubState
 
 router = Router()
 _PULLS = "/repos/{owner}/{repo}/pulls"
