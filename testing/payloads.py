@@ -321,6 +321,10 @@ def blob(urls: Urls, repo: Repo, sha: str, data: bytes) -> Body:
     }
 
 
+# The largest file the contents API returns with its content (1 MB).
+CONTENTS_LIMIT = 1024 * 1024
+
+
 def content(
     urls: Urls, repo: Repo, *, ref: str, path: str, entry: Entry, data: bytes | None
 ) -> Body:
@@ -342,6 +346,9 @@ def content(
         "download_url": urls.web(f"/raw/{repo.full_name}/{ref}/{path}") if kind == "file" else None,
         "_links": {"self": self_url, "git": git_url, "html": html_url},
     }
-    if data is not None:
+    if data is not None and len(data) > CONTENTS_LIMIT:
+        # GitHub serves a file of 1-100 MB here without its content; the blob API has it.
+        body |= {"content": "", "encoding": "none"}
+    elif data is not None:
         body |= {"content": encoded(data), "encoding": "base64"}
     return body

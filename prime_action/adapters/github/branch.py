@@ -15,7 +15,7 @@ from github.GitRef import GitRef
 from github.GitTree import GitTree
 from github.Repository import Repository
 
-from prime_action.adapters.github.client import GitHubClient, blob_text, is_missing
+from prime_action.adapters.github.client import GitHubClient, blob_text, file_text, is_missing
 from prime_action.domain.errors import ConflictError, GitHubError, StoreError
 
 MAX_ATTEMPTS = 5
@@ -60,20 +60,9 @@ class BranchFiles:
     def read_versioned(self, path: str) -> tuple[str, str] | None:
         """(text, blob SHA) of a file on the branch, or None when it or the branch is absent.
 
-        One request.
+        One request (two for a file over 1 MB).
         """
-        try:
-            found = self._client.read(
-                f"read {self._name}@{self._branch}:{path}",
-                lambda: self._repo.get_contents(path, ref=self._branch),
-            )
-        except GitHubError as e:
-            if is_missing(e):
-                return None
-            raise
-        if isinstance(found, list):
-            return None
-        return found.decoded_content.decode("utf-8", errors="replace"), found.sha
+        return file_text(self._client, self._repo, path, self._branch)
 
     def change(self, path: str, edit: Edit, message: str) -> str | None:
         """Apply `edit` to one file and commit the result, retrying lost races.

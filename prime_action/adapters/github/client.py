@@ -13,6 +13,7 @@ import github
 import requests
 from github import Auth, Github, GithubException
 from github.GitBlob import GitBlob
+from github.Repository import Repository
 
 from prime_action.domain.errors import GitHubError
 
@@ -170,9 +171,43 @@ def blob_text(blob: GitBlob) -> str:
     return str(blob.content)
 
 
+def file_text(
+    client: GitHubClient, repo: Repository, path: str, ref: str | None = None
+) -> tuple[str, str] | None:
+    """(text, blob SHA) of a file at `ref` (the default branch when None), or None if absent.
+
+    One request, two for a file over 1 MB: the contents API answers those with
+    `encoding: none` and no content, and the Git Data API serves the blob (up to 100 MB).
+    """
+    where = f"{repo.full_name}@{ref}:{path}" if ref else f"{repo.full_name}:{path}"
+    try:
+        found = client.read(
+            f"read {where}",
+            lambda: repo.get_contents(path, ref=ref) if ref else repo.get_contents(path),
+        )
+    except GitHubError as e:
+        if is_missing(e):
+            return None
+        raise
+    if isinstance(found, list):  # a directory
+        return None
+    if found.encoding == "base64":
+        return found.decoded_content.decode("utf-8", errors="replace"), found.sha
+    blob = client.read(f"read {where} (blob)", lambda: repo.get_git_blob(found.sha))
+    return blob_text(blob), found.sha
+
+
 def is_missing(error: GitHubError) -> bool:
     """Whether an error means 'not there' (404)."""
     return error.status == 404
 
 
-__all__ = ["GitHubClient", "RequestCounter", "RetryPolicy", "blob_text", "github", "is_missing"]
+__all__ = [
+    "GitHubClient",
+    "RequestCounter",
+    "RetryPolicy",
+    "blob_text",
+    "file_text",
+    "github",
+    "is_missing",
+]

@@ -7,14 +7,13 @@ from datetime import datetime
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
-from prime_action.adapters.github.client import GitHubClient, blob_text, is_missing
+from prime_action.adapters.github.client import GitHubClient, blob_text, file_text
 from prime_action.adapters.github.dispatch import WorkflowLauncher
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.config.models import RepoConfig
 from prime_action.dispatch.cycle import DispatchReport, run_cycle
 from prime_action.dispatch.sheet import standalone_settings
-from prime_action.domain.errors import GitHubError
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import RunSheetItem
 from prime_action.growth.gate import Evidence, Verdict, coverage_percent
@@ -71,15 +70,8 @@ class GitHubGrowth:
 
     def text_at(self, path: str, ref: str) -> str | None:
         """A file's text at a commit, or None when it is absent."""
-        try:
-            found = self._client.read(
-                f"read {path}", lambda: self._repo.get_contents(path, ref=ref)
-            )
-        except GitHubError as e:
-            if is_missing(e):
-                return None
-            raise
-        return None if isinstance(found, list) else found.decoded_content.decode(errors="replace")
+        found = file_text(self._client, self._repo, path, ref)
+        return found[0] if found else None
 
     def rounds(self, pull: PullRequest) -> tuple[int, bool]:
         """Follow-ups the gate sent on the PR for earlier heads, and whether this head has one."""

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from prime_action.adapters.github.branch import BranchFiles
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.state import GitHubStateStore, git_blob_sha
 from prime_action.domain.errors import ConflictError
@@ -129,3 +130,47 @@ def test_a_failed_ref_move_is_repeated_and_moves_the_ref_once(
     head = fake_github.repos[REPO].git.commit(fake_github.ref(REPO, "prime-state") or "")
     assert head is not None
     assert head.parents == (before,)  # one commit on top: the repeat moved nothing more
+
+
+def _large_state() -> PrimeState:
+    """A valid state whose state.json is about 1.8 MB (the contents API's limit is 1 MB)."""
+    return PrimeState(flagged=tuple(f"{i:064x}" for i in range(25_000)))
+
+
+def test_a_state_file_over_one_megabyte_loads_through_the_blob_api_in_two_requests(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    fake_github.add_repo(REPO)
+    store = GitHubStateStore(client, REPO)
+    state = _large_state()
+    version = store.save(state, None, None)
+    assert len(dump_state(state)) > 1024 * 1024
+    fake_github.reset_counts()
+
+    loaded = store.load()
+
+    assert loaded.state == state
+    assert loaded.version == version
+    assert [path.rsplit("/", 2)[-2] for _, path in fake_github.requests] == ["contents", "blobs"]
+
+
+def test_the_fake_answers_a_file_over_one_megabyte_as_github_does_without_content(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    fake_github.add_repo(REPO, {"big.json": "x" * (1024 * 1024 + 1), "small.json": "{}"})
+    repo = client.github.get_repo(REPO)
+    big, small = repo.get_contents("big.json"), repo.get_contents("small.json")
+    assert not isinstance(big, list)
+    assert not isinstance(small, list)
+    assert (big.encoding, big.content, big.size) == ("none", "", 1024 * 1024 + 1)
+    assert (small.encoding, small.decoded_content) == ("base64", b"{}")
+
+
+def test_a_run_sheet_over_one_megabyte_is_read_whole_from_the_default_branch(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    sheet = json.dumps([{"rank": i, "reason": "r" * 100} for i in range(1, 13_001)])
+    assert len(sheet) > 1.5 * 1024 * 1024
+    fake_github.add_repo(REPO, {"run-sheet.json": sheet})
+
+    assert BranchFiles(client, REPO, "main").read("run-sheet.json") == sheet
