@@ -353,6 +353,10 @@ class TreeNode:
         ]
 
 
+# The most of a blob that GraphQL returns as `text`, in bytes.
+BLOB_TEXT_LIMIT = 512_000
+
+
 class BlobNode:
     """A file's content."""
 
@@ -362,9 +366,11 @@ class BlobNode:
         self.oid = sha
         self.id = f"B_{sha[:8]}"
         self.byteSize = len(data)
-        self.isTruncated = False
+        # GitHub cuts `text` at 512,000 bytes and says so (the REST blob API has the rest).
+        self.isTruncated = len(data) > BLOB_TEXT_LIMIT
         try:
-            self.text: str | None = data.decode("utf-8")
+            data.decode("utf-8")
+            self.text: str | None = data[:BLOB_TEXT_LIMIT].decode("utf-8", errors="ignore")
             self.isBinary = False
         except UnicodeDecodeError:
             self.text, self.isBinary = None, True

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from prime_action.adapters.github.client import GitHubClient
+from prime_action.adapters.github.client import GitHubClient, blob_text
 from prime_action.domain.errors import GitHubError
 
 # Errors that belong to one field (one repository); anything else fails the whole query.
@@ -66,6 +66,23 @@ class GraphQL:
         """Run a mutation (never retried after a 5xx: it may have been applied)."""
         self.mutations += 1
         return self._answer(what, self._client.write(what, lambda: self._post(text, variables)))
+
+    def whole_text(self, repo: str, blob: Mapping[str, Any] | None) -> str | None:
+        """A Blob node's text, whole: read again over REST when GraphQL cut it.
+
+        GraphQL cuts `text` at 512,000 bytes and sets `isTruncated`; the node must carry its
+        `oid` (org_queries.BLOB). One REST request per cut blob, none otherwise.
+        """
+        if not blob or not blob.get("isTruncated"):
+            return None if not blob else blob.get("text")
+        return self.blob_text(repo, str(blob["oid"]))
+
+    def blob_text(self, repo: str, oid: str) -> str:
+        """A blob's whole text by its id, over REST (the Git Data API serves up to 100 MB)."""
+        found = self._client.github.get_repo(repo)
+        return blob_text(
+            self._client.read(f"read {repo} blob {oid[:12]}", lambda: found.get_git_blob(oid))
+        )
 
     def _post(self, text: str, variables: Mapping[str, Any]) -> dict[str, Any]:
         _, data = self._requester.requestJsonAndCheck(

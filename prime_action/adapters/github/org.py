@@ -50,7 +50,6 @@ class Home(Frozen):
     state_head: str | None = None
     state_text: str | None = None
     ledger_text: str | None = None
-    ledger_truncated: bool = False
     dashboard: int | None = None
     dashboard_body: str = ""
     comments: tuple[CommandComment, ...] = ()
@@ -92,13 +91,12 @@ def read_home(gql: GraphQL, repo: str, config_path: str, label: str) -> Home:
         viewer=str((data.get("viewer") or {}).get("login", "")),
         branch=ref.get("name"),
         head=_text(ref.get("target"), "oid"),
-        config_text=_text(node.get("config")),
-        run_sheet_text=_text(node.get("runSheet")),
-        status_text=_text(node.get("status")),
+        config_text=gql.whole_text(repo, node.get("config")),
+        run_sheet_text=gql.whole_text(repo, node.get("runSheet")),
+        status_text=gql.whole_text(repo, node.get("status")),
         state_head=_text((node.get("stateBranch") or {}).get("target"), "oid"),
-        state_text=_text(node.get("orgState")),
-        ledger_text=_text(node.get("ledger")),
-        ledger_truncated=bool(_text(node.get("ledger"), "isTruncated")),
+        state_text=gql.whole_text(repo, node.get("orgState")),
+        ledger_text=gql.whole_text(repo, node.get("ledger")),
         dashboard=issue.get("number"),
         dashboard_body=issue.get("body") or "",
         comments=_comments(issue) if issue else (),
@@ -158,10 +156,18 @@ def list_repos(gql: GraphQL, owner: str, config: OrgConfig) -> list[Listed]:
         connection = root["repositories"]
         for index, node in enumerate(connection.get("nodes") or ()):
             if node:
-                found.append(listed(node, _page_error(answer, index)))
+                found.append(_whole_state(gql, listed(node, _page_error(answer, index))))
         if not connection["pageInfo"]["hasNextPage"]:
             return found
         after = connection["pageInfo"]["endCursor"]
+
+
+def _whole_state(gql: GraphQL, item: Listed) -> Listed:
+    """The listed repository with its whole state.json (GraphQL cut a large one)."""
+    if item.state_truncated is None:
+        return item
+    text = gql.blob_text(item.repo, item.state_truncated)
+    return item.model_copy(update={"state_text": text, "state_truncated": None})
 
 
 def _wanted(item: Listed) -> list[str]:
@@ -197,7 +203,7 @@ def read_files(gql: GraphQL, items: list[Listed]) -> dict[str, Remote | str]:
                     problem.message if problem else "gone since it was listed"
                 )
                 continue
-            files = {p: str(_text(node.get(f"f{n}")) or "") for n, p in enumerate(paths)}
+            files = {p: gql.whole_text(repo, node.get(f"f{n}")) or "" for n, p in enumerate(paths)}
             result[repo] = Remote(files=files, pulls=pulls(node))
     return result
 

@@ -15,6 +15,9 @@ from prime_action.signals.base import CiStatus, PullRequestInfo
 PAGE = 50
 FILES_PER_QUERY = 50
 STATE_EXPRESSION = "prime-state:state.json"
+# GitHub cuts a Blob's `text` at 512,000 bytes and says so in `isTruncated`; the blob's `oid`
+# lets the whole text be read over REST (GraphQL.whole_text) when that happens.
+BLOB = "... on Blob { text isTruncated oid }"
 
 _ENTRY = "path type oid"
 _TREE = (
@@ -28,7 +31,7 @@ fragment Repo on Repository {{
   isArchived
   isFork
   repositoryTopics(first: 20) {{ nodes {{ topic {{ name }} }} }}
-  state: object(expression: "{STATE_EXPRESSION}") {{ ... on Blob {{ text }} }}
+  state: object(expression: "{STATE_EXPRESSION}") {{ {BLOB} }}
   defaultBranchRef {{
     name
     target {{
@@ -83,12 +86,12 @@ query OrgHome($owner: String!, $name: String!, $config: String!, $labels: [Strin
   repository(owner: $owner, name: $name) {
     nameWithOwner
     defaultBranchRef { name target { oid } }
-    config: object(expression: $config) { ... on Blob { text } }
-    runSheet: object(expression: "HEAD:run-sheet.json") { ... on Blob { text } }
-    status: object(expression: "HEAD:STATUS.md") { ... on Blob { text } }
+    config: object(expression: $config) { BLOB_FIELDS }
+    runSheet: object(expression: "HEAD:run-sheet.json") { BLOB_FIELDS }
+    status: object(expression: "HEAD:STATUS.md") { BLOB_FIELDS }
     stateBranch: ref(qualifiedName: "refs/heads/prime-state") { target { oid } }
-    orgState: object(expression: "prime-state:org-state.json") { ... on Blob { text } }
-    ledger: object(expression: "prime-state:attempts.jsonl") { ... on Blob { text isTruncated } }
+    orgState: object(expression: "prime-state:org-state.json") { BLOB_FIELDS }
+    ledger: object(expression: "prime-state:attempts.jsonl") { BLOB_FIELDS }
     issues(first: 50, states: OPEN, labels: $labels,
            orderBy: {field: CREATED_AT, direction: ASC}) {
       nodes {
@@ -101,7 +104,7 @@ query OrgHome($owner: String!, $name: String!, $config: String!, $labels: [Strin
     }
   }
 }
-"""
+""".replace("BLOB_FIELDS", BLOB)
 
 COMMIT = """
 mutation PrimeCommit($input: CreateCommitOnBranchInput!) {
@@ -130,7 +133,7 @@ def files_query(batch: list[tuple[str, list[str]]]) -> tuple[str, dict[str, Any]
         for f, oid in enumerate(oids):
             variables[f"b{r}_{f}"] = oid
             params.append(f"$b{r}_{f}: GitObjectID!")
-            blobs.append(f"f{f}: object(oid: $b{r}_{f}) {{ ... on Blob {{ text }} }}")
+            blobs.append(f"f{f}: object(oid: $b{r}_{f}) {{ {BLOB} }}")
         parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {PULLS} {' '.join(blobs)} }}")
     text = f"query OrgFiles({', '.join(params)}) {{\n  " + "\n  ".join(parts) + "\n}\n"
     return text, variables
@@ -146,6 +149,8 @@ class Listed(BaseModel):
     fork: bool = False
     topics: tuple[str, ...] = ()
     state_text: str | None = None
+    # The state blob's id when GraphQL cut its text (the whole text is read over REST).
+    state_truncated: str | None = None
     blobs: dict[str, str] = {}  # path -> blob id, three levels deep
     ci: CiStatus | None = None
     empty: bool = False  # no default branch yet
@@ -215,6 +220,9 @@ def listed(node: dict[str, Any], error: str | None = None) -> Listed:
             n["topic"]["name"] for n in (node.get("repositoryTopics") or {}).get("nodes") or () if n
         ),
         state_text=(node.get("state") or {}).get("text"),
+        state_truncated=(node.get("state") or {}).get("oid")
+        if (node.get("state") or {}).get("isTruncated")
+        else None,
         blobs=_blobs(commit.get("tree")),
         ci=_ci(commit) if commit else None,
         empty=not ref,

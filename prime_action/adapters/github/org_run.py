@@ -98,8 +98,6 @@ def aggregate_on_github(
     listed = list_repos(gql, owner, config)
     unmanaged = [i for i in listed if not i.state_text and not i.error and i.blobs]
     found, warnings = facts(listed, read_files(gql, unmanaged), now)
-    if home.ledger_truncated:
-        warnings += ("attempts.jsonl is larger than GraphQL returns: recent failures not ranked",)
     inputs = OrgInputs(
         owner=owner,
         config=config,

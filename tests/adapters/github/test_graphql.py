@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
 
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.graphql import GraphQL
-from prime_action.adapters.github.org import list_repos
+from prime_action.adapters.github.org import list_repos, read_home
 from prime_action.adapters.github.org_queries import files_query
 from prime_action.config.models import OrgConfig
 from prime_action.domain.errors import GitHubError
+from prime_action.domain.models import PrimeState
+from prime_action.repo.memory import dump_state
 from testing.github import FakeGitHub
 from testing.graphql import FakeGraphQL
 
@@ -81,3 +84,48 @@ def test_a_query_over_the_node_limit_is_refused(fake_github: FakeGitHub, gql: Gr
     with pytest.raises(Exception, match="500,000"):
         gql.query("read", query, {})
     assert fake_github.take_violations()
+
+
+BIG = 600_000  # over the 512,000 bytes of a Blob's text that GraphQL returns
+
+
+def test_the_fake_cuts_a_blob_text_at_512000_bytes_and_says_so_as_github_does(
+    fake_github: FakeGitHub, gql: GraphQL
+) -> None:
+    fake_github.add_repo("acme/api", {"README.md": "x"})
+    big = fake_github.repos["acme/api"].git.put_blob(b"y" * BIG)
+    small = fake_github.repos["acme/api"].git.put_blob(b"x")
+    text, variables = files_query([("acme/api", [big, small])])
+    answer = gql.query("read", text, variables).data["r0"]
+    assert (len(answer["f0"]["text"]), answer["f0"]["isTruncated"]) == (512_000, True)
+    assert (answer["f1"]["text"], answer["f1"]["isTruncated"]) == ("x", False)
+
+
+def test_a_run_sheet_and_a_ledger_cut_by_graphql_are_read_whole_over_rest(
+    fake_github: FakeGitHub, gql: GraphQL
+) -> None:
+    sheet = json.dumps([{"rank": 1, "reason": "r" * BIG}])
+    ledger = "\n".join(f'{{"line": {i}, "pad": "{"p" * 100}"}}' for i in range(6_000))
+    fake_github.add_repo("acme/prime-org", {"run-sheet.json": sheet, "STATUS.md": "ok"})
+    fake_github.push("acme/prime-org", {"attempts.jsonl": ledger}, branch="prime-state")
+    fake_github.reset_counts()
+
+    home = read_home(gql, "acme/prime-org", "prime-org.yml", "automated")
+
+    assert (home.run_sheet_text, home.ledger_text, home.status_text) == (sheet, ledger, "ok")
+    blobs = [path for _, path in fake_github.requests if "/git/blobs/" in path]
+    assert len(fake_github.requests) == 3  # the query, and one REST read per cut blob
+    assert len(blobs) == 2
+
+
+def test_a_managed_repository_whose_state_graphql_cut_is_listed_with_its_whole_state(
+    fake_github: FakeGitHub, gql: GraphQL
+) -> None:
+    state = dump_state(PrimeState(flagged=tuple(f"{i:064x}" for i in range(9_000))))
+    assert len(state) > BIG
+    fake_github.add_repo("acme/api", {"README.md": "x"})
+    fake_github.push("acme/api", {"state.json": state}, branch="prime-state")
+
+    (item,) = list_repos(gql, "acme", OrgConfig())
+
+    assert (item.state_text, item.state_truncated) == (state, None)
