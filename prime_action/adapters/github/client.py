@@ -82,19 +82,25 @@ class GitHubClient:
         *,
         policy: RetryPolicy | None = None,
         write_spacing: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         # retry=None: urllib3 would retry POSTs after a 5xx and could create duplicates;
         # Prime's own policy below decides what may be retried.
+        # PyGithub's own spacing is off: it spaces every POST, GraphQL queries included,
+        # which only read. GitHub asks for a second between writes; `write` spaces those.
         self.github = Github(
             base_url=api_url.rstrip("/"),
             auth=Auth.Token(token),
             retry=None,
             lazy=True,
             seconds_between_requests=0,
-            seconds_between_writes=write_spacing,
+            seconds_between_writes=0,
             per_page=100,
         )
         self.policy = policy or RetryPolicy()
+        self.write_spacing = write_spacing
+        self._clock = clock
+        self._last_write: float | None = None
         self.counter = RequestCounter()
         logger = logging.getLogger("github.Requester")
         logger.setLevel(logging.DEBUG)
@@ -111,8 +117,12 @@ class GitHubClient:
         return self._run(what, call, write=False)
 
     def write(self, what: str, call: Callable[[], T]) -> T:
-        """Run a write, retrying only rate limits (GitHub did not apply those)."""
-        return self._run(what, call, write=True)
+        """Run a write, retrying only rate limits (GitHub did not apply those).
+
+        Writes are spaced by `write_spacing` seconds, as GitHub asks of POST, PATCH, PUT and
+        DELETE requests (its secondary rate limits); reads never wait.
+        """
+        return self._spaced(lambda: self._run(what, call, write=True))
 
     def repeatable(self, what: str, call: Callable[[], T]) -> T:
         """Run a write that is safe to repeat, retried like a read: a 5xx need not fail it.
@@ -122,7 +132,17 @@ class GitHubClient:
         applied, it moves nothing; after another writer moved the ref on, it is refused (422)
         and the compare-and-swap re-reads.
         """
-        return self._run(what, call, write=False)
+        return self._spaced(lambda: self._run(what, call, write=False))
+
+    def _spaced(self, call: Callable[[], T]) -> T:
+        if self._last_write is not None and self.write_spacing > 0:
+            wait = self._last_write + self.write_spacing - self._clock()
+            if wait > 0:
+                self.policy.sleep(wait)
+        try:
+            return call()
+        finally:
+            self._last_write = self._clock()
 
     def _run(self, what: str, call: Callable[[], T], *, write: bool) -> T:
         for attempt in range(1, self.policy.attempts + 1):

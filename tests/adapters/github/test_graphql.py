@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from prime_action.adapters.github.client import GitHubClient
+from prime_action.adapters.github.client import GitHubClient, RetryPolicy
 from prime_action.adapters.github.graphql import GraphQL
 from prime_action.adapters.github.org import list_repos, read_home
 from prime_action.adapters.github.org_queries import files_query
@@ -129,3 +129,28 @@ def test_a_managed_repository_whose_state_graphql_cut_is_listed_with_its_whole_s
     (item,) = list_repos(gql, "acme", OrgConfig())
 
     assert (item.state_text, item.state_truncated) == (state, None)
+
+
+def test_graphql_queries_never_wait_and_writes_are_spaced_a_second_apart(
+    fake_github: FakeGitHub,
+) -> None:
+    FakeGraphQL().install(fake_github)
+    fake_github.add_repo("acme/api", {"README.md": "x"})
+    waits: list[float] = []
+    client = GitHubClient(
+        "t0ken", fake_github.base_url, policy=RetryPolicy(sleep=waits.append), clock=lambda: 100.0
+    )
+    gql = GraphQL(client)
+    oid = fake_github.repos["acme/api"].git.put_blob(b"x")
+    text, variables = files_query([("acme/api", [oid])])
+    repo = client.github.get_repo("acme/api")
+    try:
+        for _ in range(3):
+            gql.query("read", text, variables)
+        assert waits == []
+        client.write("label", lambda: repo.create_label("a", "ffffff"))
+        gql.query("read", text, variables)
+        client.write("label", lambda: repo.create_label("b", "ffffff"))
+    finally:
+        client.close()
+    assert waits == [1.0]  # before the second write only (the clock stands still)
