@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import yaml
 
+from prime_action.config.loader import read_yaml
 from prime_action.domain.models import Fix, Severity, SignalResult
 from prime_action.signals.base import RepoSnapshot, result
 from prime_action.signals.ecosystems import ecosystems
@@ -40,7 +41,7 @@ def configured_ecosystems(text: str) -> tuple[str, ...] | None:
         The ecosystems its `updates` entries name, or None for invalid YAML or shape.
     """
     try:
-        data = yaml.safe_load(text)
+        _, data = read_yaml(text)
     except yaml.YAMLError:
         return None
     updates = data.get("updates") if isinstance(data, dict) else None

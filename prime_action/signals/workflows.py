@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from prime_action.config.loader import YamlTooLarge, read_yaml
 from prime_action.domain.models import Fix, Severity, SignalResult
 from prime_action.signals.base import Detector, RepoSnapshot, result
 
@@ -69,7 +70,9 @@ def parse_workflow(path: str, text: str | None) -> Workflow | Broken:
     if text is None:
         return Broken(path, "was not read")
     try:
-        data = yaml.safe_load(text)
+        _, data = read_yaml(text)
+    except YamlTooLarge as e:
+        return Broken(path, e.problem)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

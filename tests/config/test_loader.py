@@ -9,6 +9,7 @@ import pytest
 from prime_action.config.loader import load_config, parse_yaml
 from prime_action.config.models import OrgConfig, RepoConfig
 from prime_action.domain.errors import ConfigError
+from prime_action.signals.workflows import Broken, parse_workflow
 
 FILE = ".github/prime.yml"
 
@@ -45,3 +46,38 @@ def test_missing_file_is_all_defaults_and_unreadable_file_is_an_error(tmp_path: 
     bad.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(ConfigError, match=r"prime\.yml: cannot be read"):
         load_config(bad, RepoConfig)
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    """The billion laughs: each level names the one before ten times (10**levels values)."""
+    lines = ['a0: &a0 ["lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (_alias_bomb(), "once its aliases are expanded"),
+        ("a: &a [1, *a]\n", "a cycle"),
+        ("[" * 20_000 + "]" * 20_000, "YAML"),
+        ("x: " + "y" * 1_000_001, "over the 1,000,000 characters Prime reads"),
+    ],
+    ids=["alias bomb", "recursive alias", "deep nesting", "too large"],
+)
+def test_hostile_yaml_is_a_config_error_naming_the_file_not_a_hang(text: str, words: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_yaml(text, RepoConfig, ".github/prime.yml")
+    assert caught.value.file == ".github/prime.yml"
+    assert words in str(caught.value)
+
+
+def test_ordinary_anchors_and_aliases_still_read() -> None:
+    text = "labels: &l {automated: bot}\ntrust:\n  associations: &who [OWNER, MEMBER]\n"
+    assert parse_yaml(text, RepoConfig, "c").trust.associations == ("OWNER", "MEMBER")
+
+
+def test_a_hostile_workflow_is_a_broken_workflow_not_a_crash() -> None:
+    broken = parse_workflow(".github/workflows/ci.yml", _alias_bomb())
+    assert isinstance(broken, Broken)
+    assert broken.problem == "stands for over 100,000 values once its aliases are expanded"
