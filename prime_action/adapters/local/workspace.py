@@ -6,10 +6,73 @@ the changes since the commit it started from (an agent CLI may commit on its own
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from prime_action.runners.shell import Changes, CommandResult
+
+# Variables that carry a credential, however a workflow or a tool names them; the runtime
+# variables of Actions itself (ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_*), the
+# action's inputs (INPUT_*) and the files through which a step changes later steps
+# (GITHUB_ENV, GITHUB_PATH, ...) go too. Code the target repository controls never sees them.
+SECRET_NAME = re.compile(
+    r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|AUTH(?!OR)|API_?KEY|ACCESS_?KEY"
+    r"|^ACTIONS_|^INPUT_|^GITHUB_(ENV|PATH|OUTPUT|STATE|STEP_SUMMARY)$",
+    re.IGNORECASE,
+)
+# What an agent CLI may keep of them: its model provider's key, never a GitHub credential.
+AGENT_KEYS = frozenset(
+    {
+        "ANTHROPIC_API_KEY",
+        "OPENAI_API_KEY",
+        "GEMINI_API_KEY",
+        "GOOGLE_API_KEY",
+        "MISTRAL_API_KEY",
+        "AZURE_OPENAI_API_KEY",
+        "OPENROUTER_API_KEY",
+    }
+)
+
+
+def scrubbed(environ: Mapping[str, str], keep: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The environment without its credentials, but for the names in `keep`.
+
+    Args:
+        environ: the environment Prime runs in (its tokens included).
+        keep: names that pass although they look like credentials (an agent's model key).
+
+    Returns:
+        The environment for a process that runs code the target repository controls.
+    """
+    return {k: v for k, v in environ.items() if k in keep or not SECRET_NAME.search(k)}
+
+
+def _run(
+    argv: str | list[str], root: Path, env: dict[str, str], stdin: str | None, timeout: float
+) -> CommandResult:
+    """Run in its own process group, so a timeout stops the command and all it started."""
+    with subprocess.Popen(  # noqa: S603 -- the repository's own configured command or agent
+        argv,
+        shell=isinstance(argv, str),
+        cwd=root,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            output, _ = process.communicate(stdin or "", timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            return CommandResult(code=-1, output=output or "", timed_out=True)
+    return CommandResult(code=process.returncode, output=output or "")
 
 
 class GitWorkspace:
@@ -19,40 +82,22 @@ class GitWorkspace:
         self.root = root
 
     def run(self, command: str, timeout: float) -> CommandResult:
-        """Run `command` with the shell in the checkout; stop it after `timeout` seconds."""
-        try:
-            done = subprocess.run(  # noqa: S602 -- the repository's own configured commands
-                command,
-                shell=True,
-                cwd=self.root,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as e:
-            output = e.output if isinstance(e.output, str) else ""
-            return CommandResult(code=-1, output=output, timed_out=True)
-        return CommandResult(code=done.returncode, output=done.stdout + done.stderr)
+        """Run `command` with the shell in the checkout; stop it after `timeout` seconds.
+
+        The command sees no credential of Prime's (scrubbed environment), and a timeout
+        stops every process it started.
+        """
+        return _run(command, self.root, scrubbed(os.environ), None, timeout)
 
     def execute(self, argv: tuple[str, ...], stdin: str | None, timeout: float) -> CommandResult:
-        """Run a program (no shell) in the checkout, `stdin` on its input; stop it at `timeout`."""
+        """Run a program (no shell) in the checkout, `stdin` on its input; stop it at `timeout`.
+
+        The program keeps only its model provider's key of the credentials (AGENT_KEYS).
+        """
         try:
-            done = subprocess.run(  # noqa: S603 -- the repository's configured agent.command
-                list(argv),
-                cwd=self.root,
-                input=stdin if stdin is not None else "",
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as e:
-            output = e.output if isinstance(e.output, str) else ""
-            return CommandResult(code=-1, output=output, timed_out=True)
+            return _run(list(argv), self.root, scrubbed(os.environ, AGENT_KEYS), stdin, timeout)
         except OSError as e:  # not installed, not executable
             return CommandResult(code=127, output=f"{argv[0]}: {e.strerror or e}")
-        return CommandResult(code=done.returncode, output=done.stdout + done.stderr)
 
     def read(self, path: str) -> str | None:
         """A file's text in the working tree; None when it is absent or not a file."""
