@@ -44,8 +44,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the `prime` command line and return its exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    if not args or args[0] not in COMMANDS:
-        parser.parse_args(args or ["--help"])
+    if not args:
+        # No command is a usage error (exit 2), as with any other wrong arguments.
+        parser.print_help(sys.stderr)
+        return 2
+    if args[0] not in COMMANDS:
+        try:
+            parser.parse_args(args)  # --help, --version, or an error naming the choices
+        except SystemExit as e:
+            return int(e.code or 0)
         return 2
     name, rest = args[0], args[1:]
     module = importlib.import_module(f"prime_action.commands.{COMMANDS[name][0]}")

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from prime_action.domain.models import RunnerType, Severity
+
+# GitHub's author_association values (a comment's, an issue's, an edit's).
+Association = Literal[
+    "OWNER",
+    "MEMBER",
+    "COLLABORATOR",
+    "CONTRIBUTOR",
+    "FIRST_TIME_CONTRIBUTOR",
+    "FIRST_TIMER",
+    "MANNEQUIN",
+    "NONE",
+]
+# The SPDX ids whose full standard text Prime ships (templates/fixes/licenses/ID.j2).
+LICENSE_IDS = ("MIT", "Apache-2.0", "BSD-3-Clause", "ISC")
 
 
 class Section(BaseModel):
@@ -47,10 +61,19 @@ class WakeSettings(Section):
 class TrustSettings(Section):
     """Who may command Prime."""
 
-    associations: tuple[str, ...] = Field(
+    associations: tuple[Association, ...] = Field(
         default=("OWNER", "MEMBER", "COLLABORATOR"),
         description="author_association values whose /prime commands and box ticks count.",
     )
+
+    @field_validator("associations", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        # GitHub spells them in capitals; `owner` in a config means OWNER, never nobody.
+        if isinstance(value, list | tuple):
+            return tuple(v.upper() if isinstance(v, str) else v for v in value)
+        return value
+
     bots: tuple[str, ...] = Field(
         default=(), description="Bot logins whose events still wake Prime."
     )
@@ -165,7 +188,20 @@ class RepoConfig(Section):
     agent: AgentSettings = AgentSettings()
     signals: dict[str, SignalSettings] = Field(default_factory=dict)
     stale_pr_days: int = Field(default=14, ge=1)
-    license: str = Field(default="MIT", description="SPDX id used by the license fix.")
+    license: str = Field(
+        default="MIT",
+        description=f"SPDX id used by the license fix: one of {', '.join(LICENSE_IDS)}.",
+    )
+
+    @field_validator("license")
+    @classmethod
+    def _known_license(cls, value: str) -> str:
+        # SPDX ids match case-insensitively; the canonical spelling is kept.
+        known = {spdx.lower(): spdx for spdx in LICENSE_IDS}
+        if value.lower() not in known:
+            msg = f"no license text for '{value}': use one of {', '.join(LICENSE_IDS)}"
+            raise ValueError(msg)
+        return known[value.lower()]
 
 
 class Priority(Section):

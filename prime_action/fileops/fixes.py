@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from pydantic import Field
 
+from prime_action.config.models import LICENSE_IDS
 from prime_action.domain.errors import UsageError
 from prime_action.domain.models import Frozen
 from prime_action.signals.dependabot import DEPENDABOT_FILES, RENOVATE_FILES
@@ -19,12 +20,7 @@ from prime_action.templating import render
 
 # SPDX id -> template under fixes/licenses/. Full standard texts only: a license that is
 # almost right is worse than none.
-LICENSES: dict[str, str] = {
-    "MIT": "licenses/MIT.j2",
-    "Apache-2.0": "licenses/Apache-2.0.j2",
-    "BSD-3-Clause": "licenses/BSD-3-Clause.j2",
-    "ISC": "licenses/ISC.j2",
-}
+LICENSES: dict[str, str] = {spdx: f"licenses/{spdx}.j2" for spdx in LICENSE_IDS}
 
 # A GitHub @user or @org/team (what CODEOWNERS accepts besides an email address).
 _HANDLE = re.compile(r"@[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?")

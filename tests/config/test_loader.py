@@ -25,6 +25,8 @@ FILE = ".github/prime.yml"
         ("version: 2\n", f"{FILE}:1:", "version"),
         ("key: [unclosed\n", f"{FILE}:2:", "not valid YAML"),
         ("- a list\n", f"{FILE}:1:", "must be a mapping"),
+        ("trust:\n  associations: [owners]\n", f"{FILE}:2:", "trust.associations.0"),
+        ("license: NOPE-1.0\n", f"{FILE}:1:", "use one of MIT, Apache-2.0, BSD-3-Clause, ISC"),
     ],
 )
 def test_bad_config_error_names_file_line_and_key(text: str, where: str, words: str) -> None:
@@ -70,6 +72,13 @@ def test_hostile_yaml_is_a_config_error_naming_the_file_not_a_hang(text: str, wo
         parse_yaml(text, RepoConfig, ".github/prime.yml")
     assert caught.value.file == ".github/prime.yml"
     assert words in str(caught.value)
+
+
+def test_associations_and_license_ids_are_read_in_any_case() -> None:
+    config = parse_yaml(
+        "trust: {associations: [owner, Member]}\nlicense: apache-2.0\n", RepoConfig, FILE
+    )
+    assert (config.trust.associations, config.license) == (("OWNER", "MEMBER"), "Apache-2.0")
 
 
 def test_ordinary_anchors_and_aliases_still_read() -> None:
