@@ -32,6 +32,7 @@ class FakeRequest:
     query: dict[str, list[str]]
     body: Any  # decoded JSON, or None
     documentation_url: str = ""
+    accept: str = ""  # the Accept header: a custom media type asks for raw content
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         """The first value of a query parameter."""
@@ -50,6 +51,8 @@ class Reply:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # The body as sent, for a custom media type (raw file content); None: `body` as JSON.
+    raw: str | None = None
 
 
 class ApiError(Exception):

@@ -227,6 +227,9 @@ def get_contents(state: GitHubState, request: FakeRequest) -> Reply:
     found = dict(listing).get(path)
     if found is not None and found.type == "blob":
         data = repo.git.read(commit_sha, path)
+        if "raw" in request.accept:  # application/vnd.github.raw(+json): the bytes, any size
+            raw_type = {"Content-Type": "application/vnd.github.raw+json"}
+            return Reply(200, headers=raw_type, raw=(data or b"").decode("utf-8", errors="replace"))
         return Reply(
             200, payloads.content(state.urls, repo, ref=ref, path=path, entry=found, data=data)
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -74,7 +76,7 @@ def test_every_input_reaches_the_program_through_env(action: dict[str, Any]) -> 
 
 
 def test_action_installs_the_llm_extra_only_for_a_model(action: dict[str, Any]) -> None:
-    install = steps(action)[0]
+    install = next(step for step in steps(action) if step["name"] == "Install Prime")
 
     assert install["env"] == {"PRIME_MODEL": "${{ inputs.model }}"}
     assert 'if [ -n "$PRIME_MODEL" ]; then spec="$spec[llm]"; fi' in install["run"]
@@ -137,3 +139,26 @@ def test_a_multi_line_repository_name_cannot_break_the_workflow() -> None:
 def test_an_empty_ci_workflow_list_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="--ci-workflow"):
         render_repo_workflow(repo="acme/api", ci_workflows=[])
+
+
+def test_a_sleeping_tick_stops_before_the_install(action: dict[str, Any]) -> None:
+    first, *rest = steps(action)
+    assert first["id"] == "asleep"
+    assert first["if"] == "inputs.command == 'wake' && github.event_name == 'schedule'"
+    assert "prime_action/hibernation.py" in first["run"]
+    assert '|| echo "asleep=false"' in first["run"]  # a failing check never skips a wake
+    assert [step["if"] for step in rest] == ["steps.asleep.outputs.asleep != 'true'"] * len(rest)
+
+
+def test_the_hibernation_check_needs_only_the_standard_library() -> None:
+    tree = ast.parse((ROOT / "prime_action" / "hibernation.py").read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert {name.split(".")[0] for name in imported} <= set(sys.stdlib_module_names) | {
+        "__future__"
+    }
