@@ -162,3 +162,14 @@ def test_the_hibernation_check_needs_only_the_standard_library() -> None:
     assert {name.split(".")[0] for name in imported} <= set(sys.stdlib_module_names) | {
         "__future__"
     }
+
+
+def test_the_readme_permissions_table_is_what_the_repository_workflow_asks_for() -> None:
+    workflow = yaml.safe_load(render_repo_workflow(repo="acme/api"))
+    asked = {f"{k}: {v}" for k, v in workflow["jobs"]["wake"]["permissions"].items()}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| permission | why |", 1)[1].split("\n\n", 1)[0]
+    documented = {
+        cell.strip("` ") for row in table.splitlines()[2:] for cell in row.split("|")[1].split(",")
+    }
+    assert documented == asked
