@@ -364,6 +364,7 @@ def test_standalone_mode_runs_the_whole_loop_in_one_repository(
     assert all(signals.count(a.signal) == 1 for a in fileops)  # done work is not redone
 
 
+@pytest.mark.slow
 def test_a_github_outage_under_a_runner_cancels_its_attempt_quietly_and_does_not_escalate(
     plane: DataPlane, fake_github: FakeGitHub
 ) -> None:

@@ -28,6 +28,8 @@ from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, TOKEN, dashboards, tracking
 from tests.events.payloads import payload
 
+pytestmark = pytest.mark.slow
+
 NOW = FixedClock(datetime(2026, 11, 21, 6, 0)).now()
 KINDS = (Fault.SERVER_ERROR, Fault.SECONDARY_RATE_LIMIT, Fault.APPLIED_THEN_ERROR)
 

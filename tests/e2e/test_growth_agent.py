@@ -102,6 +102,7 @@ def about(number: int, sha: str) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 def test_one_ticket_through_the_real_agent_runner_driven_by_events_and_a_follow_up(
     fake_github: FakeGitHub,
     tmp_path: Path,

@@ -14,6 +14,8 @@ import pytest
 from tests.e2e import sim_report
 from tests.e2e.simulation import Settings, Simulation, simulate
 
+pytestmark = pytest.mark.slow
+
 SMALL = Settings(repos=3, days=1, settle_hours=36)
 
 

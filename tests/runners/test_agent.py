@@ -103,6 +103,7 @@ def test_a_scripted_model_edits_the_checkout_runs_its_tests_and_opens_a_pull_req
     assert beats == ["agent turn 1 of 8", "agent turn 2 of 8"]
 
 
+@pytest.mark.slow
 def test_failing_tests_go_back_to_the_model_and_done_waits_until_they_pass(
     fake_github: FakeGitHub, host: GitHubPulls, workspace: GitWorkspace
 ) -> None:
