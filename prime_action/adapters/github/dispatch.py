@@ -70,7 +70,7 @@ class WorkflowLauncher:
     def started(self, attempt_ids: frozenset[str]) -> dict[str, int]:
         """Match recent runs to attempts by the `(attempt id)` their run-name ends with.
 
-        Two requests: the workflow, then the newest page of its dispatched runs.
+        One request: the newest page of the workflow's dispatched runs (named by its file).
         """
 
         def fetch() -> list[tuple[int, str]]:

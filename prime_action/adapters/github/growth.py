@@ -40,8 +40,14 @@ class GitHubGrowth:
         self.name = repo
 
     def pull(self, number: int) -> PullRequest:
-        """The pull request, read fresh (its head follows the branch)."""
-        return self._client.read(f"read PR #{number}", lambda: self._repo.get_pull(number))
+        """The pull request, read fresh (its head follows the branch): one request, now.
+
+        complete(): the client is lazy; the read must happen here, under the retries, and
+        fix the head that is judged (a later first use would read a newer one).
+        """
+        return self._client.read(
+            f"read PR #{number}", lambda: self._repo.get_pull(number).complete()
+        )
 
     def changes(self, pull: PullRequest) -> tuple[FileChange, ...]:
         """The PR's files as the reviewer sees them: patches plus the new contents."""

@@ -126,11 +126,11 @@ class GitHubPulls:
         """The commit messages and changed paths of `head` past `base`: one request."""
 
         def fetch() -> tuple[tuple[str, ...], tuple[str, ...]]:
-            # Read the commits and files here: PyGithub pages them lazily, and every request
-            # must go through the retry policy (a 5xx outside it escaped untranslated).
-            found = self._repo.compare(base, head)
-            messages = tuple(c.commit.message for c in found.commits)
-            return messages, tuple(f.filename for f in found.files)
+            # One GET answers both (commits up to 250, files up to 300), read here under the
+            # retry policy: PyGithub's `commits` would page them again in a second request.
+            raw = self._repo.compare(base, head).raw_data
+            messages = tuple(str(c["commit"]["message"]) for c in raw.get("commits") or ())
+            return messages, tuple(str(f["filename"]) for f in raw.get("files") or ())
 
         return self._client.read(f"compare {head[:12]} with {base[:12]}", fetch)
 

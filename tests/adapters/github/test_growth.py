@@ -170,3 +170,17 @@ def test_maintain_carries_out_the_move_and_says_what_it_did(
     assert maintain(host, host.pull(number), move, ticket) == line
     merged = fake_github.pulls(REPO)[0].state == "closed"
     assert merged == (move.kind == "merge")
+
+
+def test_reading_a_pr_is_one_request_made_at_once_and_retried_after_a_5xx(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    number = _pr(fake_github)
+    fake_github.reset_counts()
+    fake_github.fail(1)
+    judged = GitHubGrowth(client, REPO).pull(number)
+    assert len(fake_github.requests) == 2  # the 5xx, then the read that answered
+    fake_github.push(REPO, {"src/a.py": "unreviewed\n"}, branch=BRANCH)
+    with pytest.raises(GitHubError) as caught:  # the head read then is the head merged
+        GitHubGrowth(client, REPO).merge(judged, "Task t1")
+    assert caught.value.status == 409

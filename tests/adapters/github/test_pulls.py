@@ -176,7 +176,9 @@ def test_compare_gives_the_messages_and_paths_past_the_base(
     base = fake_github.ref(REPO, "main") or ""
     fake_github.push(REPO, {"a.txt": "1"}, branch="work", message="one")
     head = fake_github.push(REPO, {"b.txt": "2"}, branch="work", message="two")
+    fake_github.reset_counts()
     assert host.compare(base, head) == (("one", "two"), ("a.txt", "b.txt"))
+    assert len(fake_github.requests) == 1
 
 
 def test_update_pull_changes_title_and_body(fake_github: FakeGitHub, client: GitHubClient) -> None:
