@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ def workflow_paths(paths: Sequence[str]) -> tuple[str, ...]:
     )
 
 
+# Both workflow detectors read every workflow: each file is parsed once, for both.
+@functools.lru_cache(maxsize=1024)
 def parse_workflow(path: str, text: str | None) -> Workflow | Broken:
     """Parse one workflow file without ever raising.
 

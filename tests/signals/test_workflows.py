@@ -206,3 +206,13 @@ def test_workflow_permissions_is_unknown_naming_a_malformed_workflow() -> None:
     signal = WorkflowPermissions().detect(snap(files={CI: "on: push\njobs: {a: [}\n"}))
     assert signal.status == "unknown"
     assert signal.detail.startswith(f"cannot check: {CI} is not valid YAML")
+
+
+def test_both_workflow_detectors_share_one_parse_of_each_file() -> None:
+    texts = {f".github/workflows/w{i}.yml": workflow(f"actions/checkout@v{i}") for i in range(3)}
+    snapshot = snap(files=texts)
+    parse_workflow.cache_clear()
+    WorkflowPermissions().detect(snapshot)
+    PinnedActions().detect(snapshot)
+    info = parse_workflow.cache_info()
+    assert (info.misses, info.hits) == (3, 3)
