@@ -8,10 +8,10 @@ from types import MappingProxyType
 from pydantic import ValidationError
 
 from prime_action.config.models import TrustSettings
+from prime_action.domain.commands import COMMANDS
 from prime_action.domain.markers import DASHBOARD, PREFIX, find_signal
 from prime_action.domain.models import Frozen, JobResult, WakeReason
 from prime_action.events.model import Event, Issue, PullHead
-from prime_action.repo.commands import COMMANDS
 
 
 class Wake(Frozen):
