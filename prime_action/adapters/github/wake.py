@@ -23,7 +23,7 @@ from prime_action.adapters.github.standalone import StandaloneJobs, dispatch_sta
 from prime_action.adapters.github.state import GitHubStateStore
 from prime_action.adapters.llm.factory import brain_for, with_model
 from prime_action.annotations import annotation, group
-from prime_action.brain.prompt import PromptContext, describe_event
+from prime_action.brain.prompt import PromptContext
 from prime_action.config.loader import key_line, parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
@@ -39,6 +39,7 @@ from prime_action.domain.models import (
     SignalResult,
 )
 from prime_action.domain.ports import StoredState
+from prime_action.events.describe import describe_event
 from prime_action.events.gate import Ignore, Wake, route
 from prime_action.events.model import Event
 from prime_action.events.payload import load_event
