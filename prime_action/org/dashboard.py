@@ -8,6 +8,7 @@ from pydantic import Field
 
 from prime_action.config.models import OrgConfig
 from prime_action.domain.models import Frozen, RunSheetItem, SignalResult
+from prime_action.eyes import SIGNAL_NAMES
 from prime_action.org.model import (
     Delegation,
     Excluded,
@@ -19,7 +20,6 @@ from prime_action.org.model import (
 )
 from prime_action.org.priorities import effective
 from prime_action.repo.dashboard import BODY_LIMIT, _cell, _text
-from prime_action.signals.registry import SIGNAL_NAMES
 from prime_action.templating import render
 
 ORG_DASHBOARD = "<!-- prime:org-dashboard -->"

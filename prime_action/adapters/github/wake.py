@@ -43,10 +43,10 @@ from prime_action.events.describe import describe_event
 from prime_action.events.gate import Ignore, Wake, route
 from prime_action.events.model import Event
 from prime_action.events.payload import load_event
+from prime_action.eyes import SIGNAL_NAMES, run_signals, unknown_signals
 from prime_action.growth.step import GrowthStep
 from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
 from prime_action.repo.think import hibernating
-from prime_action.signals.registry import SIGNAL_NAMES, run_signals, unknown_signals
 from prime_action.templating import render
 
 
