@@ -16,10 +16,10 @@ from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.session import OUTCOME_FILE, DataPlaneEnv
 from prime_action.config.models import LabelSettings
 from prime_action.dispatch.outcomes import Outcome
-from prime_action.dispatch.report import report
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import ConfigError
 from prime_action.domain.ports import IssueStore
+from prime_action.runners.report import report
 from prime_action.templating import render
 
 NO_OUTCOME = "the runner stopped before writing its outcome; see the log of run {run}"

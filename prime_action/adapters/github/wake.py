@@ -40,9 +40,9 @@ from prime_action.domain.models import (
 )
 from prime_action.domain.ports import StoredState
 from prime_action.events.describe import describe_event
-from prime_action.events.gate import Ignore, Wake, route
 from prime_action.events.model import Event
 from prime_action.events.payload import load_event
+from prime_action.events.router import Ignore, Wake, route
 from prime_action.eyes import SIGNAL_NAMES, run_signals, unknown_signals
 from prime_action.growth.step import GrowthStep
 from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake

@@ -1,4 +1,4 @@
-"""The gate (DESIGN §3 step 1): route a GitHub event to a wake reason, or say why it is ignored."""
+"""The router (DESIGN §3 step 1): a GitHub event to its wake reason, or why it is ignored."""
 
 from __future__ import annotations
 
