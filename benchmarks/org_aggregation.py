@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient
-from prime_action.adapters.github.org_run import org_on_github
+from prime_action.flows.org import org_on_github
 from testing.github import FakeGitHub
 from testing.graphql import FakeGraphQL, load_schema
 from tests.e2e.org_world import NOW, actions_env, build_org

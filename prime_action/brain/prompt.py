@@ -11,7 +11,6 @@ from prime_action.brain.budget import spent_today
 from prime_action.brain.port import BrainInput
 from prime_action.brain.redact import redact
 from prime_action.domain.models import ACTION_TYPES, MAX_ACTIONS, Frozen
-from prime_action.events.model import Event
 from prime_action.templating import render
 
 # A conservative estimate: English prose runs near 4 characters a token, code and JSON
@@ -59,24 +58,6 @@ class Prompt(Frozen):
     def text(self) -> str:
         """Both messages as one document (stored for `prime explain`)."""
         return f"## system\n\n{self.system}\n## user\n\n{self.user}"
-
-
-def describe_event(event: Event) -> str:
-    """What the event that woke Prime says, in a few lines (all of it untrusted text)."""
-    lines = [f"{event.name}{'.' + event.action if event.action else ''} by {event.actor or '-'}"]
-    if event.issue is not None:
-        issue = event.issue
-        lines.append(f"issue #{issue.number} ({issue.state}) by {issue.author}: {issue.title}")
-        lines.append(issue.body)
-    if event.comment is not None:
-        lines.append(f"comment by {event.comment.author}: {event.comment.body}")
-    if event.workflow_run is not None:
-        run = event.workflow_run
-        lines.append(f"workflow run '{run.name}' on {run.head_branch}: {run.conclusion}")
-    if event.pull_request is not None:
-        pr = event.pull_request
-        lines.append(f"pull request #{pr.number} from {pr.head_ref}, merged: {pr.merged}")
-    return "\n".join(line for line in lines if line)
 
 
 def estimate_tokens(text: str) -> int:

@@ -5,21 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime
 
-from prime_action.adapters.github.client import GitHubClient
-from prime_action.adapters.github.dispatch import cancel_run
-from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.session import DataPlaneEnv
-from prime_action.dispatch.ledger import OPEN, find, upsert
-from prime_action.domain.clock import SystemClock
-from prime_action.domain.errors import GitHubError, UsageError
-from prime_action.domain.models import Attempt
-from prime_action.templating import render
-
-# What `prime jobs` shows unless --all: what runs, and what needs a look.
-SHOWN = ("pending", "running", "failed", "blocked")
-CANCELLED = "cancelled with `prime jobs cancel`"
+from prime_action.domain.errors import UsageError
+from prime_action.flows.jobs import cancel_job, list_jobs
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -39,48 +28,9 @@ def run(args: argparse.Namespace) -> int:
         )
         raise UsageError(msg)
     env = DataPlaneEnv.from_environ(os.environ, args.repo)
-    client = env.client()
-    try:
-        ledger = GitHubLedger(client, env.repository)
-        if args.words:
-            attempt = cancel(client, env.repository, ledger, args.words[1], SystemClock().now())
-            sys.stdout.write(f"cancelled {attempt.id} (run {attempt.run_id or 'not started'})\n")
-            return 0
-        attempts = ledger.load()
-    finally:
-        client.close()
-    shown = [a for a in attempts if args.all or a.status in SHOWN]
-    sys.stdout.write(render("reports/jobs.txt.j2", attempts=shown, total=len(attempts)))
+    if args.words:
+        attempt = cancel_job(env, args.words[1])
+        sys.stdout.write(f"cancelled {attempt.id} (run {attempt.run_id or 'not started'})\n")
+        return 0
+    sys.stdout.write(list_jobs(env, show_all=args.all))
     return 0
-
-
-def cancel(
-    client: GitHubClient, repo: str, ledger: GitHubLedger, attempt_id: str, now: datetime
-) -> Attempt:
-    """Cancel the attempt's run through the Actions API, then mark it cancelled in the ledger.
-
-    Raises:
-        UsageError: no such attempt, or it is not pending or running.
-    """
-    attempt = find(ledger.load(), attempt_id)
-    if attempt is None:
-        msg = f"no attempt '{attempt_id}' in {repo}'s attempts.jsonl; `prime jobs` lists them"
-        raise UsageError(msg)
-    if attempt.status not in OPEN:
-        msg = f"attempt {attempt_id} is {attempt.status}, not pending or running: nothing to cancel"
-        raise UsageError(msg)
-    if attempt.run_id is not None:
-        try:
-            cancel_run(client, repo, attempt.run_id)
-        except GitHubError as e:
-            if e.status != 409:  # 409: the run completed meanwhile; its report says how
-                raise
-
-    def mark(attempts: tuple[Attempt, ...]) -> tuple[Attempt, ...]:
-        current = find(attempts, attempt_id)
-        if current is None or current.status not in OPEN:
-            return attempts
-        update = {"status": "cancelled", "reason": CANCELLED, "updated_at": now}
-        return upsert(attempts, current.model_copy(update=update))
-
-    return find(ledger.change(mark), attempt_id) or attempt

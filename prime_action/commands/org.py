@@ -18,6 +18,6 @@ def run(args: argparse.Namespace) -> int:
     """Run Org Prime once and print its summary."""
     del args
     # PyGithub is imported only when a GitHub command runs (see `prime wake`).
-    from prime_action.adapters.github.org_run import run_org  # noqa: PLC0415
+    from prime_action.flows.org import run_org  # noqa: PLC0415
 
     return run_org(os.environ)

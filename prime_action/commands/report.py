@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from prime_action.adapters.github.client import GitHubClient
-from prime_action.adapters.github.dispatch import send_job_result
-from prime_action.adapters.github.issues import GitHubIssueStore
-from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.session import OUTCOME_FILE, DataPlaneEnv
-from prime_action.config.models import LabelSettings
 from prime_action.dispatch.outcomes import Outcome
-from prime_action.dispatch.report import report
-from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import ConfigError
-from prime_action.domain.ports import IssueStore
-from prime_action.templating import render
+from prime_action.flows.report import report_on_github
 
 NO_OUTCOME = "the runner stopped before writing its outcome; see the log of run {run}"
 
@@ -36,28 +27,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Report the outcome; a missing outcome file is reported as a failure, never dropped."""
     env = DataPlaneEnv.from_environ(os.environ)
-    outcome = read_outcome(args.outcome or env.temp / OUTCOME_FILE, env, args.attempt)
-    client = env.client()
-    try:
-        attempt = report(
-            outcome,
-            GitHubLedger(client, env.repository),
-            lambda repo: _issues(client, repo),
-            lambda repo, payload: send_job_result(client, repo, payload),
-            labels=LabelSettings(),
-            now=SystemClock().now(),
-        )
-        requests = client.counter.total
-    finally:
-        client.close()
-    summary = render("summaries/report.md.j2", attempt=attempt, requests=requests)
-    sys.stdout.write(summary)
-    env.publish(summary, {"status": attempt.status})
+    report_on_github(env, read_outcome(args.outcome or env.temp / OUTCOME_FILE, env, args.attempt))
     return 0
-
-
-def _issues(client: GitHubClient, repo: str) -> IssueStore:
-    return GitHubIssueStore(client, repo, LabelSettings())
 
 
 def read_outcome(path: Path, env: DataPlaneEnv, attempt: str | None) -> Outcome:

@@ -15,7 +15,7 @@ from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import ConfigError
 from prime_action.domain.models import SignalResult
-from prime_action.signals.registry import SIGNAL_NAMES, run_signals, unknown_signals
+from prime_action.eyes import SIGNAL_NAMES, run_signals, unknown_signals
 
 CONFIG_PATH = Path(".github") / "prime.yml"
 COLUMNS = ("STATUS", "SIGNAL", "SEVERITY", "DETAIL")

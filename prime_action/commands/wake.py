@@ -20,10 +20,10 @@ from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import ConfigError
 from prime_action.domain.models import SignalResult
+from prime_action.eyes import run_signals
 from prime_action.growth.step import GrowthStep
 from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
 from prime_action.repo.identity import IDENTITY_FILES, identity_hash
-from prime_action.signals.registry import run_signals
 from prime_action.templating import render
 
 

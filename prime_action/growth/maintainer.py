@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Literal
 
 from prime_action.domain.models import Frozen
-from prime_action.growth.gate import Verdict
+from prime_action.growth.merge_gate import Verdict
 from prime_action.growth.seed import MergePolicy
 
 

@@ -27,9 +27,9 @@ from prime_action.growth.architect import next_tickets
 from prime_action.growth.implement import task_signals
 from prime_action.growth.report import held, recorded, roll
 from prime_action.growth.seed import SEED_PATH, Seed, parse_seed
+from prime_action.growth.signal import GROWTH, evaluate
 from prime_action.repo.act import Actor
 from prime_action.signals.base import RepoSnapshot
-from prime_action.signals.growth import GROWTH, evaluate
 
 
 class TaskTickets(Protocol):

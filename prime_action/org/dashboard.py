@@ -8,6 +8,8 @@ from pydantic import Field
 
 from prime_action.config.models import OrgConfig
 from prime_action.domain.models import Frozen, RunSheetItem, SignalResult
+from prime_action.eyes import SIGNAL_NAMES
+from prime_action.markdown import BODY_LIMIT, safe_cell, safe_text
 from prime_action.org.model import (
     Delegation,
     Excluded,
@@ -18,8 +20,6 @@ from prime_action.org.model import (
     RepoFacts,
 )
 from prime_action.org.priorities import effective
-from prime_action.repo.dashboard import BODY_LIMIT, _cell, _text
-from prime_action.signals.registry import SIGNAL_NAMES
 from prime_action.templating import render
 
 ORG_DASHBOARD = "<!-- prime:org-dashboard -->"
@@ -143,8 +143,8 @@ def _render(name: str, view: OrgView, limit: int | None, **extra: object) -> str
         icons=ICONS,
         totals=_totals(view),
         top=view.run_sheet[:TOP],
-        cell=_cell,
-        text=_text,
+        cell=safe_cell,
+        text=safe_text,
         **extra,
     )
 

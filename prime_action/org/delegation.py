@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from prime_action.config.models import TrustSettings
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen
+from prime_action.eyes import SIGNAL_NAMES
 from prime_action.org.model import (
     CommandComment,
     Delegation,
@@ -32,7 +33,6 @@ from prime_action.org.model import (
     RepoFacts,
 )
 from prime_action.org.priorities import trusted
-from prime_action.signals.registry import SIGNAL_NAMES
 from prime_action.templating import render
 
 EVENT = "prime-delegate"

@@ -9,6 +9,7 @@ from datetime import datetime
 from prime_action.brain.policy import enforce
 from prime_action.brain.port import Brain
 from prime_action.config.models import RepoConfig
+from prime_action.domain.commands import Command
 from prime_action.domain.errors import ConflictError, StoreError
 from prime_action.domain.models import (
     Decision,
@@ -30,7 +31,6 @@ from prime_action.domain.ports import (
 )
 from prime_action.growth.step import GrowthStep
 from prime_action.repo.act import Actor, remember_flags
-from prime_action.repo.commands import Command
 from prime_action.repo.dashboard import DashboardView, Ticks
 from prime_action.repo.publish import dashboard_view, publish, read_ticks
 from prime_action.repo.rebuild import rebuild_state

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -11,6 +10,7 @@ from pydantic import field_validator
 from prime_action.domain.markers import DASHBOARD
 from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, SignalResult
 from prime_action.growth.report import chart, rows
+from prime_action.markdown import BODY_LIMIT, safe_cell, safe_text
 from prime_action.repo.dashboard_ticks import (
     Ticks,
     is_box_name,
@@ -37,12 +37,7 @@ __all__ = [
 ]
 
 DASHBOARD_TITLE = "Prime dashboard"
-# GitHub refuses an issue body of 65,536 characters or more.
-BODY_LIMIT = 65_536
 MAX_DECISIONS = 10
-# Every piece of untrusted text is clipped, so the header and controls (whose other parts
-# are bounded) always fit, whatever a file name or a PR title holds.
-MAX_TEXT = 400
 MAX_ERRORS = 5
 # The order sections are cut in, each down to the number of items given: the least
 # important first, then a second pass through the buttons' sections once their heads
@@ -62,7 +57,6 @@ _CUTS = (
     ("needs_human", 0),
 )
 _STATUS_ORDER = {"failing": 0, "unknown": 1, "skipped": 2, "ok": 3}
-_COMMENT = re.compile(r"<!--|-->")
 
 
 class NeedsHuman(Frozen):
@@ -192,31 +186,12 @@ def _render(
         view=view,
         errors=view.errors[:MAX_ERRORS],
         cuts=cuts,
-        text=_text,
-        cell=_cell,
+        text=safe_text,
+        cell=safe_cell,
         when=_when,
         boxable=is_box_name,
         growth_chart=chart,
     )
-
-
-def _text(value: object) -> str:
-    """Untrusted text made safe for one line of Markdown.
-
-    Comment delimiters are removed so no one can forge a marker, `<` is escaped so no HTML
-    (an unclosed `<details>`...) can swallow the rest of the body, and newlines are folded
-    so the text cannot start a heading, a list item or a box of its own.
-    """
-    text = str(value)
-    while _COMMENT.search(text):
-        text = _COMMENT.sub("", text)
-    text = " ".join(text.replace("<", "&lt;").split())
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
-
-
-def _cell(value: object) -> str:
-    """Untrusted text made safe for a table cell: `|` would start a new column."""
-    return _text(value).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def _when(moment: datetime) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from prime_action.domain.commands import Command
 from prime_action.domain.models import Frozen
-from prime_action.repo.commands import Command
 
 # A signal name that can sit inside a marker: no whitespace, no `>`, and no `--`, which
 # would close the HTML comment early.

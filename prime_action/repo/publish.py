@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from prime_action.config.models import RepoConfig
+from prime_action.domain.commands import Command
 from prime_action.domain.models import DecisionRecord, PrimeState, SignalResult, WakeReason
 from prime_action.domain.ports import DashboardStore, TrackedIssue
-from prime_action.repo.commands import Command
 from prime_action.repo.dashboard import (
     DashboardView,
     NeedsHuman,

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from prime_action.brain.budget import record_spend
 from prime_action.brain.port import BrainInput
 from prime_action.config.models import RepoConfig
+from prime_action.domain.commands import Command
 from prime_action.domain.models import (
     Decision,
     Frozen,
@@ -17,8 +18,8 @@ from prime_action.domain.models import (
     WakeReason,
 )
 from prime_action.domain.ports import TrackedIssue
-from prime_action.repo.commands import Command, CommandOutcome, apply_command
 from prime_action.repo.plan import build_plan, expire_in_flight
+from prime_action.repo.prime_commands import CommandOutcome, apply_command
 
 # Fields that change on every wake and so do not count as "something changed".
 VOLATILE = frozenset({"wake_count", "last_wake_reason"})

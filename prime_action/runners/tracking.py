@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from prime_action.dispatch.report import open_tracking_issue
 from prime_action.domain.markers import data_marker, signal_marker
 from prime_action.domain.ports import IssueStore
 from prime_action.runners.job import Job
+from prime_action.runners.report import open_tracking_issue
 from prime_action.templating import render
 
 

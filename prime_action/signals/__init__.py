@@ -1,1 +1,1 @@
-"""Prime's eyes: detectors that turn a repository snapshot into signal results."""
+"""The built-in detectors that turn a repository snapshot into signal results (see `eyes`)."""

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from prime_action.cli import main
+from prime_action.eyes import SIGNAL_NAMES
 from prime_action.schemas import shipped
-from prime_action.signals.registry import SIGNAL_NAMES
 from tests.signals.snapshots import write_tree as tree
 
 SHA = "8e5e7e5ab8b370d6c329ec480221332ada57f0ab"

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from prime_action.adapters.github.client import GitHubClient, RetryPolicy
-from prime_action.adapters.github.growth_flow import gate_pull
 from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.config.models import RepoConfig
@@ -23,6 +22,7 @@ from prime_action.dispatch.outcomes import Outcome, record_outcome
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.markers import find_signal
 from prime_action.domain.models import Attempt
+from prime_action.flows.pulls import gate_pull
 from prime_action.runners.boundary import BoundaryError, PrPolicy, branch_name, propose
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
 from testing.github import FakeGitHub

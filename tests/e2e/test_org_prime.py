@@ -10,10 +10,10 @@ import pytest
 
 from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient
-from prime_action.adapters.github.org_run import OrgRun, org_on_github, summary_of
 from prime_action.brain.llm import Completion, Message
 from prime_action.cli import main
 from prime_action.domain.errors import GitHubError
+from prime_action.flows.org import OrgRun, org_on_github, summary_of
 from prime_action.org.dashboard import ORG_DASHBOARD
 from prime_action.org.runsheet import contiguous, load
 from prime_action.schemas import shipped

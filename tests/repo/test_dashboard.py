@@ -15,10 +15,10 @@ from prime_action.domain.models import (
     PlanItem,
     PrimeState,
 )
+from prime_action.markdown import MAX_TEXT
 from prime_action.repo import dashboard
 from prime_action.repo.dashboard import (
     BODY_LIMIT,
-    MAX_TEXT,
     DashboardView,
     NeedsHuman,
     Ticks,

@@ -17,8 +17,8 @@ import pytest
 from prime_action.adapters.github.client import GitHubClient, RetryPolicy
 from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.adapters.local.workspace import GitWorkspace
-from prime_action.commands.run import agent_llm
 from prime_action.config.models import AgentSettings, BrainSettings
+from prime_action.flows.run import agent_llm
 from prime_action.runners.agent import NO_AGENT, AgentRequest, run_agent
 from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.guardrails import Guardrails

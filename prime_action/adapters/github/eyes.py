@@ -9,9 +9,9 @@ from github.Repository import Repository
 from prime_action.adapters.github.client import GitHubClient, blob_text
 from prime_action.brain.prompt import IDENTITY_DOCS
 from prime_action.config.models import RepoConfig
+from prime_action.eyes import wanted_files
 from prime_action.repo.identity import IDENTITY_FILES, identity_hash
 from prime_action.signals.base import CiStatus, PullRequestInfo, RepoSnapshot
-from prime_action.signals.registry import wanted_files
 
 FAILED = frozenset({"failure", "timed_out", "cancelled", "action_required", "startup_failure"})
 

@@ -16,8 +16,8 @@ from prime_action.dispatch.cycle import DispatchReport, run_cycle
 from prime_action.dispatch.sheet import standalone_settings
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import RunSheetItem
-from prime_action.growth.gate import Evidence, Verdict, coverage_percent
 from prime_action.growth.maintainer import Move
+from prime_action.growth.merge_gate import Evidence, Verdict, coverage_percent
 from prime_action.growth.review import FileChange, from_patch
 from prime_action.growth.seed import Seed
 from prime_action.runners.boundary import BRANCH_PREFIX, branch_name

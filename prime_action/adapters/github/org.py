@@ -26,11 +26,11 @@ from prime_action.config.loader import parse_yaml
 from prime_action.config.models import OrgConfig, RepoConfig
 from prime_action.domain.errors import ConfigError, GitHubError
 from prime_action.domain.models import Attempt, Frozen
+from prime_action.eyes import run_signals, wanted_files
 from prime_action.org.dashboard import ORG_DASHBOARD
 from prime_action.org.model import CommandComment, OrgState, RepoFacts
 from prime_action.repo.memory import parse_state
 from prime_action.signals.base import PullRequestInfo, RepoSnapshot
-from prime_action.signals.registry import run_signals, wanted_files
 
 REPO_CONFIG = ".github/prime.yml"
 STATE_BRANCH = "prime-state"

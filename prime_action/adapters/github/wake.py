@@ -14,16 +14,14 @@ from prime_action.adapters.dry_run import WriteLog, dry_run
 from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
-from prime_action.adapters.github.growth_flow import PULL_FLOWS, pull_flow
 from prime_action.adapters.github.growth_tickets import GitHubTaskTickets
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.org_link import GitHubOrgLink
-from prime_action.adapters.github.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.adapters.github.state import GitHubStateStore
 from prime_action.adapters.llm.factory import brain_for, with_model
 from prime_action.annotations import annotation, group
-from prime_action.brain.prompt import PromptContext, describe_event
+from prime_action.brain.prompt import PromptContext
 from prime_action.config.loader import key_line, parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
@@ -39,13 +37,16 @@ from prime_action.domain.models import (
     SignalResult,
 )
 from prime_action.domain.ports import StoredState
-from prime_action.events.gate import Ignore, Wake, route
+from prime_action.events.describe import describe_event
 from prime_action.events.model import Event
 from prime_action.events.payload import load_event
+from prime_action.events.router import Ignore, Wake, route
+from prime_action.eyes import SIGNAL_NAMES, run_signals, unknown_signals
+from prime_action.flows.pulls import PULL_FLOWS, pull_flow
+from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.growth.step import GrowthStep
 from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
 from prime_action.repo.think import hibernating
-from prime_action.signals.registry import SIGNAL_NAMES, run_signals, unknown_signals
 from prime_action.templating import render
 
 

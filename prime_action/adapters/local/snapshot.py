@@ -8,9 +8,9 @@ from pathlib import Path
 
 from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import ConfigError
+from prime_action.eyes import wanted_files
 from prime_action.signals.base import RepoSnapshot
 from prime_action.signals.ecosystems import IGNORED_DIRS
-from prime_action.signals.registry import wanted_files
 
 # Directories never walked: vendored and generated code (as the detectors ignore it anyway),
 # Prime's own local memory, and tool caches that can hold many thousands of files.

@@ -1,4 +1,4 @@
-"""The reviewer and tester gate: a Prime PR of an ai-task against the seed's constraints and
+"""The merge gate (reviewer and tester): a Prime PR of an ai-task against the seed's constraints and
 quality gates, and what to do when it fails (send it back, at most N rounds, then a human).
 
 Pure: the adapter reads the PR's diff, its head's check runs and the coverage reports; the

@@ -1,4 +1,4 @@
-"""The gate (DESIGN §3 step 1): route a GitHub event to a wake reason, or say why it is ignored."""
+"""The router (DESIGN §3 step 1): a GitHub event to its wake reason, or why it is ignored."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from types import MappingProxyType
 from pydantic import ValidationError
 
 from prime_action.config.models import TrustSettings
+from prime_action.domain.commands import COMMANDS
 from prime_action.domain.markers import DASHBOARD, PREFIX, find_signal
 from prime_action.domain.models import Frozen, JobResult, WakeReason
 from prime_action.events.model import Event, Issue, PullHead
-from prime_action.repo.commands import COMMANDS
 
 
 class Wake(Frozen):

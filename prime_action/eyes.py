@@ -1,4 +1,4 @@
-"""The built-in detectors in report order, and how the repo config shapes what they report."""
+"""Prime's eyes: every detector in report order (built-in, then growth's), shaped by the config."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from prime_action.config.models import RepoConfig, SignalSettings
 from prime_action.domain.models import SEVERITY_WEIGHT, SignalResult
+from prime_action.growth.signal import GROWTH
 from prime_action.signals.base import Detector, RepoSnapshot, result
 from prime_action.signals.dependabot import Dependabot
 from prime_action.signals.files import (
@@ -19,7 +20,6 @@ from prime_action.signals.files import (
     README,
     SECURITY_POLICY,
 )
-from prime_action.signals.growth import GROWTH
 from prime_action.signals.lint import LintConfig
 from prime_action.signals.repo_health import Ci, StalePrs
 from prime_action.signals.workflows import PinnedActions, WorkflowPermissions

@@ -1,4 +1,4 @@
-"""The registry: every built-in detector, config overrides, and the files they want."""
+"""The eyes: every detector, config overrides, and the files they want."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import pytest
 
 from prime_action.config.models import RepoConfig, SignalSettings
 from prime_action.domain.models import SEVERITY_WEIGHT, Fix, SignalResult
-from prime_action.signals.base import CiStatus, Detector
-from prime_action.signals.registry import (
+from prime_action.eyes import (
     DETECTORS,
     SIGNAL_NAMES,
     _detect,
@@ -17,6 +16,7 @@ from prime_action.signals.registry import (
     unknown_signals,
     wanted_files,
 )
+from prime_action.signals.base import CiStatus, Detector
 from tests.signals.snapshots import pr, remote, snap
 
 CI_YML = ".github/workflows/ci.yml"

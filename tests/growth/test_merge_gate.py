@@ -1,4 +1,4 @@
-"""The gate's verdicts, the maintainer's moves and the implementer's signals, as tables."""
+"""The merge gate's verdicts, the maintainer's moves and the implementer's signals, as tables."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 
 from prime_action.config.models import GuardrailSettings
 from prime_action.domain.ports import TrackedIssue
-from prime_action.growth.gate import Evidence, Verdict, coverage_percent, judge
 from prime_action.growth.implement import NOTHING, contract_rails, task_signals
 from prime_action.growth.maintainer import decide
+from prime_action.growth.merge_gate import Evidence, Verdict, coverage_percent, judge
 from prime_action.growth.review import FileChange
 from prime_action.growth.seed import AutomationContract, MergePolicy, parse_seed
 from tests.growth.seeds import VALID

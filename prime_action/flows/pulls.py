@@ -17,15 +17,15 @@ from prime_action.adapters.github.growth import (
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.config.models import RepoConfig
 from prime_action.dispatch.cycle import DispatchReport
-from prime_action.dispatch.report import tracking_issue
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen, MergedPull
-from prime_action.events.gate import Wake
 from prime_action.events.model import Event
-from prime_action.growth.gate import Evidence, Verdict, judge
+from prime_action.events.router import Wake
 from prime_action.growth.maintainer import decide
+from prime_action.growth.merge_gate import Evidence, Verdict, judge
 from prime_action.growth.seed import SEED_PATH, parse_seed
 from prime_action.runners.boundary import BRANCH_PREFIX, branch_name
+from prime_action.runners.report import tracking_issue
 from prime_action.templating import render
 
 

@@ -1,12 +1,12 @@
-"""The gate's routes for Prime's pull requests: checks completed or a head moved wake the
-growth gate, whoever sent them; `/prime <instruction>` on a pull request is a follow-up."""
+"""The router's routes for Prime's pull requests: checks completed or a head moved wake the
+growth merge gate, whoever sent them; `/prime <instruction>` on a pull request is a follow-up."""
 
 from __future__ import annotations
 
 import pytest
 
 from prime_action.config.models import TrustSettings
-from prime_action.events.gate import Ignore, Wake, route
+from prime_action.events.router import Ignore, Wake, route
 from tests.events.payloads import PRIME, by, event
 
 TRUST = TrustSettings()

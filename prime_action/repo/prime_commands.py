@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
+from prime_action.domain.commands import COMMANDS, PER_SIGNAL
 from prime_action.domain.models import Frozen, PrimeState
-
-# A command word and the words after it: `("skip", ("ci",))` for `/prime skip ci`.
-Command = tuple[str, tuple[str, ...]]
-
-COMMANDS = ("wake", "pause", "resume", "skip", "retry", "run", "status")
-# Commands that name a signal: `/prime skip ci`, the dashboard's retry and run-now boxes.
-PER_SIGNAL = ("skip", "retry", "run")
 
 
 class CommandOutcome(Frozen):

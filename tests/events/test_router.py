@@ -1,4 +1,4 @@
-"""The gate, fed GitHub's real example payloads: every trigger of DESIGN §3, and every refusal."""
+"""The router, fed GitHub's real example payloads: every trigger of DESIGN §3, and every refusal."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from prime_action.config.models import TrustSettings
 from prime_action.domain.models import WakeReason
-from prime_action.events.gate import ROUTES, Ignore, Wake, command_words, route
 from prime_action.events.model import Event
+from prime_action.events.router import ROUTES, Ignore, Wake, command_words, route
 from tests.events.payloads import PRIME, by, event
 
 TRUST = TrustSettings()

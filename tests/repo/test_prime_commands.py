@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from prime_action.domain.models import PrimeState
-from prime_action.repo.commands import apply_command
+from prime_action.repo.prime_commands import apply_command
 from tests.values import NOW
 
 KNOWN = {"ci", "license"}

@@ -6,8 +6,8 @@ import pytest
 
 from prime_action.config.models import RepoConfig
 from prime_action.domain.ports import TrackedIssue
-from prime_action.signals.growth import GROWTH, evaluate
-from prime_action.signals.registry import SIGNAL_NAMES, run_signals, wanted_files
+from prime_action.eyes import SIGNAL_NAMES, run_signals, wanted_files
+from prime_action.growth.signal import GROWTH, evaluate
 from tests.growth.seeds import VALID
 from tests.signals.snapshots import snap
 
