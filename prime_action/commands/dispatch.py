@@ -28,6 +28,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run one cycle; exit 1 when a dispatch failed (the rest of the cycle is safe to rerun)."""
-    env = DataPlaneEnv.from_environ(os.environ, args.repo)
+    env = DataPlaneEnv.from_environ(os.environ, args.repo, takes_repo=True)
     report = dispatch_on_github(env, args.timeout_hours, args.workflow)
     return 1 if report.error else 0

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
             f"unknown arguments {' '.join(args.words)}; use `prime jobs` or `prime jobs cancel ID`"
         )
         raise UsageError(msg)
-    env = DataPlaneEnv.from_environ(os.environ, args.repo)
+    env = DataPlaneEnv.from_environ(os.environ, args.repo, takes_repo=True)
     if args.words:
         attempt = cancel_job(env, args.words[1])
         sys.stdout.write(f"cancelled {attempt.id} (run {attempt.run_id or 'not started'})\n")

@@ -12,6 +12,11 @@ from prime_action.domain.errors import ConfigError
 REQUIRED = ("GITHUB_REPOSITORY", "GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_TOKEN")
 
 
+def token_from(environ: Mapping[str, str]) -> str | None:
+    """The API token: GITHUB_TOKEN, or GH_TOKEN as the GitHub CLI names it."""
+    return environ.get("GITHUB_TOKEN") or environ.get("GH_TOKEN") or None
+
+
 class ActionsEnv(BaseModel):
     """What Prime reads from the standard Actions variables and the action's inputs."""
 
@@ -34,24 +39,30 @@ class ActionsEnv(BaseModel):
     org_token: str | None = Field(default=None, repr=False)
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> ActionsEnv:
+    def from_environ(cls, environ: Mapping[str, str], hint: str = "") -> ActionsEnv:
         """Read the environment; a missing variable is a configuration error naming it.
+
+        Args:
+            environ: the process environment.
+            hint: what else the command offers, e.g. ", or use --local PATH".
 
         Raises:
             ConfigError: when a required variable is missing or empty.
         """
+        token = token_from(environ)
         missing = [name for name in REQUIRED if not environ.get(name)]
+        missing = [name for name in missing if name != "GITHUB_TOKEN" or not token]
         if missing:
             msg = (
                 f"{', '.join(missing)} not set: run inside GitHub Actions (the token comes from "
-                "the action's github-token input), or use --local PATH"
+                f"the action's github-token input; GH_TOKEN works too){hint}"
             )
             raise ConfigError(msg, file="environment")
         return cls(
             repository=environ["GITHUB_REPOSITORY"],
             event_name=environ["GITHUB_EVENT_NAME"],
             event_path=Path(environ["GITHUB_EVENT_PATH"]),
-            token=environ["GITHUB_TOKEN"],
+            token=token or "",
             api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
             step_summary=_path(environ.get("GITHUB_STEP_SUMMARY")),
             output=_path(environ.get("GITHUB_OUTPUT")),

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from prime_action.adapters.github.actions_env import token_from
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.domain.errors import ConfigError
 
@@ -33,22 +34,31 @@ class DataPlaneEnv(BaseModel):
     write_spacing: float = 1.0
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str], repo: str | None = None) -> DataPlaneEnv:
+    def from_environ(
+        cls, environ: Mapping[str, str], repo: str | None = None, *, takes_repo: bool = False
+    ) -> DataPlaneEnv:
         """Read the environment; `repo` (from --repo) stands in for GITHUB_REPOSITORY.
+
+        Args:
+            environ: the process environment.
+            repo: the command's --repo, if it has one.
+            takes_repo: whether the command has --repo (the error then offers it).
 
         Raises:
             ConfigError: the token or the repository is missing.
         """
         repository = repo or environ.get("GITHUB_REPOSITORY", "")
-        missing = [n for n, v in (("GITHUB_TOKEN", environ.get("GITHUB_TOKEN")),
-                                  ("GITHUB_REPOSITORY", repository)) if not v]  # fmt: skip
+        token = token_from(environ)
+        missing = [n for n, v in (("GITHUB_TOKEN", token), ("GITHUB_REPOSITORY", repository))
+                   if not v]  # fmt: skip
         if missing:
-            msg = f"{', '.join(missing)} not set: run in GitHub Actions, or export them (--repo)"
+            offer = " (or give --repo OWNER/NAME)" if takes_repo else ""
+            msg = f"{', '.join(missing)} not set: run in GitHub Actions, or export them{offer}"
             raise ConfigError(msg, file="environment")
         run_id = environ.get("GITHUB_RUN_ID", "")
         return cls(
             repository=repository,
-            token=environ["GITHUB_TOKEN"],
+            token=token or "",
             api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
             ref=environ.get("GITHUB_REF") or None,
             run_id=int(run_id) if run_id.isdigit() else None,

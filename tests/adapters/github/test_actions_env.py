@@ -80,3 +80,19 @@ def test_the_tokens_never_appear_in_the_values_repr() -> None:
     env = ActionsEnv.from_environ(BASE | {"PRIME_ORG_TOKEN": "org-t0ken"})
     assert "s3cret" not in repr(env)
     assert "org-t0ken" not in repr(env)
+
+
+def test_gh_token_stands_in_for_github_token_which_wins_when_both_are_set() -> None:
+    without = {k: v for k, v in BASE.items() if k != "GITHUB_TOKEN"}
+    gh = "gh-token"
+    assert ActionsEnv.from_environ({**without, "GH_TOKEN": gh}).token == gh
+    assert ActionsEnv.from_environ({**BASE, "GH_TOKEN": "gh"}).token == BASE["GITHUB_TOKEN"]
+
+
+def test_the_error_offers_only_what_the_command_has() -> None:
+    with pytest.raises(ConfigError) as caught:
+        ActionsEnv.from_environ({}, hint=", or use --local PATH")
+    assert str(caught.value).endswith("GH_TOKEN works too), or use --local PATH")
+    with pytest.raises(ConfigError) as plain:
+        ActionsEnv.from_environ({})
+    assert "--local" not in str(plain.value)

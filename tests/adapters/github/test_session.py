@@ -115,3 +115,16 @@ def test_the_client_is_aimed_at_the_api_url_with_the_write_spacing() -> None:
         assert client.github.requester.base_url == "https://ghe.test/api/v3"
     finally:
         client.close()
+
+
+def test_gh_token_stands_in_for_github_token() -> None:
+    gh = "gh-token"
+    env = DataPlaneEnv.from_environ({"GITHUB_REPOSITORY": "acme/api", "GH_TOKEN": gh})
+    assert env.token == gh
+
+
+@pytest.mark.parametrize(("takes_repo", "offered"), [(True, True), (False, False)])
+def test_repo_is_offered_only_by_commands_that_take_it(takes_repo: bool, offered: bool) -> None:
+    with pytest.raises(ConfigError) as caught:
+        DataPlaneEnv.from_environ({"GITHUB_TOKEN": "t"}, takes_repo=takes_repo)
+    assert ("--repo" in str(caught.value)) == offered
