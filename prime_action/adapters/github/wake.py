@@ -274,7 +274,7 @@ def _done(client: GitHubClient, **fields: object) -> GitHubWake:
 
 def run_on_github(environ: Mapping[str, str]) -> int:
     """Wake inside GitHub Actions; write the step outputs and the job summary."""
-    env = ActionsEnv.from_environ(environ)
+    env = ActionsEnv.from_environ(environ, hint=", or use --local PATH")
     client = GitHubClient(env.token, env.api_url, write_spacing=env.write_spacing)
     try:
         outcome = wake_on_github(env, client, SystemClock().now())
