@@ -21,6 +21,8 @@ CORE = (
     "dispatch",
     "runners",
     "growth",
+    "eyes.py",
+    "markdown.py",
     "config/models.py",
 )
 # Libraries that reach the network, the process environment or the file system.
