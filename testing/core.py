@@ -318,7 +318,7 @@ class GitHubState:
     def set_ci(
         self,
         full_name: str,
-        state: str = "success",
+        state: str | None = None,
         *,
         failing: Iterable[str] = (),
         checks: Iterable[str] = ("build", "test"),
@@ -330,7 +330,8 @@ class GitHubState:
         Args:
             full_name: `owner/name`.
             state: `success`, `failure` (all checks fail unless `failing` names some) or
-                `pending` (checks in progress).
+                `pending` (checks in progress); by default `failure` when `failing` names
+                checks, else `success`.
             failing: Check names that fail while the others succeed.
             checks: The check run names.
             statuses: Commit statuses, context -> state (error|failure|pending|success).
@@ -339,9 +340,16 @@ class GitHubState:
         Returns:
             The commit sha the results were attached to.
         """
+        failing = set(failing)
+        state = state or ("failure" if failing else "success")
+        if failing and state != "failure":
+            # Failing checks make a failing commit: `success` with them was a red CI that the
+            # caller believed green (the simulation's merges did this).
+            msg = f"set_ci({full_name!r}, {state!r}) with failing checks {sorted(failing)}"
+            raise ValueError(msg)
         repo = self.repos[full_name.lower()]
         sha = repo.git.resolve(ref or repo.default_branch) or ""
-        failing = set(failing) or (set(checks) if state == "failure" else set())
+        failing = failing or (set(checks) if state == "failure" else set())
         runs = []
         for name in [*checks, *sorted(failing - set(checks))]:
             at = self.timestamp()

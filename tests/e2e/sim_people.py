@@ -80,7 +80,8 @@ def _merge(sim: Simulation, repo: str, pull: Issue) -> None:
         if entry.type == "blob" and (path not in main or main[path].sha != entry.sha)
     }
     sim.fake.push(repo, {p: c for p, c in changed.items() if c is not None}, author=HUMAN)
-    sim.fake.set_ci(repo, sim.ci.get(repo, "success"), failing=["test"])
+    state = sim.ci.get(repo, "success")
+    sim.fake.set_ci(repo, state, failing=["test"] if state == "failure" else ())
 
 
 def _close(sim: Simulation, pull: Issue, *, merged: bool) -> None:
@@ -105,7 +106,7 @@ def _pull_changes(repo: str, pull: Issue, *, merged: bool) -> dict[str, Any]:
 def set_ci(sim: Simulation, repo: str, state: str) -> None:
     """CI on main breaks or is fixed by a person; the finished CI run wakes Prime."""
     sim.ci[repo] = state
-    sim.fake.set_ci(repo, state, failing=["test"])
+    sim.fake.set_ci(repo, state, failing=["test"] if state == "failure" else ())
     changes = {"workflow_run.conclusion": state, "workflow_run.head_branch": "main"}
     sim.wake(repo, "workflow_run.completed", changes)
 
