@@ -8,6 +8,7 @@ from pathlib import Path
 
 from prime_action.domain.errors import UsageError
 from prime_action.growth.seed import SEED_PATH, render_seed
+from prime_action.signals.workflows import Workflow, parse_workflow, workflow_paths
 from prime_action.workflows import (
     CONFIG_PATH,
     DEFAULT_ACTION_REF,
@@ -84,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         msg = f"{root} is not a directory; pass the repository's checkout"
         raise UsageError(msg)
+    _refuse_conflicts(args)
     files = (
         _org_files(root, args)
         if args.org
@@ -93,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             root / WORKFLOW_PATH: render_repo_workflow(
                 repo=args.repo or root.resolve().name,
                 action_ref=args.action_ref,
-                ci_workflows=args.ci_workflows or DEFAULT_CI_WORKFLOWS,
+                ci_workflows=args.ci_workflows or detect_ci_workflows(root),
                 default_branch=args.default_branch or detect_default_branch(root),
             ),
             root / CONFIG_PATH: render_repo_config(action_ref=args.action_ref)
@@ -160,3 +162,54 @@ def detect_default_branch(root: Path) -> str:
         return DEFAULT_BRANCH
     prefix = "ref: refs/remotes/origin/"
     return text.removeprefix(prefix) if text.startswith(prefix) else DEFAULT_BRANCH
+
+
+def _refuse_conflicts(args: argparse.Namespace) -> None:
+    """Flags that belong to another kind of setup are an error, never silently dropped."""
+    kind = "--org" if args.org else "--seed" if args.seed else None
+    if args.org and args.seed:
+        msg = "--org and --seed write different files: run prime init once for each"
+        raise UsageError(msg)
+    repo_only = [
+        flag
+        for flag, given in (
+            ("--mode", args.mode != "standalone"),
+            ("--ci-workflow", bool(args.ci_workflows)),
+            ("--default-branch", bool(args.default_branch)),
+        )
+        if given
+    ]
+    if kind and repo_only:
+        msg = f"{', '.join(repo_only)}: only for a repository's own workflow, not {kind}; drop it"
+        raise UsageError(msg)
+
+
+def detect_ci_workflows(root: Path) -> tuple[str, ...]:
+    """The names of the checkout's workflows that run on pushes or pull requests (its CI).
+
+    Prime's own workflows are left out; a workflow without `name:` is named by its path, as
+    GitHub does. None found (or no checkout): DEFAULT_CI_WORKFLOWS.
+    """
+    names = []
+    for path in workflow_paths(_listing(root)):
+        if Path(path).name.startswith("prime"):
+            continue
+        parsed = parse_workflow(path, (root / path).read_text(encoding="utf-8", errors="replace"))
+        if isinstance(parsed, Workflow) and _on_code(parsed.top.get("on")):
+            names.append(str(parsed.top.get("name") or path))
+    return tuple(names) or DEFAULT_CI_WORKFLOWS
+
+
+def _listing(root: Path) -> tuple[str, ...]:
+    folder = root / ".github" / "workflows"
+    if not folder.is_dir():
+        return ()
+    return tuple(f".github/workflows/{p.name}" for p in sorted(folder.iterdir()) if p.is_file())
+
+
+def _on_code(triggers: object) -> bool:
+    """Whether `on:` includes push or pull_request (a string, a list or a mapping)."""
+    names = [triggers] if isinstance(triggers, str) else triggers
+    if not isinstance(names, list | dict):
+        return False
+    return bool({"push", "pull_request"} & {n for n in names if isinstance(n, str)})

@@ -304,3 +304,41 @@ def test_init_in_org_mode_leaves_jobs_to_the_org_dispatcher(tmp_path: Path) -> N
         parse_yaml((tmp_path / CONFIG).read_text(encoding="utf-8"), RepoConfig, CONFIG).jobs.mode
         == "org"
     )
+
+
+def test_the_ci_workflows_are_the_checkouts_own_push_and_pull_request_workflows(
+    tmp_path: Path,
+) -> None:
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    job = "jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
+    (workflows / "ci.yml").write_text(f"name: Tests\non: [push, pull_request]\n{job}")
+    (workflows / "lint.yaml").write_text(f"on:\n  pull_request:\n{job}")
+    (workflows / "release.yml").write_text(f"name: Release\non: release\n{job}")
+    (workflows / "prime.yml").write_text(f"name: Prime\non: push\n{job}")
+
+    assert main(["init", str(tmp_path), "--force"]) == 0
+
+    names = triggers(load(tmp_path / WORKFLOW))["workflow_run"]["workflows"]
+    assert names == ["Tests", ".github/workflows/lint.yaml"]
+
+
+def test_a_checkout_without_ci_workflows_gets_the_usual_name(repo: Path) -> None:
+    assert triggers(load(repo / WORKFLOW))["workflow_run"]["workflows"] == ["CI"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--org", "--seed"], "--org and --seed"),
+        (["--org", "--mode", "org"], "--mode: only for a repository's own workflow, not --org"),
+        (["--seed", "--ci-workflow", "Tests"], "--ci-workflow: only for"),
+        (["--org", "--default-branch", "trunk"], "--default-branch: only for"),
+    ],
+)
+def test_flags_of_another_kind_of_setup_are_refused_not_dropped(
+    tmp_path: Path, argv: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path), *argv]) == 2
+    assert words in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
