@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from enum import StrEnum
 
 import requests
@@ -12,6 +13,7 @@ SECONDARY_RATE_LIMIT_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
     "If you reach out to GitHub Support for help, please include the request ID FAKE."
 )
+PRIMARY_RATE_LIMIT_MESSAGE = "API rate limit exceeded for installation ID 1."
 _RATE_LIMIT_DOCS = (
     "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
 )
@@ -27,6 +29,8 @@ class Fault(StrEnum):
     CONNECTION_ERROR = "connection-error"  # requests.exceptions.ConnectionError
     TIMEOUT = "read-timeout"  # requests.exceptions.ReadTimeout
     APPLIED_THEN_ERROR = "applied-then-502"  # the write happens, the answer is a 502
+    # The token's primary rate limit used up: 403, x-ratelimit-remaining 0, reset in an hour.
+    RATE_LIMIT_USED_UP = "403-primary-rate-limit"
 
     @property
     def applies_first(self) -> bool:
@@ -57,6 +61,10 @@ def fault_reply(fault: Fault) -> Reply:
         body = {"message": SECONDARY_RATE_LIMIT_MESSAGE, "documentation_url": _RATE_LIMIT_DOCS}
         status = 403 if fault is Fault.SECONDARY_RATE_LIMIT else 429
         return Reply(status, body, {"Retry-After": "1"})
+    if fault is Fault.RATE_LIMIT_USED_UP:
+        body = {"message": PRIMARY_RATE_LIMIT_MESSAGE, "documentation_url": _RATE_LIMIT_DOCS}
+        reset = str(int(time.time()) + 3600)
+        return Reply(403, body, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
     if fault is Fault.SERVER_ERROR:
         return Reply(500, {"message": "Server Error"})
     return Reply(502, {"message": "Server Error"})

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TypeVar
 
 import github
@@ -69,6 +70,17 @@ def _retry_after(e: GithubException) -> float | None:
     try:
         return float(value) if value is not None else None
     except ValueError:
+        return None
+
+
+def _used_up_until(e: GithubException) -> datetime | None:
+    """When the token's rate limit resets, if this answer says it is used up (remaining 0)."""
+    headers = {k.lower(): v for k, v in (e.headers or {}).items()}
+    if e.status not in (403, 429) or headers.get("x-ratelimit-remaining") != "0":
+        return None
+    try:
+        return datetime.fromtimestamp(int(headers["x-ratelimit-reset"]), UTC)
+    except (KeyError, ValueError):
         return None
 
 
@@ -164,6 +176,12 @@ class GitHubClient:
     def _wait(self, e: GithubException, attempt: int, *, write: bool) -> float | None:
         if attempt >= self.policy.attempts:
             return None
+        reset = _used_up_until(e)
+        if reset is not None and _retry_after(e) is None:
+            # GitHub: no request until the reset. A reset within the longest wait is waited
+            # for; a later one stops the run now, naming it (_translate).
+            wait = reset.timestamp() - time.time() + 1
+            return wait if wait <= self.policy.max_wait_seconds else None
         if _rate_limited(e):
             return _retry_after(e) or self.policy.backoff_seconds * attempt
         if e.status >= 500 and not write:
@@ -180,6 +198,12 @@ def _translate(what: str, e: GithubException) -> GitHubError:
     }.get(e.status, "")
     if e.status == 403 and "archived" in str(detail or "").lower():
         hint = "the repository is archived: unarchive it, or exclude it from Prime"
+    reset = _used_up_until(e)
+    if reset is not None:
+        hint = (
+            f"the token's rate limit is used up until {reset:%Y-%m-%d %H:%M} UTC "
+            "(x-ratelimit-reset): rerun after that"
+        )
     msg = f"{what}: GitHub answered {e.status} {detail or ''}".rstrip()
     return GitHubError(f"{msg}; {hint}" if hint else msg, status=e.status)
 

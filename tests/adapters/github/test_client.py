@@ -158,3 +158,16 @@ def test_the_counter_sees_every_page_and_every_write(
     assert len(listed) == 150
     assert counted.counter.total == len(fake_github.requests) == 3  # two pages and one write
     assert counted.counter.writes == 1
+
+
+def test_a_used_up_rate_limit_stops_at_once_naming_the_reset_time(
+    fake_github: FakeGitHub, counted: GitHubClient, slept: list[float]
+) -> None:
+    fake_github.add_repo(REPO)
+    fake_github.reset_counts()
+    fake_github.fail(1, Fault.RATE_LIMIT_USED_UP)
+    with pytest.raises(GitHubError) as caught:
+        counted.read("read README", lambda: _read_readme(counted))
+    assert (len(fake_github.requests), slept) == (1, [])
+    assert "rate limit is used up until" in str(caught.value)
+    assert "permission" not in str(caught.value)
