@@ -23,7 +23,7 @@ from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import LLMError
 from prime_action.domain.models import PrimeState
 from prime_action.domain.ports import TrackedIssue
-from prime_action.repo.think import prepare
+from prime_action.repo.memory_update import prepare
 from prime_action.signals.registry import run_signals
 from tests.values import NOW
 

@@ -1,4 +1,4 @@
-"""The pure wake steps: hibernation, refusals, commands and the next wake."""
+"""The wake's memory bookkeeping: hibernation, refusals, commands and the next wake."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from prime_action.domain.models import (
     PrimeState,
     WakeReason,
 )
-from prime_action.repo.think import changed, conclude, hibernating, prepare
+from prime_action.repo.memory_update import changed, conclude, hibernating, prepare
 from tests.values import NOW, issue, signal
 
 LATER = NOW + timedelta(hours=3)
