@@ -27,6 +27,7 @@ from prime_action.domain.models import (
     SubmitJob,
 )
 from prime_action.domain.ports import TrackedIssue
+from prime_action.growth.architect import Ticket
 from prime_action.repo.effects import Close, Comment, Effect, Flag, OpenIssue, SetLabels, Submit
 from prime_action.repo.memory_update import record_job, remember_flags
 from prime_action.templating import render
@@ -220,6 +221,17 @@ def _flag(action: FlagOrg, plan: ActionPlan, context: ActionContext) -> ActionPl
         state=remember_flags(plan.state, (key,)),
         flagged=(*plan.flagged, key),
     )
+
+
+def plan_tickets(plan: ActionPlan, tickets: tuple[Ticket, ...]) -> ActionPlan:
+    """Open growth's next tickets, after everything else this wake writes to issues."""
+    for ticket in tickets:
+        effect = OpenIssue(signal=ticket.key, title=ticket.title, body=ticket.body,
+                           labels=ticket.labels, ticket=True)  # fmt: skip
+        issue = TrackedIssue(number=OPENED_NOW, signal=ticket.key, title=ticket.title,
+                             state="open", labels=ticket.labels)  # fmt: skip
+        plan = opened(plan, issue, effect)
+    return plan
 
 
 def settle_labels(plan: ActionPlan, in_progress: str) -> ActionPlan:

@@ -139,25 +139,25 @@ def wake(
     if dry_run:
         lines = dry_run_lines(plan.effects)
         return _report(inputs, plan, Outcome(done=(*lines, *plan.notes)), planned=lines)
-    writers = Writers(
-        state=ports.state,
-        issues=ports.issues,
-        jobs=ports.jobs,
-        dashboard=ports.dashboard,
-        org=ports.org,
-        tickets=ports.tickets,
-    )
+    return _carry_out(ports, inputs, plan)
+
+
+def _carry_out(ports: WakePorts, inputs: WakeInputs, plan: WakePlan) -> WakeReport:
+    """Execute the plan; after a lost compare-and-swap race, re-plan and execute the rest."""
+    writers = Writers(state=ports.state, issues=ports.issues, jobs=ports.jobs,
+                      dashboard=ports.dashboard, org=ports.org, tickets=ports.tickets)  # fmt: skip
     outcome = execute(plan.effects, writers, Outcome())
     for _ in range(MAX_WRITE_ATTEMPTS - 1):
         if not outcome.conflict:
-            return _report(inputs, plan, outcome)
+            break
+        # Another writer saved first: plan again on its state; the writes made stay made.
         inputs = _reread(ports, inputs)
         plan = replan(inputs, plan, outcome.opened)
         outcome = execute(plan.effects, writers, outcome.model_copy(update={"conflict": False}))
-    if not outcome.conflict:
-        return _report(inputs, plan, outcome)
-    msg = f"state changed under this wake {MAX_WRITE_ATTEMPTS} times in a row; giving up"
-    raise StoreError(msg)
+    if outcome.conflict:
+        msg = f"state changed under this wake {MAX_WRITE_ATTEMPTS} times in a row; giving up"
+        raise StoreError(msg)
+    return _report(inputs, plan, outcome)
 
 
 def _read(

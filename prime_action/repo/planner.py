@@ -29,16 +29,15 @@ from prime_action.domain.ports import StoredState, TrackedIssue
 from prime_action.growth import step as growth
 from prime_action.growth.step import GrowthInputs
 from prime_action.repo.actions import (
-    OPENED_NOW,
     ActionContext,
     ActionPlan,
-    opened,
     plan_actions,
+    plan_tickets,
     settle_labels,
 )
 from prime_action.repo.commands import Command
 from prime_action.repo.dashboard import Ticks
-from prime_action.repo.effects import Adopt, Effect, OpenIssue, Reply, SaveState, WriteDashboard
+from prime_action.repo.effects import Adopt, Effect, Reply, SaveState, WriteDashboard
 from prime_action.repo.memory_update import (
     Prepared,
     changed,
@@ -182,41 +181,13 @@ def plan_wake(inputs: WakeInputs, decision: Decision, attempts: dict[str, str]) 
         attempts=attempts,
         org_link=inputs.org_link,
     )
-    adopt = tuple(
-        Adopt(
-            number=c.number,
-            title=c.title,
-            label=_task_label(inputs),
-            body=c.body,
-            labels=tuple(dict.fromkeys((*c.labels, config.labels.automated))),
-        )
-        for c in seen.adoption.adopt
-    )
-    acts = ActionPlan(effects=adopt, state=prepared.state, tracked=seen.issues)
+    acts = ActionPlan(effects=_adoptions(inputs, seen), state=prepared.state, tracked=seen.issues)
     acts = plan_actions(decision.actions, acts, context)
     acts = settle_labels(acts, config.labels.in_progress)
     tickets = growth.tickets(
         inputs.growth.seed, prepared.state, signals, acts.tracked, config.labels.automated
     )
-    for ticket in tickets:
-        issue = TrackedIssue(
-            number=OPENED_NOW,
-            signal=ticket.key,
-            title=ticket.title,
-            state="open",
-            labels=ticket.labels,
-        )
-        acts = opened(
-            acts,
-            issue,
-            OpenIssue(
-                signal=ticket.key,
-                title=ticket.title,
-                body=ticket.body,
-                labels=ticket.labels,
-                ticket=True,
-            ),
-        )
+    acts = plan_tickets(acts, tickets)
     plan = WakePlan(
         effects=acts.effects,
         state=acts.state,
@@ -262,9 +233,20 @@ def replan(inputs: WakeInputs, first: WakePlan, opened_now: dict[str, int]) -> W
     return _conclude(inputs, seen, plan, tracked)
 
 
-def _task_label(inputs: WakeInputs) -> str:
-    seed = inputs.growth.seed
-    return seed.automation_contract.task_label if seed else ""
+def _adoptions(inputs: WakeInputs, seen: _Seen) -> tuple[Effect, ...]:
+    """The people's task tickets this wake makes Prime's (written before anything else)."""
+    seed, automated = inputs.growth.seed, inputs.config.labels.automated
+    label = seed.automation_contract.task_label if seed else ""
+    return tuple(
+        Adopt(
+            number=c.number,
+            title=c.title,
+            label=label,
+            body=c.body,
+            labels=tuple(dict.fromkeys((*c.labels, automated))),
+        )
+        for c in seen.adoption.adopt
+    )
 
 
 def _conclude(
