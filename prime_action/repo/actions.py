@@ -28,7 +28,16 @@ from prime_action.domain.models import (
 )
 from prime_action.domain.ports import TrackedIssue
 from prime_action.growth.architect import Ticket
-from prime_action.repo.effects import Close, Comment, Effect, Flag, OpenIssue, SetLabels, Submit
+from prime_action.repo.effects import (
+    Close,
+    Comment,
+    Effect,
+    Flag,
+    IssueRef,
+    OpenIssue,
+    SetLabels,
+    Submit,
+)
 from prime_action.repo.memory_update import record_job, remember_flags
 from prime_action.templating import render
 
@@ -101,15 +110,15 @@ def _add(plan: ActionPlan, *effects: Effect, **update: object) -> ActionPlan:
     return plan.model_copy(update={"effects": (*plan.effects, *effects), **update})
 
 
-def _target(plan: ActionPlan, issue: int | None, signal: str | None) -> dict[str, object] | None:
+def _target(plan: ActionPlan, issue: int | None, signal: str | None) -> IssueRef | None:
     """How an effect names its issue: a number, or the signal of one opened now; None: none."""
     if issue is not None:
-        return {"issue": issue}
+        return IssueRef(issue=issue)
     found = [i for i in plan.tracked if i.signal == signal and i.state == "open"]
     if not found:
         return None
     number = found[0].number
-    return {"issue": None, "signal": signal} if number == OPENED_NOW else {"issue": number}
+    return IssueRef(signal=signal) if number == OPENED_NOW else IssueRef(issue=number)
 
 
 def _create(action: CreateIssue, plan: ActionPlan, context: ActionContext) -> ActionPlan:
@@ -155,8 +164,8 @@ def _submit(action: SubmitJob, plan: ActionPlan, context: ActionContext) -> Acti
             approach=action.approach,
         )
         in_progress = (context.config.labels.in_progress,)
-        effects.append(Comment.model_validate({**target, "body": body, "marker": marker}))
-        effects.append(SetLabels.model_validate({**target, "add": in_progress}))
+        effects.append(Comment(**target.model_dump(), body=body, marker=marker))
+        effects.append(SetLabels(**target.model_dump(), add=in_progress))
     job = InFlight(
         signal=action.signal,
         runner=action.runner,
@@ -172,14 +181,14 @@ def _close(action: CloseIssue, plan: ActionPlan, context: ActionContext) -> Acti
     if target is None:
         return plan
     # An issue opened in this same wake has no number to put in the marker yet.
-    name = target["issue"] or action.signal
+    name = target.issue or action.signal
     marker = comment_marker(f"closed-{name}-{context.now:%Y%m%d%H%M}")
     body = render(
         "comments/recovered.md.j2", marker=marker, signal=action.signal or "", reason=action.reason
     )
     # A closed issue saying "in-progress" would be a lie (a job may have ended unreported).
-    labels = SetLabels.model_validate({**target, "remove": (context.config.labels.in_progress,)})
-    close = Close.model_validate({**target, "body": body, "reason": action.reason})
+    labels = SetLabels(**target.model_dump(), remove=(context.config.labels.in_progress,))
+    close = Close(**target.model_dump(), body=body, reason=action.reason)
     return _add(plan, labels, close)
 
 
@@ -190,21 +199,15 @@ def _comment(action: CommentIssue, plan: ActionPlan) -> ActionPlan:
     key = hashlib.sha256(action.body.encode()).hexdigest()[:12]
     marker = comment_marker(f"note-{key}")
     body = f"{marker}\n{action.body}"
-    return _add(
-        plan, Comment.model_validate({**target, "body": body, "marker": marker, "reported": True})
-    )
+    return _add(plan, Comment(**target.model_dump(), body=body, marker=marker, reported=True))
 
 
 def _label(action: Label, plan: ActionPlan) -> ActionPlan:
     target = _target(plan, action.issue, action.signal)
     if target is None:
         return plan
-    return _add(
-        plan,
-        SetLabels.model_validate(
-            {**target, "add": action.add, "remove": action.remove, "reported": True}
-        ),
-    )
+    labels = SetLabels(**target.model_dump(), add=action.add, remove=action.remove, reported=True)
+    return _add(plan, labels)
 
 
 def _flag(action: FlagOrg, plan: ActionPlan, context: ActionContext) -> ActionPlan:

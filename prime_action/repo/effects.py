@@ -16,6 +16,18 @@ from prime_action.repo.dashboard import DashboardView, Ticks
 from prime_action.repo.memory_update import changed
 
 
+class IssueRef(Frozen):
+    """An issue a write is for: its number, or (None) the one this wake opens for `signal`."""
+
+    issue: int | None = None
+    signal: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The issue, in a dry run's words."""
+        return f"#{self.issue}" if self.issue is not None else f"the issue opened for {self.signal}"
+
+
 class Adopt(Frozen):
     """Make a person's task ticket one of Prime's issues (its markers and labels)."""
 
@@ -49,13 +61,10 @@ class OpenIssue(Frozen):
         return f"open (or reopen) the issue for {self.signal}: {self.title}"
 
 
-class Comment(Frozen):
+class Comment(IssueRef):
     """Comment on an issue unless its marker is already there."""
 
     kind: Literal["comment"] = "comment"
-    # The issue's number; None: the issue this wake opens for `signal`.
-    issue: int | None = None
-    signal: str | None = None
     body: str
     marker: str
     # The brain's own comments are reported; bookkeeping ones are not.
@@ -63,37 +72,33 @@ class Comment(Frozen):
 
     def describe(self) -> str:
         """The write, in a dry run's words."""
-        return f"comment on {_where(self.issue, self.signal)}"
+        return f"comment on {self.where}"
 
 
-class SetLabels(Frozen):
+class SetLabels(IssueRef):
     """Add and remove labels on an issue."""
 
     kind: Literal["set-labels"] = "set-labels"
-    issue: int | None = None
-    signal: str | None = None
     add: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
     reported: bool = False
 
     def describe(self) -> str:
         """The write, in a dry run's words."""
-        where = _where(self.issue, self.signal)
+        where = self.where
         return f"label {where}: +{','.join(self.add)} -{','.join(self.remove)}"
 
 
-class Close(Frozen):
+class Close(IssueRef):
     """Close an issue with a final comment."""
 
     kind: Literal["close"] = "close"
-    issue: int | None = None
-    signal: str | None = None
     body: str
     reason: str
 
     def describe(self) -> str:
         """The write, in a dry run's words."""
-        return f"close {_where(self.issue, self.signal)}"
+        return f"close {self.where}"
 
 
 class Submit(Frozen):
@@ -172,10 +177,6 @@ class Reply(Frozen):
         return f"reply to the command on #{self.issue}"
 
 
-def _where(issue: int | None, signal: str | None) -> str:
-    return f"#{issue}" if issue is not None else f"the issue opened for {signal}"
-
-
 Effect = Annotated[
     Adopt
     | OpenIssue
@@ -214,7 +215,7 @@ def settle(effect: Effect, outcome: Outcome) -> Effect | None:
     Returns:
         The effect to carry out: issue numbers resolved, the dashboard's number in the state.
     """
-    if isinstance(effect, Comment | SetLabels | Close) and effect.issue is None:
+    if isinstance(effect, IssueRef) and effect.issue is None:
         number = outcome.opened.get(effect.signal or "")
         return None if number is None else effect.model_copy(update={"issue": number})
     if isinstance(effect, WriteDashboard):

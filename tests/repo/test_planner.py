@@ -17,9 +17,11 @@ from prime_action.domain.models import (
     SignalResult,
 )
 from prime_action.domain.ports import StoredState
+from prime_action.growth.adopt import Candidate
 from prime_action.growth.seed import parse_seed
 from prime_action.growth.step import GrowthInputs
 from prime_action.repo.effects import (
+    Adopt,
     Close,
     Comment,
     Flag,
@@ -254,3 +256,17 @@ def test_in_progress_comes_off_an_open_issue_whose_job_is_no_longer_in_flight() 
                      issues=(*TRACKED_LICENSE, working))  # fmt: skip
     plan = _plan(inputs, WAIT)
     assert plan.effects[0] == SetLabels(issue=4, remove=("in-progress",))
+
+
+def test_a_trusted_persons_task_ticket_is_adopted_before_any_other_write() -> None:
+    mine = Candidate(number=7, title="Unicode tokens", body="Please.", labels=("ai-task",),
+                     state="open", association="OWNER")  # fmt: skip
+    stranger = mine.model_copy(update={"number": 8, "association": "NONE"})
+    growth = GROWING.model_copy(update={"candidates": (mine, stranger)})
+    plan = _plan(_inputs((GROWTH_FAILING,), PrimeState(), growth=growth), WAIT)
+    adopt = plan.effects[0]
+    assert isinstance(adopt, Adopt)
+    assert (adopt.number, adopt.labels) == (7, ("ai-task", "automated"))
+    assert "<!-- prime:signal=" in adopt.body
+    assert not [e for e in plan.effects[1:] if isinstance(e, Adopt)]
+    assert "growth.manual.7" in {s.name for s in plan.signals}  # its work is a signal now
