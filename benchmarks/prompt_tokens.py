@@ -24,7 +24,7 @@ from prime_action.domain.errors import LLMError
 from prime_action.domain.models import PrimeState
 from prime_action.domain.ports import TrackedIssue
 from prime_action.eyes import run_signals
-from prime_action.repo.think import prepare
+from prime_action.repo.memory_update import prepare
 from tests.values import NOW
 
 SMALL_CLAUDE = "# Agents\nRun `make test` before a PR. Keep changes small.\n"

@@ -15,7 +15,7 @@ import requests
 from prime_action import hibernation
 from prime_action.domain.models import PrimeState
 from prime_action.repo.memory import dump_state
-from prime_action.repo.think import hibernating
+from prime_action.repo.memory_update import hibernating
 from testing.github import FakeGitHub
 from testing.pytest_plugin import fake_github
 from tests.values import NOW

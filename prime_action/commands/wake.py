@@ -19,10 +19,7 @@ from prime_action.config.loader import load_config
 from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import ConfigError
-from prime_action.domain.models import SignalResult
-from prime_action.eyes import run_signals
-from prime_action.growth.step import GrowthStep
-from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
+from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
 from prime_action.repo.identity import IDENTITY_FILES, identity_hash
 from prime_action.templating import render
 
@@ -58,10 +55,8 @@ def _identity_docs(root: Path) -> dict[str, str]:
 
 
 def _local_ports(root: Path, config: RepoConfig) -> WakePorts:
-    growth = GrowthStep(needs_human=config.labels.needs_human)
-
-    def look(config: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
-        return run_signals(growth.saw(local_snapshot(root, config, now)), config)
+    def look(config: RepoConfig, now: datetime) -> Sight:
+        return see(local_snapshot(root, config, now), config)
 
     def identity() -> str:
         files = {
@@ -80,7 +75,6 @@ def _local_ports(root: Path, config: RepoConfig) -> WakePorts:
         identity=identity,
         dashboard=LocalDashboard(root),
         repo=root.resolve().name,
-        growth=growth,
     )
 
 

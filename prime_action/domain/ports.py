@@ -71,6 +71,9 @@ class IssueStore(Protocol):
 class JobQueue(Protocol):
     """Where submitted jobs go: a runner workflow, the org dispatcher, or a local file."""
 
+    # The attempt id a job for (signal, fingerprint) gets; reads at most, never writes.
+    def attempt_id(self, signal: str, fingerprint: str) -> str: ...
+
     # Queue a job for a signal and return its attempt id; idempotent per (signal, fingerprint).
     def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str: ...
 

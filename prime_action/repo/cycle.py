@@ -1,25 +1,17 @@
-"""The wake cycle over ports: a gated request in, the decision carried out, state written CAS."""
+"""The wake's shell: read through the ports, ask the brain, plan, then let the executor write."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from prime_action.brain.policy import enforce
 from prime_action.brain.port import Brain
 from prime_action.config.models import RepoConfig
-from prime_action.domain.commands import Command
-from prime_action.domain.errors import ConflictError, StoreError
-from prime_action.domain.models import (
-    Decision,
-    DecisionRecord,
-    Frozen,
-    JobResult,
-    PrimeState,
-    SignalResult,
-    WakeReason,
-)
+from prime_action.domain.errors import ConfigError, StoreError
+from prime_action.domain.models import Decision, Frozen, PrimeState, SignalResult, WakeReason
 from prime_action.domain.ports import (
     DashboardStore,
     IssueStore,
@@ -27,36 +19,53 @@ from prime_action.domain.ports import (
     OrgLink,
     StateStore,
     StoredState,
-    TrackedIssue,
 )
-from prime_action.growth.step import GrowthStep
-from prime_action.repo.act import Actor, remember_flags
-from prime_action.repo.dashboard import DashboardView, Ticks
-from prime_action.repo.publish import dashboard_view, publish, read_ticks
-from prime_action.repo.rebuild import rebuild_state
-from prime_action.repo.think import (
-    Prepared,
-    changed,
-    conclude,
-    hibernating,
-    prepare,
-    record_job,
+from prime_action.eyes import run_signals
+from prime_action.growth.adopt import Candidate
+from prime_action.growth.seed import SEED_PATH, Seed, parse_seed
+from prime_action.growth.step import GrowthInputs
+from prime_action.repo.effects import Outcome, dry_run_lines, settled_state
+from prime_action.repo.execute import TicketWriter, Writers, execute
+from prime_action.repo.memory_update import hibernating
+from prime_action.repo.planner import (
+    WakeInputs,
+    WakePlan,
+    WakeRequest,
+    jobs_to_name,
+    picture,
+    plan_wake,
+    replan,
 )
+from prime_action.repo.publish import read_ticks
+from prime_action.signals.base import RepoSnapshot
+
+__all__ = ["Sight", "WakePorts", "WakeReport", "WakeRequest", "see", "wake"]
 
 MAX_WRITE_ATTEMPTS = 4
 
 
-class WakeRequest(Frozen):
-    """Why this wake happens, from the event gate (or `local` for `prime wake --local`)."""
+class Sight(Frozen):
+    """What the eyes saw: the signals, and seed.yaml parsed once (growth mode)."""
 
-    reason: WakeReason
-    # `/prime` commands from a trusted comment (the dashboard's boxes are read by the wake).
-    commands: tuple[Command, ...] = ()
-    issue: int | None = None
-    # The signal the event is about (a Prime PR `prime/SIGNAL` closed or merged).
-    signal: str | None = None
-    # A runner's outcome (`prime-job-result`).
-    result: JobResult | None = None
+    signals: tuple[SignalResult, ...]
+    seed: Seed | None = None
+
+
+def see(snapshot: RepoSnapshot, config: RepoConfig) -> Sight:
+    """Run the detectors over a snapshot and parse its seed (an invalid one: no growth work)."""
+    text = snapshot.files.get(SEED_PATH)
+    try:
+        seed = parse_seed(text) if text is not None else None
+    except ConfigError:
+        seed = None  # the growth signal reports what is wrong with it
+    return Sight(signals=run_signals(snapshot, config), seed=seed)
+
+
+class TaskTickets(TicketWriter, Protocol):
+    """Issues carrying the seed's task label, whoever opened them (growth mode only)."""
+
+    # Every issue with the label, open or closed, pull requests left out (one listing).
+    def task_issues(self, label: str) -> tuple[Candidate, ...]: ...
 
 
 class WakeReport(Frozen):
@@ -70,6 +79,8 @@ class WakeReport(Frozen):
     executed: tuple[str, ...] = ()
     command_reply: str | None = None
     wrote_state: bool = False
+    # A dry run's planned writes, one line each (None: the plan was carried out).
+    planned: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -80,8 +91,8 @@ class WakePorts:
     issues: IssueStore
     jobs: JobQueue
     brain: Brain
-    # Eyes: build the repository snapshot (signals are computed from it).
-    look: Callable[[RepoConfig, datetime], tuple[SignalResult, ...]]
+    # Eyes: build the repository snapshot and see it (signals, the seed).
+    look: Callable[[RepoConfig, datetime], Sight]
     # Identity hash of CLAUDE.md / AGENTS.md / the config.
     identity: Callable[[], str]
     # The dashboard issue; None for a wake without one.
@@ -90,11 +101,19 @@ class WakePorts:
     repo: str = ""
     # The way to Org Prime (flag-org); None without an org repository.
     org: OrgLink | None = None
-    # Growth mode's architect (seed.yaml): refines the growth signal, writes ai-task tickets.
-    growth: GrowthStep | None = None
+    # People's task tickets (growth mode); None where they are not listed (a local wake).
+    tickets: TaskTickets | None = None
 
 
-def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: datetime) -> WakeReport:
+def wake(
+    ports: WakePorts,
+    request: WakeRequest,
+    config: RepoConfig,
+    now: datetime,
+    *,
+    stored: StoredState | None = None,
+    dry_run: bool = False,
+) -> WakeReport:
     """Run one wake: gate-checked request in, report out (DESIGN §3).
 
     Args:
@@ -102,147 +121,104 @@ def wake(ports: WakePorts, request: WakeRequest, config: RepoConfig, now: dateti
         request: the wake reason and any `/prime` command.
         config: the repository config.
         now: the current moment (injected).
+        stored: the state when the caller already read it and found it awake.
+        dry_run: plan, and write nothing: the report lists the planned writes.
 
     Returns:
         The report of the wake; a hibernating tick reads once and writes nothing.
     """
-    stored = ports.state.load()
-    if hibernating(stored.state, request.reason, now):
-        return WakeReport(hibernated=True, reason=request.reason, state=stored.state)
-    signals = ports.look(config, now)
+    if stored is None:
+        stored = ports.state.load()
+        if hibernating(stored.state, request.reason, now):
+            return WakeReport(hibernated=True, reason=request.reason, state=stored.state)
+    inputs = _read(ports, stored, request, config, now)
+    seen = picture(inputs)
+    decision = enforce(ports.brain.decide(seen), seen)
+    attempts = {s: ports.jobs.attempt_id(s, f) for s, f in jobs_to_name(decision, seen)}
+    plan = plan_wake(inputs, decision, attempts)
+    if dry_run:
+        lines = dry_run_lines(plan.effects)
+        return _report(inputs, plan, Outcome(done=(*lines, *plan.notes)), planned=lines)
+    return _carry_out(ports, inputs, plan)
+
+
+def _carry_out(ports: WakePorts, inputs: WakeInputs, plan: WakePlan) -> WakeReport:
+    """Execute the plan; after a lost compare-and-swap race, re-plan and execute the rest."""
+    writers = Writers(state=ports.state, issues=ports.issues, jobs=ports.jobs,
+                      dashboard=ports.dashboard, org=ports.org, tickets=ports.tickets)  # fmt: skip
+    outcome = execute(plan.effects, writers, Outcome())
+    for _ in range(MAX_WRITE_ATTEMPTS - 1):
+        if not outcome.conflict:
+            break
+        # Another writer saved first: plan again on its state; the writes made stay made.
+        inputs = _reread(ports, inputs)
+        plan = replan(inputs, plan, outcome.opened)
+        outcome = execute(plan.effects, writers, outcome.model_copy(update={"conflict": False}))
+    if outcome.conflict:
+        msg = f"state changed under this wake {MAX_WRITE_ATTEMPTS} times in a row; giving up"
+        raise StoreError(msg)
+    return _report(inputs, plan, outcome)
+
+
+def _read(
+    ports: WakePorts, stored: StoredState, request: WakeRequest, config: RepoConfig, now: datetime
+) -> WakeInputs:
+    """Every read of the wake, before anything is planned."""
+    sight = ports.look(config, now)
     identity = ports.identity()
-    handled, request = _with_ticks(ports, stored, request)
-    actor = Actor(
-        ports.issues, ports.jobs, config, {s.name: s for s in signals}, [], now, org=ports.org
-    )
-    decision: Decision | None = None
-    for _ in range(MAX_WRITE_ATTEMPTS):
-        prepared = _prepare(
-            ports, request, state=stored.state, signals=signals, config=config, now=now
-        )
-        if decision is None:
-            decision = enforce(ports.brain.decide(prepared.picture), prepared.picture)
-            actor.tracked = list(prepared.picture.issues)
-            # The refined signals: growth adds one per open ai-task ticket.
-            actor.signals = {s.name: s for s in prepared.picture.signals}
-            state = actor.run(decision.actions, prepared.state)
-            actor.settle_labels(state)
-            if ports.growth is not None:
-                ports.growth.write(actor, prepared.state, prepared.picture.signals)
-        else:
-            state = _replay(prepared.state, actor)
-        if ports.growth is not None:  # this wake in growth mode's report (on the winner's too)
-            state = ports.growth.record(state, now)
-        prepared = prepared.model_copy(update={"state": state})
-        after = conclude(stored.state, prepared, decision, identity, now)
-        record = DecisionRecord(at=now, reason=request.reason, decision=decision)
-        if ports.dashboard is not None:
-            view = _view(
-                ports, stored, after, record=record, prepared=prepared, issues=tuple(actor.tracked)
-            )
-            number = publish(ports.dashboard, view, handled)
-            after = after.model_copy(update={"dashboard_issue": number})
-        try:
-            wrote = _save(ports.state, stored, after, record)
-        except ConflictError:
-            stored = ports.state.load()
-            continue
-        return WakeReport(
-            reason=request.reason,
-            state=after,
-            signals=prepared.picture.signals,
-            decision=decision,
-            executed=tuple(actor.done),
-            wrote_state=wrote,
-            command_reply=prepared.command.reply if prepared.command else None,
-        )
-    msg = f"state changed under this wake {MAX_WRITE_ATTEMPTS} times in a row; giving up"
-    raise StoreError(msg)
-
-
-def _with_ticks(
-    ports: WakePorts, stored: StoredState, request: WakeRequest
-) -> tuple[Ticks, WakeRequest]:
-    """The dashboard boxes this wake acts on, added to the request as commands."""
-    if ports.dashboard is None:
-        return Ticks(), request
-    number = stored.state.dashboard_issue if stored.state else None
-    handled, ticked = read_ticks(ports.dashboard, request.reason, number)
-    return handled, request.model_copy(update={"commands": (*request.commands, *ticked)})
-
-
-def _view(
-    ports: WakePorts,
-    stored: StoredState,
-    after: PrimeState,
-    *,
-    record: DecisionRecord,
-    prepared: Prepared,
-    issues: tuple[TrackedIssue, ...],
-) -> DashboardView:
-    """The dashboard for the state about to be saved (with this decision if it is saved)."""
-    will_write = stored.state is None or changed(stored.state, after)
-    picture = prepared.picture
-    return dashboard_view(
-        ports.repo,
-        after,
-        signals=picture.signals,
-        issues=issues,
-        decisions=(*ports.state.decisions(), *([record] if will_write else [])),
-        config=picture.config,
-        now=picture.now,
-    )
-
-
-def _prepare(
-    ports: WakePorts,
-    request: WakeRequest,
-    *,
-    state: PrimeState | None,
-    signals: tuple[SignalResult, ...],
-    config: RepoConfig,
-    now: datetime,
-) -> Prepared:
-    issues = tuple(ports.issues.tracking_issues())
-    if ports.growth is not None:
-        # Human ai-task tickets adopted now are tracked issues from this wake on.
-        issues = ports.growth.with_humans(issues)
-        ports.growth.begin(state, now)
-        signals = ports.growth.refine(signals, issues)
-    if state is None:
-        # No state (first wake, or the branch was lost): what the issues remember survives.
-        state = rebuild_state(issues, signals, config.labels, now) if issues else PrimeState()
-    elif state.rebuilt:
-        # The dashboard said "rebuilt" for one wake; that was the last one.
-        state = state.model_copy(update={"rebuilt": False})
-    return prepare(
-        state,
-        reason=request.reason,
-        signals=signals,
-        issues=issues,
+    inputs = WakeInputs(
+        stored=stored,
+        signals=sight.signals,
+        issues=(),
+        request=request,
         config=config,
         now=now,
-        commands=request.commands,
-        signal=request.signal,
-        result=request.result,
+        identity=identity,
+        repo=ports.repo,
+        dashboard=ports.dashboard is not None,
+        org_link=ports.org is not None,
+        growth=_growth(ports, sight.seed, request),
     )
+    if ports.dashboard is not None:
+        number = stored.state.dashboard_issue if stored.state else None
+        handled, ticked = read_ticks(ports.dashboard, request.reason, number)
+        commands = (*request.commands, *ticked)
+        request = request.model_copy(update={"commands": commands})
+        inputs = inputs.model_copy(update={"handled": handled, "request": request})
+    return _reread(ports, inputs, stored)
 
 
-def _replay(state: PrimeState, actor: Actor) -> PrimeState:
-    """After a lost race, re-apply this wake's job records on top of the winner's state."""
-    for job in actor.submitted:
-        state = record_job(state, job)
-    return remember_flags(state, tuple(actor.flagged))
+def _reread(ports: WakePorts, inputs: WakeInputs, stored: StoredState | None = None) -> WakeInputs:
+    """The reads a re-plan repeats: the state (the winner's), the issues, the decision log."""
+    update: dict[str, object] = {
+        "stored": stored or ports.state.load(),
+        "issues": tuple(ports.issues.tracking_issues()),
+    }
+    if ports.dashboard is not None:
+        update["decisions"] = ports.state.decisions()
+    return inputs.model_copy(update=update)
 
 
-def _save(
-    store: StateStore,
-    stored: StoredState,
-    after: PrimeState,
-    record: DecisionRecord,
-) -> bool:
-    """Write unless nothing changed; raise ConflictError when another writer got there first."""
-    if stored.state is not None and not changed(stored.state, after):
-        return False
-    store.save(after, record, stored.version)
-    return True
+def _growth(ports: WakePorts, seed: Seed | None, request: WakeRequest) -> GrowthInputs:
+    """The seed and, in a seeded repository, the task tickets (one listing)."""
+    if seed is None:
+        return GrowthInputs()
+    label = seed.automation_contract.task_label
+    listed = ports.tickets.task_issues(label) if ports.tickets is not None else None
+    return GrowthInputs(seed=seed, candidates=listed, merges=request.merges)
+
+
+def _report(
+    inputs: WakeInputs, plan: WakePlan, outcome: Outcome, planned: tuple[str, ...] | None = None
+) -> WakeReport:
+    done = outcome.done if planned is not None else (*outcome.done, *plan.notes)
+    return WakeReport(
+        reason=inputs.request.reason,
+        state=settled_state(plan.state, outcome),
+        signals=plan.signals,
+        decision=plan.decision,
+        executed=done,
+        wrote_state=outcome.wrote_state,
+        command_reply=plan.command_reply,
+        planned=planned,
+    )

@@ -1,4 +1,4 @@
-"""The dashboard's round trip in a wake: read its ticked boxes, then write it back if changed."""
+"""The dashboard in a wake: the ticked boxes it read, and the view it will write."""
 
 from __future__ import annotations
 
@@ -12,10 +12,7 @@ from prime_action.repo.dashboard import (
     DashboardView,
     NeedsHuman,
     Ticks,
-    merge_for_write,
-    needs_write,
     parse_ticks,
-    render_dashboard,
     ticks_to_commands,
 )
 
@@ -59,32 +56,6 @@ def needs_human(state: PrimeState, issues: tuple[TrackedIssue, ...]) -> tuple[Ne
         if s not in state.blocked
     )
     return (*blocked, *refused)
-
-
-def publish(
-    store: DashboardStore,
-    view: DashboardView,
-    handled: Ticks,
-) -> int:
-    """Write the dashboard if its text changes; keep boxes ticked since this wake read them.
-
-    The body is re-read just before the write, so a box ticked while this wake ran stays
-    ticked for the next wake; a blank or hand-edited body has no valid boxes and is replaced.
-
-    Args:
-        store: where the dashboard lives.
-        view: what to show.
-        handled: the ticks this wake acted on (unticked by the write).
-
-    Returns:
-        The dashboard's number (new when it was created).
-    """
-    fresh = store.read_dashboard(view.state.dashboard_issue)
-    current = fresh.body if fresh else None
-    body = merge_for_write(current, render_dashboard(view), handled)
-    if fresh is not None and not needs_write(current, body):
-        return fresh.number
-    return store.write_dashboard(fresh.number if fresh else None, body)
 
 
 def dashboard_view(

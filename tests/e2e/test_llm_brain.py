@@ -196,3 +196,22 @@ def test_a_flag_org_decision_reaches_the_org_repository_once(
     assert actions.run("workflow_dispatch", inputs=inputs)[0] == 0  # the same flag again
     flags = [d for d in fake_github.repository_dispatches if d.event_type == "prime-flag"]
     assert [(d.repo, d.client_payload["signal"]) for d in flags] == [("octo-org/prime-org", "ci")]
+
+
+def test_a_dry_run_lists_a_flag_org_decision_and_sends_nothing(
+    fake_github: FakeGitHub, openai_stub: OpenAIStub, actions: Actions
+) -> None:
+    _repo(fake_github, openai_stub)
+    config = fake_github.read(REPO, ".github/prime.yml") or ""
+    fake_github.push(
+        REPO, {".github/prime.yml": config + "jobs:\n  org_repo: octo-org/prime-org\n"}
+    )
+    fake_github.add_repo("octo-org/prime-org")
+    flag = {"type": "flag-org", "signal": "ci", "reason": "CI broke in every repository"}
+    openai_stub.answer(_answer(flag))
+    inputs = {"PRIME_ORG_TOKEN": "org-t0ken", "PRIME_DRY_RUN": "true"}
+    code, summary = actions.run("workflow_dispatch", inputs=inputs)
+    assert code == 0
+    assert fake_github.repository_dispatches == []  # no prime-flag reached the org repository
+    assert fake_github.writes == 0
+    assert "> - flag to Org Prime: CI broke in every repository" in summary

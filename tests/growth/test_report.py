@@ -15,9 +15,10 @@ from prime_action.domain.models import (
     Spend,
 )
 from prime_action.domain.ports import TrackedIssue
+from prime_action.growth import step
 from prime_action.growth.report import chart, held, recorded, roll, rows
-from prime_action.growth.seed import Energy
-from prime_action.growth.step import GrowthStep
+from prime_action.growth.seed import Energy, parse_seed
+from prime_action.growth.step import GrowthInputs
 from prime_action.repo.dashboard import DashboardView, render_dashboard
 from tests.growth.seeds import VALID
 
@@ -105,20 +106,22 @@ def _failing(name: str) -> SignalResult:
 def test_past_the_budget_the_step_skips_growths_signals_so_nothing_is_opened_or_dispatched() -> (
     None
 ):
-    step = GrowthStep(seed_text=VALID + "energy: {max_cost_usd: 1.0}\n")
+    growth = GrowthInputs(seed=parse_seed(VALID + "energy: {max_cost_usd: 1.0}\n"))
     spent = PrimeState(cost=Spend(usd_total=5.0), growth=GrowthReport(
         cycles=(GrowthCycle(started=NOW, spend_start_usd=3.0, spend_now_usd=3.0),)))  # fmt: skip
-    step.begin(spent, NOW + timedelta(hours=1))
-    assert step.held.startswith("energy: $2.00 of $1.00 spent this cycle")
+    reason = step.hold(growth, spent, NOW + timedelta(hours=1))
+    assert reason.startswith("energy: $2.00 of $1.00 spent this cycle")
     ticket = TrackedIssue(number=9, signal=TOKENIZER, title="t", state="open",
                           labels=("automated", "ai-task"))  # fmt: skip
-    refined = step.refine((_failing("growth"), _failing("license")), (ticket,))
+    refined = step.refine((_failing("growth"), _failing("license")), (ticket,), seed=growth.seed,
+                          humans=None, needs_human="needs-human", reason=reason)  # fmt: skip
     status = {s.name: (s.status, s.detail) for s in refined}
-    assert status["growth"] == ("skipped", step.held)
-    assert status[TOKENIZER] == ("skipped", step.held)  # the open ticket is not dispatched
+    assert status["growth"] == ("skipped", reason)
+    assert status[TOKENIZER] == ("skipped", reason)  # the open ticket is not dispatched
     assert status["license"][0] == "failing"  # other signals are not growth's budget
-    state = step.record(spent, NOW + timedelta(hours=1))
-    assert state.growth.cycles[-1].held == step.held
+    state = step.record(spent, growth, NOW + timedelta(hours=1), opened=0, seen=(ticket,),
+                        reason=reason)  # fmt: skip
+    assert state.growth.cycles[-1].held == reason
 
 
 def test_the_dashboard_shows_the_growth_section_with_its_hold_and_chart() -> None:

@@ -13,7 +13,7 @@ from prime_action.brain.rules import RulesBrain
 from prime_action.config.models import RepoConfig
 from prime_action.domain.models import DecisionRecord, PrimeState, SignalResult
 from prime_action.domain.ports import StoredState
-from prime_action.repo.cycle import WakePorts, WakeRequest, wake
+from prime_action.repo.cycle import Sight, WakePorts, WakeRequest, wake
 from tests.values import NOW, signal
 
 CONFIG = RepoConfig()
@@ -26,9 +26,9 @@ class Eyes:
     signals: tuple[SignalResult, ...]
     looks: int = 0
 
-    def __call__(self, config: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
+    def __call__(self, config: RepoConfig, now: datetime) -> Sight:
         self.looks += 1
-        return self.signals
+        return Sight(signals=self.signals)
 
 
 def _ports(root: Path, eyes: Eyes, state: object | None = None) -> WakePorts:

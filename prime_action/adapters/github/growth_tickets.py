@@ -5,7 +5,6 @@ from __future__ import annotations
 from github.Issue import Issue
 from github.Repository import Repository
 
-from prime_action.adapters.dry_run import WriteLog
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.growth.adopt import Candidate
 
@@ -29,12 +28,11 @@ def candidate(issue: Issue) -> Candidate:
 
 
 class GitHubTaskTickets:
-    """One repository's task-labelled issues; a dry run notes the adoptions instead."""
+    """One repository's task-labelled issues, and adopting them."""
 
-    def __init__(self, client: GitHubClient, repo: str, log: WriteLog | None = None) -> None:
+    def __init__(self, client: GitHubClient, repo: str) -> None:
         self._client = client
         self._repo: Repository = client.github.get_repo(repo)
-        self._log = log
         self._issues: dict[int, Issue] = {}
 
     def task_issues(self, label: str) -> tuple[Candidate, ...]:
@@ -48,10 +46,5 @@ class GitHubTaskTickets:
 
     def adopt(self, number: int, body: str, labels: tuple[str, ...]) -> None:
         """Write Prime's markers and labels on an issue of the listing (one request)."""
-        if self._log is not None:
-            self._log.note(
-                f"adopt #{number}: add Prime's marker and the labels {', '.join(labels)}"
-            )
-            return
         issue = self._issues[number]
         self._client.write(f"adopt #{number}", lambda: issue.edit(body=body, labels=list(labels)))

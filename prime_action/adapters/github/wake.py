@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from prime_action.adapters.dry_run import WriteLog, dry_run
 from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
@@ -26,27 +25,16 @@ from prime_action.config.loader import key_line, parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import GitHubError
-from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import (
-    ORG_QUEUED,
-    DecisionRecord,
-    Frozen,
-    MergedPull,
-    PrimeState,
-    RunnerType,
-    SignalResult,
-)
-from prime_action.domain.ports import StoredState
+from prime_action.domain.models import ORG_QUEUED, Frozen, MergedPull, RunnerType
 from prime_action.events.describe import describe_event
 from prime_action.events.model import Event
 from prime_action.events.payload import load_event
 from prime_action.events.router import Ignore, Wake, route
-from prime_action.eyes import SIGNAL_NAMES, run_signals, unknown_signals
+from prime_action.eyes import SIGNAL_NAMES, unknown_signals
 from prime_action.flows.pulls import PULL_FLOWS, pull_flow
 from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
-from prime_action.growth.step import GrowthStep
-from prime_action.repo.cycle import WakePorts, WakeReport, WakeRequest, wake
-from prime_action.repo.think import hibernating
+from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
+from prime_action.repo.memory_update import hibernating
 from prime_action.templating import render
 
 
@@ -66,28 +54,10 @@ class GitHubWake(Frozen):
     requests: int = 0
     writes: int = 0
     warnings: tuple[ConfigWarning, ...] = ()
-    # A dry run's writes, noted instead of made (None: not a dry run).
+    # A dry run's planned writes, one line each, none made (None: not a dry run).
     dry_run: tuple[str, ...] | None = None
     # What the growth gate or a PR follow-up did (pr-gate, pr-followup wakes).
     pull_flow: str | None = None
-
-
-class OnceLoadedStore:
-    """The state store, with the first load reused: a hibernating tick reads exactly once."""
-
-    def __init__(self, inner: GitHubStateStore, first: StoredState) -> None:
-        self._inner = inner
-        self._first: StoredState | None = first
-
-    def load(self) -> StoredState:
-        first, self._first = self._first, None
-        return first if first is not None else self._inner.load()
-
-    def save(self, state: PrimeState, record: DecisionRecord | None, expected: str | None) -> str:
-        return self._inner.save(state, record, expected)
-
-    def decisions(self) -> tuple[DecisionRecord, ...]:
-        return self._inner.decisions()
 
 
 class OrgQueuedJobs:
@@ -100,10 +70,35 @@ class OrgQueuedJobs:
     def __init__(self, repo: str) -> None:
         self._repo = repo
 
-    def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str:
-        del runner, approach
+    def attempt_id(self, signal: str, fingerprint: str) -> str:
+        """The queued job's id, the same on every rerun."""
         key = hashlib.sha256(f"{self._repo}/{signal}/{fingerprint}".encode()).hexdigest()[:12]
         return f"{ORG_QUEUED}{key}"
+
+    def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str:
+        """Nothing to write: Org Prime finds the job in the repository's state."""
+        del runner, approach
+        return self.attempt_id(signal, fingerprint)
+
+
+class LedgerNamedJobs:
+    """Standalone mode: a job is named from the ledger and waits in state.
+
+    `dispatch_standalone` starts it after the wake has saved its state, so submitting writes
+    nothing here.
+    """
+
+    def __init__(self, names: StandaloneJobs) -> None:
+        self._names = names
+
+    def attempt_id(self, signal: str, fingerprint: str) -> str:
+        """The next attempt id of the signal in the ledger (the ledger is read once)."""
+        return self._names.submit(signal, "agent", "", fingerprint)
+
+    def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str:
+        """Nothing to write until the dispatcher records the attempt."""
+        del runner, approach
+        return self.attempt_id(signal, fingerprint)
 
 
 def read_config(
@@ -150,20 +145,21 @@ def litellm_installed() -> bool:
 
 
 def _ports(
-    client: GitHubClient, env: ActionsEnv, event: Event, store: OnceLoadedStore, config: RepoConfig
+    client: GitHubClient, env: ActionsEnv, event: Event, store: GitHubStateStore, config: RepoConfig
 ) -> WakePorts:
     eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
-    growth = GrowthStep(needs_human=config.labels.needs_human, trusted=config.trust.associations,
-                        automated=config.labels.automated)  # fmt: skip
 
-    def look(cfg: RepoConfig, now: datetime) -> tuple[SignalResult, ...]:
-        return run_signals(growth.saw(eyes.snapshot(cfg, now)), cfg)
+    def look(cfg: RepoConfig, now: datetime) -> Sight:
+        return see(eyes.snapshot(cfg, now), cfg)
 
     issues = GitHubIssueStore(client, env.repository, config.labels)
+    jobs: OrgQueuedJobs | LedgerNamedJobs = OrgQueuedJobs(env.repository)
+    if config.jobs.mode == "standalone":  # the wake dispatches its own jobs (DESIGN §6)
+        jobs = LedgerNamedJobs(StandaloneJobs(GitHubLedger(client, env.repository), env.repository))
     return WakePorts(
         state=store,
         issues=issues,
-        jobs=OrgQueuedJobs(env.repository),
+        jobs=jobs,
         brain=brain_for(
             with_model(config.brain, env.model),
             lambda: PromptContext(identity=eyes.identity_docs(), event=describe_event(event)),
@@ -172,7 +168,8 @@ def _ports(
         identity=eyes.identity,
         dashboard=issues,
         repo=env.repository,
-        growth=growth,
+        org=_org_link(env, config),
+        tickets=GitHubTaskTickets(client, env.repository),
     )
 
 
@@ -205,21 +202,12 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
                                 dry_run=env.dry_run, on_merge=merges.append)  # fmt: skip
         if not go_on:
             return _done(client, pull_flow=flow, warnings=warnings)
-    ports = _ports(client, env, event, OnceLoadedStore(store, first), config)
-    if config.jobs.mode == "standalone":  # the wake dispatches its own jobs (DESIGN §6)
-        ports.jobs = StandaloneJobs(GitHubLedger(client, env.repository), env.repository)
-    ports.org = _org_link(env, config)
-    log = WriteLog()
+    ports = _ports(client, env, event, store, config)
+    request = _request(gated, event, tuple(merges))
+    # The state was read once above: a tick that got here is awake.
+    report = wake(ports, request, config, now, stored=first, dry_run=env.dry_run)
     if env.dry_run:
-        ports = dry_run(ports, log)
-    if ports.growth is not None:  # human ai-task tickets (listed only in a seeded repository)
-        noted = log if env.dry_run else None
-        ports.growth.tickets = GitHubTaskTickets(client, env.repository, noted)
-        ports.growth.merges = tuple(merges)  # for the growth report
-    report = wake(ports, _request(gated), config, now)
-    _reply(ports, gated, event, report)
-    if env.dry_run:
-        return _done(client, report=report, warnings=warnings, dry_run=tuple(log.lines))
+        return _done(client, report=report, warnings=warnings, dry_run=report.planned)
     ref = event.default_branch or "main"
     dispatch_standalone(client, env.repository, ref, state=report.state, config=config, now=now)
     return _done(client, report=report, warnings=warnings, pull_flow=flow)
@@ -232,7 +220,7 @@ def _org_link(env: ActionsEnv, config: RepoConfig) -> GitHubOrgLink | None:
     return GitHubOrgLink(env.org_token, env.api_url, config.jobs.org_repo, env.repository)
 
 
-def _request(gated: Wake) -> WakeRequest:
+def _request(gated: Wake, event: Event, merges: tuple[MergedPull, ...]) -> WakeRequest:
     commands = ((gated.command, gated.command_args),) if gated.command else ()
     if gated.reason == "delegate" and gated.signal:
         # Org Prime handed this signal to the repository's Prime: work on it now.
@@ -243,27 +231,9 @@ def _request(gated: Wake) -> WakeRequest:
         issue=gated.issue,
         signal=gated.signal,
         result=gated.result,
+        comment=event.comment.id if event.comment else None,
+        merges=merges,
     )
-
-
-def _reply(ports: WakePorts, gated: Wake, event: Event, report: WakeReport) -> None:
-    """Answer a `/prime` command once (the marker carries the comment's id)."""
-    if report.command_reply is None or gated.issue is None or event.comment is None:
-        return
-    marker = comment_marker(f"reply-{event.comment.id}")
-    state = report.state or PrimeState()
-    body = render(
-        "comments/command-reply.md.j2",
-        marker=marker,
-        reply=report.command_reply,
-        signal=(gated.command_args or ("",))[0],
-        summary=report.decision.summary if report.decision else "",
-        status=state.status,
-        failing=sum(s.status == "failing" for s in report.signals),
-        in_flight=len(state.in_flight),
-        signals=[s.name for s in report.signals],
-    )
-    ports.issues.comment(gated.issue, body, marker)
 
 
 def _done(client: GitHubClient, **fields: object) -> GitHubWake:

@@ -23,9 +23,13 @@ class LocalJobQueue:
         lines = self._path.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
+    def attempt_id(self, signal: str, fingerprint: str) -> str:
+        """The id of the job for (signal, fingerprint): the same on every rerun."""
+        return hashlib.sha256(f"local/{signal}/{fingerprint}".encode()).hexdigest()[:12]
+
     def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str:
         """Queue a job and return its attempt id (the existing one on a rerun)."""
-        attempt_id = hashlib.sha256(f"local/{signal}/{fingerprint}".encode()).hexdigest()[:12]
+        attempt_id = self.attempt_id(signal, fingerprint)
         jobs = self.jobs()
         if any(job["id"] == attempt_id for job in jobs):
             return attempt_id

@@ -1,8 +1,10 @@
-"""Growth mode's tickets: task-labelled issues in one listing, adopted in one write or noted."""
+"""Growth mode's tickets: task-labelled issues in one listing, adopted in one write.
+
+A dry run plans the adoption and writes nothing: tests/repo/test_planner.py and the e2e dry runs.
+"""
 
 from __future__ import annotations
 
-from prime_action.adapters.dry_run import WriteLog
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.growth_tickets import GitHubTaskTickets
 from prime_action.growth.adopt import Candidate
@@ -47,17 +49,3 @@ def test_adopting_writes_the_body_and_labels_in_one_request(
     assert issue.body == "<!-- prime:signal=growth.e1.t1 -->\ndo it"
     assert issue.labels == ["ai-task", "automated"]
     assert fake_github.requests == [("PATCH", f"/repos/{REPO}/issues/{number}")]
-
-
-def test_a_dry_run_notes_the_adoption_and_writes_nothing(
-    fake_github: FakeGitHub, client: GitHubClient
-) -> None:
-    fake_github.add_repo(REPO)
-    number = fake_github.add_issue(REPO, "Task", "do it", labels=["ai-task"])
-    log = WriteLog()
-    tickets = GitHubTaskTickets(client, REPO, log)
-    tickets.task_issues("ai-task")
-    tickets.adopt(number, "marked", ("ai-task", "automated"))
-    assert log.lines == [f"adopt #{number}: add Prime's marker and the labels ai-task, automated"]
-    assert fake_github.writes == 0
-    assert fake_github.issues(REPO)[0].body == "do it"

@@ -1,4 +1,4 @@
-"""The pure heart of a wake: prepare the picture, then fold the decision back into state."""
+"""The wake's bookkeeping of the working memory: commands, job results, refusals, next wake."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from prime_action.domain.models import (
 from prime_action.domain.ports import TrackedIssue
 from prime_action.repo.plan import build_plan, expire_in_flight
 from prime_action.repo.prime_commands import CommandOutcome, apply_command
+
+# Flag keys remembered in state: enough to never repeat a recent one, bounded in size.
+MAX_FLAGS = 50
 
 # Fields that change on every wake and so do not count as "something changed".
 VOLATILE = frozenset({"wake_count", "last_wake_reason"})
@@ -164,6 +167,14 @@ def record_job(state: PrimeState, job: InFlight) -> PrimeState:
     """Remember a submitted job so the next wake does not submit it again."""
     kept = tuple(j for j in state.in_flight if j.signal != job.signal)
     return state.model_copy(update={"in_flight": (*kept, job)})
+
+
+def remember_flags(state: PrimeState, keys: tuple[str, ...]) -> PrimeState:
+    """Note flags as sent, keeping the newest MAX_FLAGS keys."""
+    new = tuple(key for key in keys if key not in state.flagged)
+    if not new:
+        return state
+    return state.model_copy(update={"flagged": (*state.flagged, *new)[-MAX_FLAGS:]})
 
 
 def _in_flight(state: PrimeState) -> set[str]:

@@ -1,4 +1,4 @@
-"""The pure wake steps: hibernation, refusals, commands and the next wake."""
+"""The wake's memory bookkeeping: hibernation, refusals, commands and the next wake."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ from prime_action.domain.models import (
     PrimeState,
     WakeReason,
 )
-from prime_action.repo.think import changed, conclude, hibernating, prepare
+from prime_action.repo.memory_update import (
+    MAX_FLAGS,
+    changed,
+    conclude,
+    hibernating,
+    prepare,
+    remember_flags,
+)
 from tests.values import NOW, issue, signal
 
 LATER = NOW + timedelta(hours=3)
@@ -156,3 +163,9 @@ def test_wake_at_the_scheduled_time_moves_the_next_wake() -> None:
     again = conclude(first, _prepare(first, now=later), Decision(summary="s"), "id", later)
     assert again.next_wake_at == later + timedelta(hours=6)
     assert changed(first, again)
+
+
+def test_remembered_flags_stay_bounded() -> None:
+    state = remember_flags(PrimeState(), tuple(f"k{i}" for i in range(MAX_FLAGS + 5)))
+    assert len(state.flagged) == MAX_FLAGS
+    assert state.flagged[-1] == f"k{MAX_FLAGS + 4}"

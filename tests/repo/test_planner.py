@@ -1,0 +1,272 @@
+"""The wake as a pure plan: what a wake read and its decision in, ordered effects out (no fakes)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from prime_action.brain.policy import enforce
+from prime_action.brain.rules import RulesBrain
+from prime_action.config.models import RepoConfig
+from prime_action.domain.models import (
+    Decision,
+    FlagOrg,
+    InFlight,
+    PrimeState,
+    SignalResult,
+)
+from prime_action.domain.ports import StoredState
+from prime_action.growth.adopt import Candidate
+from prime_action.growth.seed import parse_seed
+from prime_action.growth.step import GrowthInputs
+from prime_action.repo.effects import (
+    Adopt,
+    Close,
+    Comment,
+    Flag,
+    OpenIssue,
+    Outcome,
+    Reply,
+    SaveState,
+    SetLabels,
+    Submit,
+    WriteDashboard,
+    dry_run_lines,
+    settle,
+)
+from prime_action.repo.planner import (
+    WakeInputs,
+    WakePlan,
+    WakeRequest,
+    jobs_to_name,
+    picture,
+    plan_wake,
+    replan,
+)
+from tests.growth.seeds import VALID
+from tests.values import NOW, issue, signal
+
+ASK = FlagOrg(signal="ci", reason="the same lint failure is in every repository")
+WAIT = Decision(summary="nothing to do")
+LATER = NOW + timedelta(hours=3)
+ORG_LINK = {"org_link": True}
+
+
+def _inputs(
+    signals: tuple[SignalResult, ...],
+    state: PrimeState | None = None,
+    request: WakeRequest | None = None,
+    **extra: object,
+) -> WakeInputs:
+    values: dict[str, object] = {
+        "stored": StoredState(state=state, version="v1" if state else None),
+        "signals": signals,
+        "issues": (),
+        "request": request or WakeRequest(reason="manual"),
+        "config": RepoConfig(),
+        "now": NOW,
+        "identity": "id",
+        **extra,
+    }
+    return WakeInputs.model_validate(values)
+
+
+def _plan(inputs: WakeInputs, decision: Decision | None = None) -> WakePlan:
+    seen = picture(inputs)
+    decided = enforce(decision or RulesBrain().decide(seen), seen)
+    attempts = {name: f"attempt-{name}" for name, _ in jobs_to_name(decided, seen)}
+    return plan_wake(inputs, decided, attempts)
+
+
+def _job(name: str) -> InFlight:
+    return InFlight(signal=name, runner="fileops", attempt_id=f"a-{name}",
+                    fingerprint=f"fp-{name}", submitted_at=NOW)  # fmt: skip
+
+
+GROWING = GrowthInputs(seed=parse_seed(VALID))
+GROWTH_FAILING = signal("growth", fix=None)
+PAUSED = PrimeState(status="paused")
+TRACKED_LICENSE = (issue(3, "license", labels=("automated", "in-progress")),)
+SKIP = WakeRequest(reason="command", commands=(("skip", ("license",)),), issue=3, comment=5001)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "decision", "kinds"),
+    [
+        pytest.param(
+            _inputs((signal("license"), signal("codeowners"), signal("ci", "ok"))),
+            None,
+            ["open-issue", "submit", "comment", "set-labels"] * 2 + ["save-state"],
+            id="first wake with two failing signals opens two issues and submits two jobs",
+        ),
+        pytest.param(
+            _inputs(
+                (signal("license", "ok"),),
+                PrimeState(in_flight=(_job("license"),)),
+                issues=TRACKED_LICENSE,
+            ),
+            None,
+            # The closed issue's in-progress label is taken off a second time, as before.
+            ["set-labels", "close", "set-labels", "save-state"],
+            id="a recovered signal's issue loses in-progress and is closed",
+        ),
+        pytest.param(
+            _inputs(
+                (signal("license"),),
+                PrimeState(in_flight=(_job("license"),)),
+                request=SKIP,
+                issues=TRACKED_LICENSE,
+            ),
+            WAIT,
+            ["save-state", "reply"],
+            id="a trusted skip updates the state and replies once",
+        ),
+        pytest.param(
+            _inputs((signal("ci", "ok"),), PrimeState(), **ORG_LINK),
+            Decision(summary="ask", actions=(ASK, ASK)),
+            ["flag", "save-state"],
+            id="flag-org twice sends one flag",
+        ),
+        pytest.param(
+            _inputs((signal("ci", "ok"),), PrimeState()),
+            Decision(summary="ask", actions=(ASK,)),
+            ["save-state"],
+            id="flag-org without an org link sends nothing",
+        ),
+        pytest.param(
+            _inputs((GROWTH_FAILING,), PrimeState(), growth=GROWING),
+            WAIT,
+            ["open-issue", "open-issue", "save-state"],
+            id="a failing growth signal with a seed opens its tickets",
+        ),
+        pytest.param(
+            _inputs((GROWTH_FAILING,), PAUSED, growth=GROWING),
+            WAIT,
+            ["save-state"],
+            id="a paused Prime opens no growth ticket",
+        ),
+        pytest.param(
+            _inputs((GROWTH_FAILING,), PrimeState()),
+            WAIT,
+            ["save-state"],
+            id="without a seed growth opens nothing",
+        ),
+    ],
+)
+def test_plan_effects_come_in_the_order_the_wake_writes_them(
+    inputs: WakeInputs, decision: Decision | None, kinds: list[str]
+) -> None:
+    assert [e.kind for e in _plan(inputs, decision).effects] == kinds
+
+
+def test_later_effects_name_an_issue_opened_now_by_its_signal_until_settled() -> None:
+    plan = _plan(_inputs((signal("license"),)))
+    opened, submit, comment, labels, save = plan.effects
+    assert isinstance(opened, OpenIssue)
+    assert isinstance(submit, Submit)
+    assert submit.attempt == "attempt-license"
+    assert isinstance(comment, Comment)
+    assert (comment.issue, comment.signal) == (None, "license")
+    assert "attempt-license" in comment.body  # the body is rendered when planned
+    assert isinstance(labels, SetLabels)
+    assert labels.add == ("in-progress",)
+    assert settle(comment, Outcome()) is None  # not opened (a dry run): no target
+    settled = settle(comment, Outcome(opened={"license": 12}))
+    assert isinstance(settled, Comment)
+    assert settled.issue == 12
+    assert isinstance(save, SaveState)
+    assert [j.attempt_id for j in save.state.in_flight] == ["attempt-license"]
+
+
+def test_a_skip_reply_is_rendered_in_the_plan_and_the_state_remembers_the_skip() -> None:
+    plan = _plan(_inputs((signal("license"),), PrimeState(), request=SKIP), WAIT)
+    reply = plan.effects[-1]
+    assert isinstance(reply, Reply)
+    assert (reply.issue, reply.marker) == (3, "<!-- prime:comment=reply-5001 -->")
+    assert "Prime will leave **license** alone." in reply.body
+    assert "license" in plan.state.skipped
+
+
+def test_flag_org_without_an_org_link_is_a_note_and_not_remembered() -> None:
+    plan = _plan(
+        _inputs((signal("ci", "ok"),), PrimeState()), Decision(summary="a", actions=(ASK,))
+    )
+    assert plan.notes == (f"flag-org not sent (no jobs.org_repo, or no org-token): {ASK.reason}",)
+    assert plan.state.flagged == ()
+
+
+def test_a_flag_already_remembered_is_not_sent_again() -> None:
+    first = _plan(_inputs((signal("ci", "ok"),), PrimeState(), **ORG_LINK),
+                  Decision(summary="a", actions=(ASK,)))  # fmt: skip
+    again = _plan(_inputs((signal("ci", "ok"),), first.state, **ORG_LINK),
+                  Decision(summary="a", actions=(ASK,)))  # fmt: skip
+    assert [e for e in first.effects if isinstance(e, Flag)] == [
+        Flag(signal="ci", reason=ASK.reason)
+    ]
+    assert not [e for e in again.effects if isinstance(e, Flag)]
+
+
+def test_an_unchanged_wake_plans_a_save_that_is_not_needed_and_a_dry_run_lists_none() -> None:
+    first = _plan(_inputs((signal("ci", "ok"),)))
+    later = _plan(_inputs((signal("ci", "ok"),), first.state))
+    (save,) = later.effects
+    assert isinstance(save, SaveState)
+    assert not save.needed
+    assert dry_run_lines(later.effects) == ()
+
+
+def test_a_dry_run_lists_one_line_per_planned_write() -> None:
+    plan = _plan(_inputs((signal("license"),), dashboard=True))
+    assert dry_run_lines(plan.effects) == (
+        "open (or reopen) the issue for license: Prime: license: license detail",
+        "submit a fileops job for license (attempt attempt-license)",
+        "comment on the issue opened for license",
+        "label the issue opened for license: +in-progress -",
+        "create the dashboard",
+        f"write state.json (next wake {plan.state.next_wake_at}) and the decision log",
+    )
+
+
+def test_a_replan_after_a_lost_race_keeps_the_jobs_and_writes_only_dashboard_and_state() -> None:
+    inputs = _inputs((signal("license"),), dashboard=True)
+    first = _plan(inputs)
+    rival = PrimeState(skipped=("rival",))
+    winner = inputs.model_copy(update={"stored": StoredState(state=rival, version="v2")})
+    again = replan(winner, first, {"license": 4})
+    assert [type(e) for e in again.effects] == [WriteDashboard, SaveState]
+    assert again.state.skipped == ("rival",)
+    assert [j.signal for j in again.state.in_flight] == ["license"]
+    save = again.effects[-1]
+    assert isinstance(save, SaveState)
+    assert save.expected == "v2"
+
+
+def test_a_recovered_signal_closes_the_tracked_issue_by_number() -> None:
+    plan = _plan(_inputs((signal("license", "ok"),), PrimeState(), issues=TRACKED_LICENSE))
+    close = next(e for e in plan.effects if isinstance(e, Close))
+    assert close.issue == 3
+    assert "<!-- prime:comment=closed-3-" in close.body
+
+
+def test_in_progress_comes_off_an_open_issue_whose_job_is_no_longer_in_flight() -> None:
+    working = issue(4, "codeowners", labels=("automated", "in-progress"))
+    inputs = _inputs((signal("license"), signal("codeowners")),
+                     PrimeState(in_flight=(_job("license"),)),
+                     issues=(*TRACKED_LICENSE, working))  # fmt: skip
+    plan = _plan(inputs, WAIT)
+    assert plan.effects[0] == SetLabels(issue=4, remove=("in-progress",))
+
+
+def test_a_trusted_persons_task_ticket_is_adopted_before_any_other_write() -> None:
+    mine = Candidate(number=7, title="Unicode tokens", body="Please.", labels=("ai-task",),
+                     state="open", association="OWNER")  # fmt: skip
+    stranger = mine.model_copy(update={"number": 8, "association": "NONE"})
+    growth = GROWING.model_copy(update={"candidates": (mine, stranger)})
+    plan = _plan(_inputs((GROWTH_FAILING,), PrimeState(), growth=growth), WAIT)
+    adopt = plan.effects[0]
+    assert isinstance(adopt, Adopt)
+    assert (adopt.number, adopt.labels) == (7, ("ai-task", "automated"))
+    assert "<!-- prime:signal=" in adopt.body
+    assert not [e for e in plan.effects[1:] if isinstance(e, Adopt)]
+    assert "growth.manual.7" in {s.name for s in plan.signals}  # its work is a signal now
