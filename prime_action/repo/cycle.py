@@ -138,7 +138,7 @@ def wake(
     plan = plan_wake(inputs, decision, attempts)
     if dry_run:
         lines = dry_run_lines(plan.effects)
-        return _report(inputs, plan, Outcome(done=(*lines, *plan.notes)), planned=lines)
+        return _report(inputs, plan, Outcome(done=lines), planned=lines)
     return _carry_out(ports, inputs, plan)
 
 
@@ -191,7 +191,7 @@ def _read(
 def _reread(ports: WakePorts, inputs: WakeInputs, stored: StoredState | None = None) -> WakeInputs:
     """The reads a re-plan repeats: the state (the winner's), the issues, the decision log."""
     update: dict[str, object] = {
-        "stored": stored or ports.state.load(),
+        "stored": stored if stored is not None else ports.state.load(),
         "issues": tuple(ports.issues.tracking_issues()),
     }
     if ports.dashboard is not None:
@@ -211,13 +211,12 @@ def _growth(ports: WakePorts, seed: Seed | None, request: WakeRequest) -> Growth
 def _report(
     inputs: WakeInputs, plan: WakePlan, outcome: Outcome, planned: tuple[str, ...] | None = None
 ) -> WakeReport:
-    done = outcome.done if planned is not None else (*outcome.done, *plan.notes)
     return WakeReport(
         reason=inputs.request.reason,
         state=settled_state(plan.state, outcome),
         signals=plan.signals,
         decision=plan.decision,
-        executed=done,
+        executed=(*outcome.done, *plan.notes),
         wrote_state=outcome.wrote_state,
         command_reply=plan.command_reply,
         planned=planned,

@@ -34,7 +34,7 @@ class TicketWriter(Protocol):
 
 @dataclass(frozen=True)
 class Writers:
-    """The ports a wake writes through (each also reads, which the executor does not use)."""
+    """The ports a wake writes through (it reads only the dashboard, right before writing it)."""
 
     state: StateStore
     issues: IssueStore
