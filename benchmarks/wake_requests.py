@@ -26,8 +26,8 @@ from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.dispatch import RUNNER_WORKFLOW
 from prime_action.adapters.github.session import DataPlaneEnv
-from prime_action.adapters.github.wake import wake_on_github
 from prime_action.flows.dispatch import dispatch_org
+from prime_action.flows.wake import wake_on_github
 from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO
 from tests.e2e.test_data_plane import ORG, arrange

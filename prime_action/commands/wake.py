@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     """Run one wake and print its report."""
     if args.local is None:
         # PyGithub takes about half a second to import; a local wake never needs it.
-        from prime_action.adapters.github.wake import run_on_github  # noqa: PLC0415
+        from prime_action.flows.wake import run_on_github  # noqa: PLC0415
 
         return run_on_github(os.environ)
     report = wake_local(args.local, SystemClock().now())

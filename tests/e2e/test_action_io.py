@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from prime_action.adapters.github import wake as wake_module
+from prime_action.flows import wake as wake_module
 from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, Actions, tracking
 

@@ -18,11 +18,11 @@ import pytest
 
 from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient, RetryPolicy
-from prime_action.adapters.github.wake import wake_on_github
 from prime_action.domain.clock import FixedClock
 from prime_action.domain.errors import PrimeError
 from prime_action.domain.markers import PREFIX
 from prime_action.domain.models import PrimeState
+from prime_action.flows.wake import wake_on_github
 from testing.faults import Fault
 from testing.github import FakeGitHub
 from tests.e2e.harness import FILES, REPO, TOKEN, dashboards, tracking
