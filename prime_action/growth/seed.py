@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -246,6 +247,9 @@ def problems(seed: Seed) -> list[tuple[Loc, str]]:
     return found
 
 
+# The eyes and the growth detector both read the seed in one wake: it is parsed once (a
+# Seed is frozen, so one value serves both).
+@functools.lru_cache(maxsize=16)
 def parse_seed(text: str, source: str = SEED_PATH) -> Seed:
     """Validate seed.yaml's text, cross-references included.
 

@@ -13,7 +13,9 @@ from prime_action.brain.rules import RulesBrain
 from prime_action.config.models import RepoConfig
 from prime_action.domain.models import DecisionRecord, PrimeState, SignalResult
 from prime_action.domain.ports import StoredState
-from prime_action.repo.cycle import Sight, WakePorts, WakeRequest, wake
+from prime_action.growth.seed import SEED_PATH, parse_seed, render_seed
+from prime_action.repo.cycle import Sight, WakePorts, WakeRequest, see, wake
+from prime_action.signals.base import RepoSnapshot
 from tests.values import NOW, signal
 
 CONFIG = RepoConfig()
@@ -118,3 +120,13 @@ def test_concurrent_writer_loses_no_update(tmp_path: Path) -> None:
     assert [j.signal for j in final.in_flight] == ["license"]  # and so did ours
     assert len(LocalJobQueue(tmp_path).jobs()) == 1  # the retry re-submitted nothing
     assert report.wrote_state
+
+
+def test_the_eyes_and_the_growth_detector_share_one_parse_of_the_seed() -> None:
+    text = render_seed("acme/api")
+    snapshot = RepoSnapshot(paths=(SEED_PATH,), files={SEED_PATH: text}, now=NOW)
+    parse_seed.cache_clear()
+    sight = see(snapshot, CONFIG)
+    assert sight.seed is not None
+    assert [s.name for s in sight.signals if s.name == "growth"] == ["growth"]
+    assert (parse_seed.cache_info().misses, parse_seed.cache_info().hits) == (1, 1)
