@@ -26,7 +26,13 @@ from prime_action.runners.edits import EditRefused, FormatError, apply_edits, pa
 from prime_action.runners.edits import safe_path as _safe_path
 from prime_action.runners.fileops import pr_marker
 from prime_action.runners.job import Job
-from prime_action.runners.result import RunResult, failed, from_proposal, from_refusal
+from prime_action.runners.result import (
+    RunResult,
+    blocked,
+    failed,
+    from_proposal,
+    from_refusal,
+)
 from prime_action.runners.shell import Changes, CommandResult, Workspace
 from prime_action.templating import render
 
@@ -83,6 +89,8 @@ class Turn(Frozen):
     tests_pass: bool | None = None  # None: no tests ran this turn
     done: str | None = None  # the model's summary, once it may finish
     stop: str | None = None  # why the attempt ends without a change
+    # The agent asked for a human: the same input would end the same way, so it blocks.
+    escalated: bool = False
 
 
 def _no_beat(_: str) -> None:
@@ -114,7 +122,7 @@ def run_agent(
     if request.settings.command:
         return run_cli(request, workspace, host, now, beat=beat)
     if llm is None:
-        return failed(request.job.attempt, NO_AGENT)
+        return blocked(request.job.attempt, NO_AGENT)
     return run_loop(request, workspace, host, now, llm=llm, beat=beat)
 
 
@@ -162,7 +170,7 @@ def take_turn(answer: str, workspace: AgentWorkspace, request: AgentRequest) -> 
     except FormatError as e:
         return Turn(feedback=f"Your answer broke the format: {e}. Nothing was applied.")
     if parsed.escalate:
-        return Turn(stop=f"the agent escalated: {parsed.escalate}")
+        return Turn(stop=f"the agent escalated: {parsed.escalate}", escalated=True)
     try:
         texts = apply_edits(parsed.edits, workspace.read, request.policy.rails)
     except EditRefused as e:
@@ -239,7 +247,8 @@ def run_loop(
         turn = take_turn(completion.text, workspace, request)
         progress = _advance(progress, turn, completion.usage.cost_usd)
         if turn.stop:
-            return failed(attempt, f"{turn.stop} ({progress.work()})")
+            end = blocked if turn.escalated else failed
+            return end(attempt, f"{turn.stop} ({progress.work()})")
         if turn.done is not None and progress.tests_pass:
             files = {path: workspace.read(path) or "" for path in sorted(progress.edited)}
             return _propose(request, host, now, files, summary=turn.done, work=progress.work(),
@@ -275,7 +284,7 @@ def run_cli(
                       f"{settings.timeout_seconds:g} s (agent.timeout_seconds)")  # fmt: skip
     escalation = _escalation(result.output)
     if escalation:
-        return failed(attempt, f"the agent escalated: {escalation}")
+        return blocked(attempt, f"the agent escalated: {escalation}")
     if result.code != 0:
         return failed(attempt, f"`{settings.command[0]}` exited with {result.code}: {tail}")
     changes = workspace.changes_since(base)

@@ -39,3 +39,13 @@ def from_refusal(attempt: str, error: BoundaryError) -> RunResult:
 def failed(attempt: str, reason: str) -> RunResult:
     """A failed attempt with its reason."""
     return RunResult(outcome=Outcome(attempt=attempt, status="failed", reason=reason))
+
+
+def blocked(attempt: str, reason: str) -> RunResult:
+    """An attempt that would fail the same way again: blocked at once, with its reason.
+
+    Three equal failures block an item (DESIGN §6) because a failure may not repeat; one that
+    says so itself (an agent that escalates to a human, a runner with no agent) needs no
+    second and third try with the same input.
+    """
+    return RunResult(outcome=Outcome(attempt=attempt, status="blocked", reason=reason))

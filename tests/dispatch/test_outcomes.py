@@ -115,3 +115,11 @@ def test_an_outage_between_equal_failures_neither_breaks_nor_extends_the_row() -
     cancelled = Outcome(attempt="now", status="cancelled", reason=outage)
     after = record_outcome(_ledger(("failed", REASON), ("failed", REASON)), cancelled, T0)
     assert next(a.status for a in after if a.id == "now") == "cancelled"
+
+
+def test_a_runner_that_reports_blocked_blocks_the_item_at_its_first_attempt() -> None:
+    # An agent's ESCALATE, or no agent to run: the same input would end the same way.
+    reason = "the agent escalated: the fix needs a product decision"
+    outcome = Outcome(attempt="now", status="blocked", reason=reason)
+    after = record_outcome(_ledger(), outcome, T0)
+    assert [(a.status, a.reason) for a in after if a.id == "now"] == [("blocked", reason)]

@@ -149,7 +149,7 @@ def test_an_edit_whose_search_text_is_missing_is_fed_back_and_nothing_is_applied
 
     assert "the SEARCH text for calc.py does not occur" in llm.calls[1][-1].content
     assert workspace.read("notes.md") is None  # one bad edit applies none of the answer
-    assert result.outcome.status == "failed"
+    assert result.outcome.status == "blocked"  # an escalation needs a human, not two more tries
     assert result.outcome.reason.startswith("the agent escalated: the spec is unclear")
     assert fake_github.pulls(REPO) == []
 
@@ -177,12 +177,12 @@ def test_the_loop_stops_at_its_turn_and_budget_limits(
     assert len(llm.calls) == 2
 
 
-def test_without_a_command_or_a_model_the_attempt_fails_saying_what_to_set(
+def test_without_a_command_or_a_model_the_attempt_blocks_at_once_saying_what_to_set(
     fake_github: FakeGitHub, host: GitHubPulls, workspace: GitWorkspace
 ) -> None:
     result = run_agent(request(), workspace, host, fake_github.now())
 
-    assert (result.outcome.status, result.outcome.reason) == ("failed", NO_AGENT)
+    assert (result.outcome.status, result.outcome.reason) == ("blocked", NO_AGENT)
 
 
 AGENT_CLI = """\
@@ -237,12 +237,23 @@ def test_an_agent_cli_ending_with_a_dash_reads_the_prompt_on_stdin(
 
 
 FORBID_CALC = PrPolicy(rails=Guardrails(forbidden_paths=("calc.py",)))
-# mode of the fake CLI -> (timeout, policy, the reason the attempt gives)
-REFUSALS: dict[str, tuple[float, PrPolicy, str]] = {
-    "escalate": (60, PrPolicy(), "the agent escalated: the fix needs a product decision"),
-    "sleep": (0.5, PrPolicy(), "did not finish within 0.5 s (agent.timeout_seconds)"),
-    "wrong": (60, PrPolicy(), "the agent's change fails the tests: The tests failed (exit 1)"),
-    "edit": (60, FORBID_CALC, "calc.py matches guardrails.forbidden_paths"),
+# mode of the fake CLI -> (timeout, policy, the attempt's status and reason); an escalation
+# blocks at once (the same input would escalate again), the others fail and may be retried.
+REFUSALS: dict[str, tuple[float, PrPolicy, str, str]] = {
+    "escalate": (
+        60,
+        PrPolicy(),
+        "blocked",
+        "the agent escalated: the fix needs a product decision",
+    ),
+    "sleep": (0.5, PrPolicy(), "failed", "did not finish within 0.5 s (agent.timeout_seconds)"),
+    "wrong": (
+        60,
+        PrPolicy(),
+        "failed",
+        "the agent's change fails the tests: The tests failed (exit 1)",
+    ),
+    "edit": (60, FORBID_CALC, "failed", "calc.py matches guardrails.forbidden_paths"),
 }
 
 
@@ -250,13 +261,13 @@ REFUSALS: dict[str, tuple[float, PrPolicy, str]] = {
 def test_an_agent_cli_that_escalates_stalls_breaks_tests_or_leaves_the_contract_pushes_nothing(
     fake_github: FakeGitHub, host: GitHubPulls, workspace: GitWorkspace, tmp_path: Path, mode: str
 ) -> None:
-    timeout, policy, reason = REFUSALS[mode]
+    timeout, policy, status, reason = REFUSALS[mode]
     job = cli_request(tmp_path, mode, timeout_seconds=timeout).model_copy(update={"policy": policy})
     fake_github.reset_counts()
 
     result = run_agent(job, workspace, host, fake_github.now())
 
-    assert result.outcome.status == "failed"
+    assert result.outcome.status == status
     assert reason in result.outcome.reason
     assert fake_github.writes == 0
 
