@@ -159,6 +159,12 @@ def propose(
     if same is not None:
         pull = Pull(number=same.number, url=same.url, title=title, body=same.body)
         return Proposal(pull=pull, note=f"the same change is already open in #{same.number}")
+    refused = rules.refused_change(pulls, digest)
+    if refused is not None:
+        # The repository's Prime learns the "no" from the PR's closed event; until that
+        # reaches its memory, the boundary keeps the same change from being asked again.
+        note = f"#{refused.number} with this same change was closed unmerged"
+        return Proposal(skipped=True, note=note)
     return _push(
         host,
         signal=signal,

@@ -37,6 +37,7 @@ class PullInfo(Frozen):
     created_at: datetime
     title: str = ""
     body: str = ""
+    merged: bool = False
 
 
 class Activity(Frozen):
@@ -111,6 +112,18 @@ def same_change(pulls: tuple[PullInfo, ...], digest: str) -> PullInfo | None:
     """An open PR whose body says it carries exactly this change."""
     return next(
         (p for p in pulls if p.state == "open" and digest in _CONTENT.findall(p.body)), None
+    )
+
+
+def refused_change(pulls: tuple[PullInfo, ...], digest: str) -> PullInfo | None:
+    """A PR carrying exactly this change that a person closed unmerged: their "no" to it."""
+    return next(
+        (
+            p
+            for p in pulls
+            if p.state == "closed" and not p.merged and digest in _CONTENT.findall(p.body)
+        ),
+        None,
     )
 
 

@@ -234,3 +234,21 @@ def test_actions_not_permitted_to_open_pull_requests_names_the_setting_to_change
     assert "'Allow GitHub Actions to create and approve pull requests'" in str(refused.value)
     assert "Settings > Actions > General > Workflow permissions" in str(refused.value)
     assert fake_github.ref(REPO, "prime/license") is not None  # pushed, waiting for the PR
+
+
+def test_the_same_change_a_person_closed_unmerged_is_not_proposed_again(
+    fake_github: FakeGitHub, host: GitHubPulls
+) -> None:
+    first = offer(fake_github, host, "gitignore", {".gitignore": "*.pyc\n"})
+    assert first.pull is not None
+    (pull,) = fake_github.pulls(REPO)
+    pull.state = "closed"  # a person said no; GitHub keeps merged false
+    fake_github.reset_counts()
+
+    again = offer(fake_github, host, "gitignore", {".gitignore": "*.pyc\n"})
+    other = offer(fake_github, host, "gitignore", {".gitignore": "*.pyc\n__pycache__/\n"})
+
+    assert again.skipped
+    assert again.note == f"#{first.pull.number} with this same change was closed unmerged"
+    assert other.pull is not None  # a different change may still be proposed
+    assert len(fake_github.pulls(REPO)) == 2

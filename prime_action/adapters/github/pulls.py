@@ -211,6 +211,7 @@ def _info(pull: PullRequest) -> PullInfo:
         created_at=pull.created_at,
         title=pull.title,
         body=pull.body or "",
+        merged=pull.merged_at is not None,
     )
 
 
