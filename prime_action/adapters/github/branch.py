@@ -15,7 +15,12 @@ from github.GitRef import GitRef
 from github.GitTree import GitTree
 from github.Repository import Repository
 
-from prime_action.adapters.github.client import GitHubClient, blob_text, file_text, is_missing
+from prime_action.adapters.github.client import (
+    GitHubClient,
+    file_text,
+    is_missing,
+    read_blob,
+)
 from prime_action.domain.errors import ConflictError, GitHubError, StoreError
 
 MAX_ATTEMPTS = 5
@@ -125,7 +130,7 @@ class BranchFiles:
 
     def blob(self, path: str, sha: str) -> str:
         """A blob's text (one request)."""
-        return blob_text(self._client.read(f"read {path}", lambda: self._repo.get_git_blob(sha)))
+        return read_blob(self._client, self._repo, sha, f"read {path}")
 
     def _ref(self) -> GitRef | None:
         def fetch() -> GitRef:

@@ -64,9 +64,12 @@ def _rate_limited(e: GithubException) -> bool:
     )
 
 
+def _headers(e: GithubException) -> dict[str, str]:
+    return {k.lower(): v for k, v in (e.headers or {}).items()}
+
+
 def _retry_after(e: GithubException) -> float | None:
-    headers = {k.lower(): v for k, v in (e.headers or {}).items()}
-    value = headers.get("retry-after")
+    value = _headers(e).get("retry-after")
     try:
         return float(value) if value is not None else None
     except ValueError:
@@ -75,7 +78,7 @@ def _retry_after(e: GithubException) -> float | None:
 
 def _used_up_until(e: GithubException) -> datetime | None:
     """When the token's rate limit resets, if this answer says it is used up (remaining 0)."""
-    headers = {k.lower(): v for k, v in (e.headers or {}).items()}
+    headers = _headers(e)
     if e.status not in (403, 429) or headers.get("x-ratelimit-remaining") != "0":
         return None
     try:
@@ -237,8 +240,12 @@ def file_text(
         return None
     if found.encoding == "base64":
         return found.decoded_content.decode("utf-8", errors="replace"), found.sha
-    blob = client.read(f"read {where} (blob)", lambda: repo.get_git_blob(found.sha))
-    return blob_text(blob), found.sha
+    return read_blob(client, repo, found.sha, f"read {where} (blob)"), found.sha
+
+
+def read_blob(client: GitHubClient, repo: Repository, sha: str, what: str) -> str:
+    """A blob's whole text by its SHA (the Git Data API serves up to 100 MB): one read."""
+    return blob_text(client.read(what, lambda: repo.get_git_blob(sha)))
 
 
 def is_missing(error: GitHubError) -> bool:
@@ -254,4 +261,5 @@ __all__ = [
     "file_text",
     "github",
     "is_missing",
+    "read_blob",
 ]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from github.Repository import Repository
 
-from prime_action.adapters.github.client import GitHubClient, blob_text
+from prime_action.adapters.github.client import GitHubClient, read_blob
 from prime_action.brain.prompt import IDENTITY_DOCS
 from prime_action.config.models import RepoConfig
 from prime_action.eyes import wanted_files
@@ -48,7 +48,7 @@ class RemoteEyes:
         )
 
     def _blob(self, sha: str) -> str:
-        return blob_text(self._client.read("read a file", lambda: self._repo.get_git_blob(sha)))
+        return read_blob(self._client, self._repo, sha, "read a file")
 
     def _ci(self) -> CiStatus:
         commit = self._repo.get_commit(self._branch)

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from prime_action.adapters.github.client import GitHubClient, blob_text
+from prime_action.adapters.github.client import GitHubClient, read_blob
 from prime_action.domain.errors import GitHubError
 
 # Errors that belong to one field (one repository); anything else fails the whole query.
@@ -80,9 +80,7 @@ class GraphQL:
     def blob_text(self, repo: str, oid: str) -> str:
         """A blob's whole text by its id, over REST (the Git Data API serves up to 100 MB)."""
         found = self._client.github.get_repo(repo)
-        return blob_text(
-            self._client.read(f"read {repo} blob {oid[:12]}", lambda: found.get_git_blob(oid))
-        )
+        return read_blob(self._client, found, oid, f"read {repo} blob {oid[:12]}")
 
     def _post(self, text: str, variables: Mapping[str, Any]) -> dict[str, Any]:
         _, data = self._requester.requestJsonAndCheck(

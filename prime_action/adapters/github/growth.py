@@ -7,7 +7,7 @@ from datetime import datetime
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
-from prime_action.adapters.github.client import GitHubClient, blob_text, file_text
+from prime_action.adapters.github.client import GitHubClient, file_text, read_blob
 from prime_action.adapters.github.dispatch import WorkflowLauncher
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
@@ -62,7 +62,7 @@ class GitHubGrowth:
         )
 
     def _blob(self, sha: str) -> str:
-        return blob_text(self._client.read("read a file", lambda: self._repo.get_git_blob(sha)))
+        return read_blob(self._client, self._repo, sha, "read a file")
 
     def checks(self, sha: str) -> dict[str, str | None]:
         """The head's check runs: name -> conclusion (None while running); the newest wins."""

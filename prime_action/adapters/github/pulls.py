@@ -9,7 +9,7 @@ from github.GitRef import GitRef
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
-from prime_action.adapters.github.client import GitHubClient, blob_text, is_missing
+from prime_action.adapters.github.client import GitHubClient, is_missing, read_blob
 from prime_action.adapters.github.graphql import GraphQL
 from prime_action.config.loader import parse_yaml
 from prime_action.config.models import RepoConfig
@@ -75,7 +75,7 @@ class GitHubPulls:
         return {path: self._blob(blobs[path]) if path in blobs else None for path in paths}
 
     def _blob(self, sha: str) -> str:
-        return blob_text(self._client.read("read a file", lambda: self._repo.get_git_blob(sha)))
+        return read_blob(self._client, self._repo, sha, "read a file")
 
     def commit(
         self, branch: str, parent: str, files: Mapping[str, str], message: str, *, create: bool
