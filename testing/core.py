@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from testing.gitstore import Signature
+from testing.merging import merge_pull
 from testing.payloads import Urls
 from testing.router import ApiError
 from testing.state import (
@@ -366,6 +367,22 @@ class GitHubState:
             for context, value in (statuses or {}).items()
         ]
         return sha
+
+    def merge(self, full_name: str, number: int, user: str = "octocat") -> str:
+        """A person merges a pull request in the web UI: a merge commit on its base, and the
+        issues its body names with a closing keyword closed as completed; return the sha."""
+        repo = self.repos[full_name.lower()]
+        return merge_pull(self, repo, self.issue(repo, number), self.account(user))
+
+    def close(
+        self, full_name: str, number: int, reason: str = "completed", user: str = "octocat"
+    ) -> None:
+        """A person closes an issue (`completed` or `not_planned`) or a pull request unmerged."""
+        found = self.issue(self.repos[full_name.lower()], number)
+        at = self.timestamp()
+        found.state, found.closed_at, found.updated_at = "closed", at, at
+        found.state_reason = None if found.pull else reason
+        found.closed_by = self.account(user)
 
     # -- inspecting the outcome ----------------------------------------------------------
 

@@ -61,7 +61,7 @@ def issue(urls: Urls, repo: Repo, found: Issue) -> Body:
         "created_at": found.created_at,
         "updated_at": found.updated_at,
         "closed_at": found.closed_at,
-        "closed_by": None,
+        "closed_by": user(urls, found.closed_by) if found.closed_by else None,
         "author_association": found.author_association,
         "reactions": {**_EMPTY_REACTIONS, "url": f"{base}/reactions"},
     }

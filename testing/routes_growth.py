@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from testing.gitstore import Commit
+from testing.merging import merge_base, merge_pull
 from testing.payloads_issues import pull_request
 from testing.router import ApiError, FakeRequest, Reply, Router, paginate
 from testing.state import Issue, PullFields, Repo
@@ -41,19 +41,12 @@ def _patch(before: str, after: str) -> str:
     return "\n".join(line for line in lines if not line.startswith(("---", "+++")))
 
 
-def _merge_base(repo: Repo, base: str, head: str) -> str:
-    common = next((s for s in repo.git.history(head) if repo.git.is_ancestor(s, base)), None)
-    if common is None:
-        raise ApiError(404)
-    return common
-
-
 @router.route("GET", f"{_PULL}/files")
 def list_files(state: GitHubState, request: FakeRequest) -> Reply:
     """GET .../pulls/{pull_number}/files: changed files with line counts and unified patches."""
     repo, _, pull = _open_pull(state, request, write=False)
     base_head = repo.head(pull.base) or pull.base_sha
-    since = _merge_base(repo, base_head, pull.head_sha)
+    since = merge_base(repo, base_head, pull.head_sha)
     before, after = repo.git.files_at(since), repo.git.files_at(pull.head_sha)
     items = []
     for path in sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)):
@@ -81,29 +74,15 @@ def list_files(state: GitHubState, request: FakeRequest) -> Reply:
 
 @router.route("PUT", f"{_PULL}/merge")
 def merge(state: GitHubState, request: FakeRequest) -> Reply:
-    """PUT .../pulls/{pull_number}/merge: a merge commit on the base (405 when not mergeable)."""
+    """PUT .../pulls/{pull_number}/merge: a merge commit on the base (405 when not mergeable);
+    the issues its body closes with a keyword are closed as completed."""
     repo, found, pull = _open_pull(state, request, write=True)
     if found.state != "open":
         raise ApiError(405, "Pull Request is not mergeable")
     expected = request.field("sha")
     if expected and expected != pull.head_sha:
         raise ApiError(409, "Head branch was modified. Review and try the merge again.")
-    base = repo.head(pull.base) or pull.base_sha
-    since = _merge_base(repo, base, pull.head_sha)
-    ours, theirs, start = (repo.git.files_at(s) for s in (base, pull.head_sha, since))
-    changed = {p for p in start.keys() | theirs.keys() if start.get(p) != theirs.get(p)}
-    clashing = {p for p in changed if ours.get(p) != start.get(p) and ours.get(p) != theirs.get(p)}
-    if clashing:
-        raise ApiError(405, "Pull Request is not mergeable")
-    tree = {p: e for p, e in ours.items() if p not in changed}
-    tree |= {p: theirs[p] for p in changed if p in theirs}
-    title = request.field("commit_title") or f"Merge pull request #{found.number}"
-    who = state.signature()
-    sha = repo.git.put_commit(Commit(repo.git.build(tree), (base, pull.head_sha), title, who, who))
-    repo.git.refs[f"refs/heads/{pull.base}"] = sha
-    pull.merged = True
-    found.state, found.closed_at = "closed", state.timestamp()
-    found.updated_at = found.closed_at
+    sha = merge_pull(state, repo, found, state.actor, request.field("commit_title") or "")
     return Reply(200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"})
 
 

@@ -95,6 +95,7 @@ def apply_state(state: GitHubState, found: Issue, new_state: str, reason: str | 
         raise invalid("Issue", "state_reason")
     found.state = new_state
     found.closed_at = state.timestamp() if new_state == "closed" else None
+    found.closed_by = state.actor if new_state == "closed" else None
     default = "completed" if new_state == "closed" else "reopened"
     found.state_reason = reason or default
 

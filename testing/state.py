@@ -104,6 +104,7 @@ class Issue:
     assignees: list[str] = field(default_factory=list)
     locked: bool = False
     pull: PullFields | None = None
+    closed_by: User | None = None  # who closed it (the merger, for a closing keyword)
 
 
 @dataclass

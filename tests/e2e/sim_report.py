@@ -133,6 +133,63 @@ def recovered_closes(sim: Simulation) -> int:
     )  # fmt: skip
 
 
+def _comment_kind(body: str) -> str:
+    """A comment's template, from its marker's key (`job-...` -> `job`)."""
+    first = body.split("\n", 1)[0]
+    found = re.search(r"<!-- prime:comment=([a-z]+)", first)
+    return found.group(1) if found else "unmarked"
+
+
+def notifications_by_kind(sim: Simulation) -> Counter[str]:
+    """Every notification Prime caused, by kind: issues by what they track, PRs, comments by
+    their template (edits and labels notify nobody)."""
+    kinds: Counter[str] = Counter()
+    for repo in [*sim.repos, "acme/prime-org"]:
+        for issue in sim.fake.issues(repo) + sim.fake.pulls(repo):
+            if issue.user.login == PRIME_LOGIN:
+                what = "pull request" if issue.pull else _issue_kind(issue.body or "")
+                kinds[what] += 1
+            for c in sim.fake.comments(repo, issue.number):
+                if c.user.login == PRIME_LOGIN:
+                    kinds[f"comment: {_comment_kind(c.body)}"] += 1
+    return kinds
+
+
+def _issue_kind(body: str) -> str:
+    if "<!-- prime:dashboard" in body:
+        return "issue: dashboard"
+    return "issue: tracking" if find_signal(body) else "issue: other"
+
+
+def fixed_problems(sim: Simulation) -> int:
+    """Distinct problems fixed: each merged Prime PR once per signal it fixed, and each
+    tracking issue Prime closed because its signal recovered that no merged PR fixed."""
+    fixed = 0
+    for repo in sim.repos:
+        merged = [p for p in sim.fake.pulls(repo)
+                  if p.user.login == PRIME_LOGIN and p.pull and p.pull.merged]  # fmt: skip
+        closed_by_merge = {n for p in merged for n in _closes(p.body or "")}
+        fixed += sum(max(1, len(_signals(p.body or ""))) for p in merged)
+        fixed += sum(
+            1
+            for i in sim.fake.issues(repo)
+            if i.user.login == PRIME_LOGIN and find_signal(i.body) and i.state == "closed"
+            and (repo, i.number) not in sim.closed_by_people and i.number not in closed_by_merge
+        )  # fmt: skip
+    return fixed
+
+
+def _closes(body: str) -> set[int]:
+    return {
+        int(n)
+        for n in re.findall(r"(?i)\b(?:fix|fixes|close|closes|resolve|resolves) #(\d+)", body)
+    }
+
+
+def _signals(body: str) -> set[str]:
+    return set(re.findall(r"<!-- prime:(?:signal|comment=pr)[=-]([A-Za-z0-9_.-]+) -->", body))
+
+
 def figures(sim: Simulation) -> dict[str, object]:
     """The counts the acceptance run prints."""
     fake, tally = sim.fake, sim.tally
@@ -145,8 +202,7 @@ def figures(sim: Simulation) -> dict[str, object]:
         for i in fake.issues(r) + fake.pulls(r)
         for c in fake.comments(r, i.number)
     )
-    # A problem fixed: a Prime PR merged, or a tracking issue Prime closed (its signal recovered).
-    fixed = sum(bool(p.pull and p.pull.merged) for p in pulls) + recovered_closes(sim)
+    fixed = fixed_problems(sim)
     attempts = ledger_of(fake, "acme/prime-org")
     statuses = Counter(a.status for a in attempts)
     notifications = len(issues) + len(pulls) + comments
@@ -172,7 +228,8 @@ def figures(sim: Simulation) -> dict[str, object]:
         "crashes": sum(tally.crashes.values()),
         "races": tally.races,
         "problems fixed": fixed,
-        "notifications per fixed problem": round(notifications / fixed, 1) if fixed else None,
+        "notifications per fixed problem": round(notifications / fixed, 2) if fixed else None,
+        "notifications by kind": dict(sorted(notifications_by_kind(sim).items())),
         "seconds": round(tally.seconds, 1),
     }
 
