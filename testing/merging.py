@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from testing.gitstore import Commit
+from testing.gitstore import Commit, Signature
 from testing.router import ApiError
 from testing.state import Issue, PullFields, Repo, User
 
@@ -58,7 +58,7 @@ def merge_pull(state: GitHubState, repo: Repo, found: Issue, who: User, title: s
     tree = {p: e for p, e in ours.items() if p not in changed}
     tree |= {p: theirs[p] for p in changed if p in theirs}
     message = title or f"Merge pull request #{found.number}"
-    sign = state.signature()
+    sign = Signature(who.login, f"{who.id}+{who.login}@users.noreply", state.timestamp())
     sha = repo.git.put_commit(
         Commit(repo.git.build(tree), (base, pull.head_sha), message, sign, sign)
     )

@@ -20,6 +20,7 @@ from prime_action.domain.models import (
     Label,
     SubmitJob,
 )
+from prime_action.domain.ports import TrackedIssue
 
 
 def _issue_check(action: CommentIssue | CloseIssue | Label, picture: BrainInput) -> str:
@@ -122,10 +123,20 @@ def screen(
             )
             if not reason:
                 kept.append(action)
+                picture = _with_opened(picture, action)
                 continue
         raw = action.model_dump(mode="json") if action is not None else dict(item)
         refused.append(DroppedAction(action=raw, reason=reason))
     return tuple(kept), tuple(refused)
+
+
+def _with_opened(picture: BrainInput, action: Action) -> BrainInput:
+    """The picture with an issue a kept create-issue opens, so that later actions of the same
+    decision may name it by its signal (the executor fills its number in)."""
+    if not isinstance(action, CreateIssue):
+        return picture
+    opened = TrackedIssue(number=0, signal=action.signal, title=action.title, state="open")
+    return picture.model_copy(update={"issues": (*picture.issues, opened)})
 
 
 def clamp_hours(hours: float, picture: BrainInput) -> float:

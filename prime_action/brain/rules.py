@@ -31,17 +31,32 @@ def _closes(picture: BrainInput) -> list[Action]:
 
 
 def _escalations(picture: BrainInput) -> list[Action]:
+    """A blocked signal needs a person: its issue (opened now if it has none) gets needs-human.
+
+    An issue a person already closed on the same fingerprint is not opened again.
+    """
     needs_human = picture.config.labels.needs_human
+    signals = {s.name: s for s in picture.signals}
     actions: list[Action] = []
-    for signal in picture.state.blocked:
-        issue = picture.open_issue(signal)
-        if issue is not None and needs_human not in issue.labels:
-            actions.append(Label(issue=issue.number, signal=signal, add=(needs_human,)))
+    for name, fingerprint in picture.state.blocked.items():
+        issue = picture.open_issue(name)
+        if issue is not None:
+            if needs_human not in issue.labels:
+                actions.append(Label(issue=issue.number, signal=name, add=(needs_human,)))
+            continue
+        signal = signals.get(name)
+        refused = picture.state.refused.get(name) == fingerprint or any(
+            i.signal == name and i.fingerprint == fingerprint and i.said_no()
+            for i in picture.issues
+        )
+        if signal is None or signal.status != "failing" or refused:
+            continue
+        actions.append(CreateIssue(signal=name, title=_title(signal)))
+        actions.append(Label(signal=name, add=(needs_human,)))
     return actions
 
 
 def _work(picture: BrainInput) -> list[list[Action]]:
-    signals = {s.name: s for s in picture.signals}
     groups: list[list[Action]] = []
     # A maintainer's "run now" goes first and past the in-flight limit, like Renovate's
     # dashboard boxes go past its PR limits; so does a critical signal (CI failing on the
@@ -51,9 +66,13 @@ def _work(picture: BrainInput) -> list[list[Action]]:
     asked = [item for item in picture.plan if item.signal in first]
     others = [item for item in picture.plan if item.signal not in first]
     free = picture.config.jobs.max_in_flight - len(picture.state.in_flight) - len(asked)
+    # By default no tracking issue for work that goes straight to a PR: the PR is its record
+    # (DESIGN §4); `jobs.tracking_issues: always` asks for one per problem first.
+    follow = picture.config.jobs.tracking_issues == "always"
+    signals = {s.name: s for s in picture.signals}
     for item in asked + others[: max(free, 0)]:
         group: list[Action] = []
-        if picture.open_issue(item.signal) is None:
+        if follow and picture.open_issue(item.signal) is None:
             group.append(CreateIssue(signal=item.signal, title=_title(signals[item.signal])))
         group.append(SubmitJob(signal=item.signal, runner=item.runner, approach=item.approach))
         groups.append(group)

@@ -134,6 +134,11 @@ class JobSettings(Section):
     shell_timeout_seconds: float = Field(
         default=600.0, gt=0, description="Each shell runner command is stopped after this long."
     )
+    tracking_issues: Literal["needed", "always"] = Field(
+        default="needed",
+        description="needed: an issue only when a person must act (a fix's PR is its record); "
+        "always: also one issue per problem Prime works on, before its PR.",
+    )
 
 
 class GuardrailSettings(Section):

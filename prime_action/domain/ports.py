@@ -20,8 +20,26 @@ class TrackedIssue(BaseModel):
     state: Literal["open", "closed"]
     labels: tuple[str, ...] = ()
     fingerprint: str = ""
-    # Closed by someone other than Prime: a human said no to this fix.
+    # Closed by someone other than Prime: a person, or a merged PR's closing keyword.
     closed_by_human: bool = False
+    # GitHub's `state_reason` of a closed issue: `completed` (done, also when a merged PR's
+    # `Fixes #n` closed it) or `not_planned` (a "no"); None for issues closed before 2022.
+    state_reason: str | None = None
+
+    def said_no(self, closed_now: int | None = None) -> bool:
+        """Whether this closed issue is a person's 'no' (DESIGN §4's closing semantics).
+
+        `not_planned` is a 'no'. `completed` is done: a merged PR's `Fixes #n` closes it that
+        way, and a drift that comes back after the fix must be fixed again. A person who closes
+        it as completed while its signal still fails is read as a 'no' only on the wake of
+        that close (`closed_now`), when no merge can have closed it. An issue closed before
+        GitHub kept a reason (None) keeps the older rule: any close by a person is a 'no'.
+        """
+        if self.state != "closed" or not self.closed_by_human:
+            return False
+        if self.state_reason == "completed":
+            return self.number == closed_now
+        return True
 
 
 class StoredState(BaseModel):
@@ -61,8 +79,8 @@ class IssueStore(Protocol):
     # Add a comment unless a comment with the same marker already exists.
     def comment(self, number: int, body: str, marker: str) -> None: ...
 
-    # Close the issue with a final comment.
-    def close_issue(self, number: int, comment: str) -> None: ...
+    # Close the issue as completed, adding `note` to its description (no comment: quiet).
+    def close_issue(self, number: int, note: str) -> None: ...
 
     # Add and remove labels.
     def set_labels(self, number: int, add: tuple[str, ...], remove: tuple[str, ...]) -> None: ...

@@ -13,7 +13,6 @@ from prime_action.adapters.github.session import DataPlaneEnv
 from prime_action.adapters.local.workspace import GitWorkspace
 from prime_action.brain.llm import LLM
 from prime_action.config.models import AgentSettings, BrainSettings, LabelSettings, RepoConfig
-from prime_action.dispatch.ledger import find
 from prime_action.dispatch.outcomes import Outcome, failure, mark_running
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import PrimeError
@@ -93,9 +92,7 @@ def run_job(
         misplaced = wrong_checkout(job, checkout, client)
         if misplaced:
             return Outcome(attempt=job.attempt, status="failed", reason=misplaced)
-        attempt = find(attempts, job.attempt)
-        fingerprint = attempt.fingerprint if attempt else ""
-        issue = job_issue(issues, job, fingerprint, config.labels.in_progress)
+        issue = job_issue(issues, job)
         if job.runner == "shell" and checkout is not None:
             request = Request(
                 job=job,

@@ -55,6 +55,8 @@ class ActionContext(Frozen):
     attempts: dict[str, str] = Field(default_factory=dict)
     # Whether this repository can reach Org Prime (jobs.org_repo and an org token).
     org_link: bool = False
+    # signal -> why its job was blocked (the runner's last reason), for a needs-human issue.
+    blocked_reasons: dict[str, str] = Field(default_factory=dict)
 
 
 class ActionPlan(Frozen):
@@ -128,6 +130,8 @@ def _create(action: CreateIssue, plan: ActionPlan, context: ActionContext) -> Ac
         marker=signal_marker(signal.name),
         data=data_marker({"signal": signal.name, "fingerprint": signal.fingerprint}),
         signal=signal,
+        blocked=signal.name in plan.state.blocked,
+        reason=context.blocked_reasons.get(signal.name, ""),
     )
     labels = (context.config.labels.automated,)
     effect = OpenIssue(signal=signal.name, title=action.title, body=body, labels=labels)
@@ -153,18 +157,11 @@ def _submit(action: SubmitJob, plan: ActionPlan, context: ActionContext) -> Acti
             attempt=attempt,
         )
     ]
+    # A submitted job is no news for anyone (the dashboard lists it, the PR will notify):
+    # an issue that exists only gets a label, which notifies nobody.
     target = _target(plan, None, action.signal)
     if target is not None:
-        marker = comment_marker(f"job-{attempt}")
-        body = render(
-            "comments/job-submitted.md.j2",
-            marker=marker,
-            runner=action.runner,
-            attempt_id=attempt,
-            approach=action.approach,
-        )
         in_progress = (context.config.labels.in_progress,)
-        effects.append(Comment(**target.model_dump(), body=body, marker=marker))
         effects.append(SetLabels(**target.model_dump(), add=in_progress))
     job = InFlight(
         signal=action.signal,
@@ -180,15 +177,17 @@ def _close(action: CloseIssue, plan: ActionPlan, context: ActionContext) -> Acti
     target = _target(plan, action.issue, action.signal)
     if target is None:
         return plan
-    # An issue opened in this same wake has no number to put in the marker yet.
-    name = target.issue or action.signal
-    marker = comment_marker(f"closed-{name}-{context.now:%Y%m%d%H%M}")
-    body = render(
-        "comments/recovered.md.j2", marker=marker, signal=action.signal or "", reason=action.reason
+    # The close is recorded in the issue's description, not in a comment: an edit notifies
+    # nobody, and the close itself already tells whoever follows the issue.
+    note = render(
+        "issues/closed-note.md.j2",
+        signal=action.signal or "",
+        reason=action.reason,
+        at=f"{context.now:%Y-%m-%d %H:%M} UTC",
     )
     # A closed issue saying "in-progress" would be a lie (a job may have ended unreported).
     labels = SetLabels(**target.model_dump(), remove=(context.config.labels.in_progress,))
-    close = Close(**target.model_dump(), body=body, reason=action.reason)
+    close = Close(**target.model_dump(), note=note, reason=action.reason)
     return _add(plan, labels, close)
 
 

@@ -90,10 +90,10 @@ class SetLabels(IssueRef):
 
 
 class Close(IssueRef):
-    """Close an issue with a final comment."""
+    """Close an issue as completed, `note` added to its description."""
 
     kind: Literal["close"] = "close"
-    body: str
+    note: str
     reason: str
 
     def describe(self) -> str:

@@ -103,7 +103,7 @@ def _write(effect: Effect, ports: Writers) -> str | None:
         add, remove = ",".join(effect.add), ",".join(effect.remove)
         return f"labelled #{effect.issue}: +{add} -{remove}" if effect.reported else None
     if isinstance(effect, Close) and effect.issue is not None:
-        ports.issues.close_issue(effect.issue, effect.body)
+        ports.issues.close_issue(effect.issue, effect.note)
         return f"closed issue #{effect.issue}: {effect.reason}"
     return _elsewhere(effect, ports)
 

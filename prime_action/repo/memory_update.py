@@ -47,13 +47,17 @@ def hibernating(state: PrimeState | None, reason: WakeReason, now: datetime) -> 
 
 
 def _refusals(
-    state: PrimeState, signals: tuple[SignalResult, ...], issues: tuple[TrackedIssue, ...]
+    state: PrimeState,
+    signals: tuple[SignalResult, ...],
+    issues: tuple[TrackedIssue, ...],
+    closed_now: int | None,
 ) -> PrimeState:
-    """A tracking issue a human closed while its signal still fails is a 'no' to that fix."""
+    """A tracking issue a person closed as 'not planned' while its signal still fails is a
+    'no' to that fix, for as long as the fingerprint stays the same."""
     failing = {s.name: s.fingerprint for s in signals if s.status == "failing"}
     refused = dict(state.refused)
     for issue in issues:
-        if issue.closed_by_human and failing.get(issue.signal) == issue.fingerprint != "":
+        if failing.get(issue.signal) == issue.fingerprint != "" and issue.said_no(closed_now):
             refused[issue.signal] = issue.fingerprint
     return state if refused == state.refused else state.model_copy(update={"refused": refused})
 
@@ -122,6 +126,7 @@ def prepare(
     commands: tuple[Command, ...] = (),
     signal: str | None = None,
     result: JobResult | None = None,
+    closed_now: int | None = None,
 ) -> Prepared:
     """Apply commands, drop finished or stale jobs, note refusals, and build the plan.
 
@@ -136,6 +141,7 @@ def prepare(
             applied in order; the first one's outcome is the reply.
         signal: the signal the event is about (a Prime PR closed or merged).
         result: a runner's reported outcome (`prime-job-result`).
+        closed_now: the issue whose closing woke Prime (`issues: closed`), if any.
 
     Returns:
         The prepared state and the brain's picture.
@@ -147,7 +153,7 @@ def prepare(
     state = _pr_refusal(state, reason, signal, signals)
     state = _job_result(state, result, config, now)
     state = expire_in_flight(state, signals, now, config.jobs.in_flight_timeout_hours)
-    state = _refusals(state, signals, issues)
+    state = _refusals(state, signals, issues, closed_now)
     plan = build_plan(signals, state, config, now)
     requested = tuple(o.signal for o in outcomes if o.reply == "run" and o.signal)
     picture = BrainInput(

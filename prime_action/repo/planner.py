@@ -143,8 +143,16 @@ def _see(inputs: WakeInputs) -> _Seen:
         commands=request.commands,
         signal=request.signal,
         result=request.result,
+        closed_now=request.issue if request.reason == "issue-closed" else None,
     )
     return _Seen(prepared=prepared, adoption=adoption, issues=issues, held=held)
+
+
+def _blocked_reasons(result: JobResult | None) -> dict[str, str]:
+    """The reason a runner gave up, for the needs-human issue this wake may open."""
+    if result is None or result.status != "blocked":
+        return {}
+    return {result.signal: result.reason}
 
 
 def picture(inputs: WakeInputs) -> BrainInput:
@@ -180,6 +188,7 @@ def plan_wake(inputs: WakeInputs, decision: Decision, attempts: dict[str, str]) 
         now=inputs.now,
         attempts=attempts,
         org_link=inputs.org_link,
+        blocked_reasons=_blocked_reasons(inputs.request.result),
     )
     acts = ActionPlan(effects=_adoptions(inputs, seen), state=prepared.state, tracked=seen.issues)
     acts = plan_actions(decision.actions, acts, context)

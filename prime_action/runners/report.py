@@ -44,6 +44,21 @@ def job_result_payload(attempt: Attempt, issue: int | None) -> dict[str, Any]:
     }
 
 
+def _tell(store: IssueStore, issue: int, attempt: Attempt, labels: LabelSettings) -> None:
+    """Comment on the tracking issue only when a person must act (the runner gave up).
+
+    A PR notifies by itself, a failure that will be retried and a cancelled run are no news:
+    the dashboard lists them. Labels follow the attempt either way (labels notify nobody).
+    """
+    if attempt.status == "blocked":
+        marker = comment_marker(f"result-{attempt.id}")
+        body = render("comments/job-result.md.j2", marker=marker, attempt=attempt)
+        store.comment(issue, body, marker)
+    if attempt.status != "cancelled":
+        add = (labels.needs_human,) if attempt.status == "blocked" else ()
+        store.set_labels(issue, add, (labels.in_progress,))
+
+
 def report(
     outcome: Outcome,
     ledger: AttemptLedger,
@@ -53,7 +68,7 @@ def report(
     labels: LabelSettings,
     now: datetime,
 ) -> Attempt:
-    """Record the outcome, comment on the tracking issue, and wake the repository's Prime.
+    """Record the outcome, tell the tracking issue if any, and wake the repository's Prime.
 
     Every step is safe to repeat: the ledger keeps the first conclusion, the comment carries
     a marker, labels are only added once; the wake is sent again, and a wake is idempotent.
@@ -76,12 +91,7 @@ def report(
         raise UsageError(msg)
     store = issues(attempt.repo)
     issue = tracking_issue(store, attempt.signal)
-    # GitHub's outage (cancelled) is no news for the maintainer: the job simply runs again.
-    if issue is not None and attempt.status != "cancelled":
-        marker = comment_marker(f"result-{attempt.id}")
-        body = render("comments/job-result.md.j2", marker=marker, attempt=attempt)
-        store.comment(issue, body, marker)
-        add = (labels.needs_human,) if attempt.status == "blocked" else ()
-        store.set_labels(issue, add, (labels.in_progress,))
+    if issue is not None:
+        _tell(store, issue, attempt, labels)
     notify(attempt.repo, job_result_payload(attempt, issue))
     return attempt

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from prime_action.brain.rules import RulesBrain
+from prime_action.config.models import RepoConfig
 from prime_action.domain.models import InFlight, PrimeState
 from tests.values import NOW, issue, picture, signal
 
@@ -15,11 +16,17 @@ def _types(decision: object) -> list[tuple[str, str | None]]:
     return [(a.type, getattr(a, "signal", None)) for a in decision.actions]  # type: ignore[attr-defined]
 
 
-def test_failing_signal_without_issue_gets_an_issue_and_a_job() -> None:
+def test_failing_signal_gets_a_job_and_no_issue_its_pr_is_the_record() -> None:
     decision = RulesBrain().decide(picture((signal("license"),)))
-    assert _types(decision) == [("create-issue", "license"), ("submit-job", "license")]
+    assert _types(decision) == [("submit-job", "license")]
     assert decision.next_wake_hours == 1.0
     assert decision.brain == "rules"
+
+
+def test_tracking_issues_always_opens_an_issue_before_the_job() -> None:
+    config = RepoConfig.model_validate({"jobs": {"tracking_issues": "always"}})
+    decision = RulesBrain().decide(picture((signal("license"),), config=config))
+    assert _types(decision) == [("create-issue", "license"), ("submit-job", "license")]
 
 
 def test_failing_signal_with_open_issue_only_gets_a_job() -> None:
@@ -29,7 +36,8 @@ def test_failing_signal_with_open_issue_only_gets_a_job() -> None:
 
 def test_heaviest_signal_is_fixed_first_and_actions_stop_at_five() -> None:
     signals = tuple(signal(f"s{i}", weight=float(i)) for i in range(1, 6))
-    decision = RulesBrain().decide(picture(signals))
+    config = RepoConfig.model_validate({"jobs": {"tracking_issues": "always"}})
+    decision = RulesBrain().decide(picture(signals, config=config))
     assert len(decision.actions) == 4  # two whole (issue, job) pairs fit in five
     assert [s for _, s in _types(decision)] == ["s5", "s5", "s4", "s4"]
     assert "3 more planned" in decision.summary
@@ -76,6 +84,31 @@ def test_blocked_signal_with_open_issue_is_labelled_needs_human_once() -> None:
     assert again.actions == ()
 
 
+def test_blocked_signal_without_an_issue_gets_one_labelled_needs_human() -> None:
+    state = PrimeState(blocked={"license": "fp-license"})
+    decision = RulesBrain().decide(picture((signal("license"),), (), state))
+    assert _types(decision) == [("create-issue", "license"), ("label", "license")]
+    assert decision.actions[1].add == ("needs-human",)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("closed", "opened"),
+    [
+        ({"state_reason": "not_planned"}, False),  # a person said no: never reopened
+        ({"state_reason": None}, False),
+        ({"state_reason": "completed"}, True),  # done before (a merged fix): a new episode
+        ({"state_reason": "not_planned", "fingerprint": "older"}, True),
+    ],
+)
+def test_blocked_signal_reopens_no_issue_a_person_closed_on_its_fingerprint(
+    closed: dict[str, object], opened: bool
+) -> None:
+    state = PrimeState(blocked={"license": "fp-license"})
+    old = issue(3, "license", "closed", closed_by_human=True, **closed)
+    decision = RulesBrain().decide(picture((signal("license"),), (old,), state))
+    assert bool(decision.actions) is opened
+
+
 def test_paused_prime_only_waits() -> None:
     decision = RulesBrain().decide(picture((signal("license"),), state=PrimeState(status="paused")))
     assert _types(decision) == [("wait", None)]
@@ -108,7 +141,4 @@ def test_a_critical_signal_starts_even_at_the_in_flight_limit() -> None:
     )
     signals = (signal("a"), signal("b"), signal("ci", weight=10.0, severity="critical"))
     decision = RulesBrain().decide(picture(signals, state=PrimeState(in_flight=running)))
-    assert [(a.type, a.signal) for a in decision.actions] == [
-        ("create-issue", "ci"),
-        ("submit-job", "ci"),
-    ]
+    assert [(a.type, a.signal) for a in decision.actions] == [("submit-job", "ci")]

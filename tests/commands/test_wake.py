@@ -32,15 +32,16 @@ def test_second_local_wake_creates_no_issue_and_reports_the_same_plan(
     root = _checkout(tmp_path)
     assert main(["wake", "--local", str(root)]) == 0
     first = capsys.readouterr().out
-    issues = sorted(p.name for p in (root / ".prime" / "issues").iterdir())
+    jobs = (root / ".prime" / "jobs.jsonl").read_text()
     assert main(["wake", "--local", str(root)]) == 0
     second = capsys.readouterr().out
-    assert sorted(p.name for p in (root / ".prime" / "issues").iterdir()) == issues
-    assert len(issues) == 2  # the in-flight limit: two jobs at once by default
+    assert (root / ".prime" / "jobs.jsonl").read_text() == jobs
+    assert len(jobs.splitlines()) == 2  # the in-flight limit: two jobs at once by default
+    assert not (root / ".prime" / "issues").exists()  # each job's PR is its record
     assert _plan(first) == _plan(second)
     assert len(_plan(first)) >= 5
     assert "failing  dependabot" in first
-    assert "opened issue #1 for dependabot" in first
+    assert "submitted fileops job" in first
 
 
 def test_local_wake_records_state_decisions_and_jobs(tmp_path: Path) -> None:

@@ -6,9 +6,9 @@ import pytest
 
 from testing.github import FakeGitHub
 from testing.pytest_plugin import fake_github
-from tests.e2e.harness import FILES, REPO, Actions
+from tests.e2e.harness import FILES, FOLLOWED, REPO, Actions
 
-__all__ = ["fake_github", "repo_actions"]
+__all__ = ["fake_github", "followed_actions", "repo_actions"]
 
 
 @pytest.fixture
@@ -17,4 +17,13 @@ def repo_actions(
 ) -> Actions:
     """Actions runs for the demo repository (REPO with FILES) on the fake GitHub."""
     fake_github.add_repo(REPO, FILES)
+    return Actions(fake_github, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def followed_actions(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Actions:
+    """Actions runs for the demo repository configured with one tracking issue per problem."""
+    fake_github.add_repo(REPO, FOLLOWED)
     return Actions(fake_github, tmp_path, monkeypatch)

@@ -22,6 +22,9 @@ FILES = {
     ".github/workflows/ci.yml": "name: CI\non: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
     "    steps:\n      - uses: actions/checkout@v4\n",
 }
+# One tracking issue per problem (`jobs.tracking_issues: always`): tests of commands, closes
+# and labels on tracking issues run so; by default a fix's PR is its only record.
+FOLLOWED = {**FILES, ".github/prime.yml": "version: 1\njobs:\n  tracking_issues: always\n"}
 TOKEN = "t0ken-never-printed"  # noqa: S105 -- a fake, checked never to be printed
 
 

@@ -61,34 +61,29 @@ def review(sim: Simulation, repo: str, index: int) -> None:
             continue
         signal = (pull.pull.head if pull.pull else "").removeprefix("prime/")
         merge = (index + len(signal)) % 5 != 0
+        was_open = {i.number for i in sim.fake.issues(repo) if i.state == "open"}
         if merge:
             _merge(sim, repo, pull)
-        _close(sim, pull, merged=merge)
-        if merge:
             sim.wake(repo, "push", {"ref": "refs/heads/main"})
+        else:
+            _close(sim, repo, pull)
         sim.wake(repo, "pull_request.closed", _pull_changes(repo, pull, merged=merge))
+        for issue in sim.fake.issues(repo):  # closed by the PR's closing keyword
+            if issue.number in was_open and issue.state == "closed":
+                changes = {"issue.number": issue.number, "issue.body": issue.body,
+                           "issue.title": issue.title}  # fmt: skip
+                sim.wake(repo, "issues.closed", changes)
 
 
 def _merge(sim: Simulation, repo: str, pull: Issue) -> None:
-    """Apply the PR branch's files to main, as a merge would (the signal then recovers)."""
-    state = sim.fake.repos[repo]
-    head = state.git.resolve(pull.pull.head if pull.pull else "") or ""
-    main = state.git.files_at(state.head())
-    changed = {
-        path: state.git.read(head, path)
-        for path, entry in state.git.files_at(head).items()
-        if entry.type == "blob" and (path not in main or main[path].sha != entry.sha)
-    }
-    sim.fake.push(repo, {p: c for p, c in changed.items() if c is not None}, author=HUMAN)
+    """A person merges in the web UI (the signal then recovers, linked issues close)."""
+    sim.fake.merge(repo, pull.number, user=HUMAN)
     state = sim.ci.get(repo, "success")
     sim.fake.set_ci(repo, state, failing=["test"] if state == "failure" else ())
 
 
-def _close(sim: Simulation, pull: Issue, *, merged: bool) -> None:
-    at = sim.fake.timestamp()
-    pull.state, pull.closed_at, pull.updated_at = "closed", at, at
-    if pull.pull is not None:
-        pull.pull.merged = merged
+def _close(sim: Simulation, repo: str, pull: Issue) -> None:
+    sim.fake.close(repo, pull.number, user=HUMAN)
 
 
 def _pull_changes(repo: str, pull: Issue, *, merged: bool) -> dict[str, Any]:
@@ -125,8 +120,7 @@ def close_tracking_issue(sim: Simulation, repo: str) -> None:
     if not found:
         return
     issue = found[0]
-    at = sim.fake.timestamp()
-    issue.state, issue.state_reason, issue.closed_at = "closed", "not_planned", at
+    sim.fake.close(repo, issue.number, "not_planned", user=HUMAN)
     sim.closed_by_people.add((repo, issue.number))
     changes = {"issue.number": issue.number, "issue.body": issue.body, "issue.title": issue.title}
     sim.wake(repo, "issues.closed", changes)

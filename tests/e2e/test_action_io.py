@@ -27,7 +27,7 @@ def test_dry_run_decides_and_reports_but_writes_nothing(
     assert tracking(actions.fake) == {}
     assert actions.fake.ref(REPO, "prime-state") is None
     assert "Dry run: Prime read and decided, and wrote nothing" in summary
-    assert "> - open (or reopen) the issue for dependabot" in summary
+    assert "> - submit a fileops job for dependabot" in summary
     assert "> - create the dashboard" in summary
     assert "::group::Prime wake" in capsys.readouterr().out
     assert json.loads(actions.outputs().split("actions=", 1)[1])  # the decision is still reported

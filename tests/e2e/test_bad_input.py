@@ -19,7 +19,7 @@ from prime_action.cli import main
 from prime_action.dispatch.ledger import LEDGER_FILE
 from prime_action.domain.markers import DASHBOARD, find_signal, signal_marker
 from testing.github import FakeGitHub
-from tests.e2e.harness import FILES, REPO, TOKEN, Actions, dashboards, prime_state
+from tests.e2e.harness import FILES, FOLLOWED, REPO, TOKEN, Actions, dashboards, prime_state
 from tests.e2e.invariants import PRIME_LOGIN, check
 from tests.e2e.test_data_plane import ORG, DataPlane, arrange, sheet
 
@@ -54,8 +54,9 @@ def _said(capsys: pytest.CaptureFixture[str], summary: str = "") -> str:
 
 
 def _settled(actions: Actions) -> dict[str, int]:
-    """A repository after a first wake: tracking issues, a dashboard, the state branch."""
-    actions.fake.add_repo(REPO, FILES)
+    """A repository after a first wake: tracking issues (one per problem, as configured), a
+    dashboard, the state branch."""
+    actions.fake.add_repo(REPO, FOLLOWED)
     actions.fake.set_ci(REPO, "failure", failing=["test"])
     assert actions.run("workflow_dispatch")[0] == 0
     return _mine(actions.fake)
@@ -636,7 +637,7 @@ def test_a_repository_renamed_mid_wake_fails_once_and_the_rerun_under_the_new_na
     code, summary = actions.run("workflow_dispatch")
     said = _said(capsys, summary)
     assert code == 1
-    assert "create issue for" in said
+    assert "create the dashboard" in said  # the wake's first issue write
     assert "404" in said
     actions.monkeypatch.setattr("tests.e2e.harness.REPO", new)
     code, summary = actions.run("workflow_dispatch")

@@ -12,7 +12,7 @@ import pytest
 from prime_action.cli import main
 from prime_action.dispatch.ledger import LEDGER_FILE, parse_ledger
 from prime_action.domain.clock import SystemClock
-from prime_action.domain.markers import DASHBOARD, data_marker, find_data, signal_marker
+from prime_action.domain.markers import DASHBOARD, data_marker, signal_marker
 from prime_action.domain.models import Attempt, PrimeState
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
 from testing.faults import Fault
@@ -161,8 +161,8 @@ def test_run_sheet_to_pull_requests_to_repository_wakes_for_three_repositories(
         assert pull.pull.head == f"prime/{SIGNAL}"
         assert f"Fixes #{issues[repo]}" in (pull.body or "")
         assert fake_github.read(repo, "SECURITY.md", f"prime/{SIGNAL}")
-        (comment,) = fake_github.comments(repo, issues[repo])
-        assert "proposed a fix" in comment.body
+        # The PR notified whoever follows the issue (its `Fixes #n`): no comment besides.
+        assert fake_github.comments(repo, issues[repo]) == []
         (issue,) = fake_github.issues(repo)
         assert "in-progress" not in issue.labels
     results = [r for r in fake_github.repository_dispatches if r.event_type == "prime-job-result"]
@@ -257,9 +257,9 @@ def test_three_failures_for_the_same_reason_block_the_item_with_one_needs_human_
     assert [a.status for a in plane.ledger()] == ["failed", "failed", "blocked"]
     (issue,) = fake_github.issues(REPOS[0])
     assert issue.labels.count("needs-human") == 1
-    comments = fake_github.comments(REPOS[0], issues[REPOS[0]])
-    assert len(comments) == 3
-    assert "failed three times" in comments[-1].body
+    # Failures that will be retried are no news; the one that needs a person is.
+    (comment,) = fake_github.comments(REPOS[0], issues[REPOS[0]])
+    assert "gave up on this" in comment.body
     statuses = [r.client_payload["status"] for r in fake_github.repository_dispatches]
     assert statuses == ["failed", "failed", "blocked"]
 
@@ -386,7 +386,8 @@ def test_a_github_outage_under_a_runner_cancels_its_attempt_quietly_and_does_not
     assert statuses == ["failed", "cancelled", "failed", "blocked"]
     assert "GitHub failed under the job" in plane.ledger()[1].reason
     comments = fake_github.comments(REPOS[0], issues[REPOS[0]])
-    assert len(comments) == 3  # none for the outage
+    (comment,) = comments  # none for the outage, none for a failure retried: one to act on
+    assert "gave up on this" in comment.body
     sent = [r.client_payload["status"] for r in fake_github.repository_dispatches]
     assert sent == ["failed", "cancelled", "failed", "blocked"]
 
@@ -409,7 +410,7 @@ def tracking(fake: FakeGitHub, repo: str) -> list[int]:
     return [i.number for i in fake.issues(repo) if signal_marker(SIGNAL) in (i.body or "")]
 
 
-def test_a_job_run_before_its_repository_opened_an_issue_opens_one_there_and_only_once(
+def test_a_job_with_no_tracking_issue_opens_a_pr_as_its_record_and_no_issue_anywhere(
     plane: DataPlane, fake_github: FakeGitHub
 ) -> None:
     managed, unmanaged = untracked(fake_github)
@@ -417,33 +418,25 @@ def test_a_job_run_before_its_repository_opened_an_issue_opens_one_there_and_onl
     assert plane.runner(0) == (0, 0)  # the managed repository
     assert plane.runner(1) == (0, 0)
 
-    (number,) = tracking(fake_github, managed)
-    (issue,) = (i for i in fake_github.issues(managed) if i.number == number)
-    assert issue.user.login == PRIME
-    assert find_data(issue.body)["fingerprint"] == "fp-1"
-    assert "in-progress" not in issue.labels  # the report took it off again
-    (pull,) = fake_github.pulls(managed)
-    assert f"Fixes #{number}" in (pull.body or "")
-    (comment,) = fake_github.comments(managed, number)
-    assert "proposed a fix" in comment.body
-    # A repository without a Prime gets the PR alone: nothing there would close an issue.
-    assert tracking(fake_github, unmanaged) == []
-    (pull,) = fake_github.pulls(unmanaged)
-    assert "Fixes #" not in (pull.body or "")
-
+    for repo in (managed, unmanaged):
+        assert tracking(fake_github, repo) == []
+        (pull,) = fake_github.pulls(repo)
+        assert "Fixes #" not in (pull.body or "")
+        assert "tells Prime not to propose this change again" in " ".join((pull.body or "").split())
     assert plane.runner(0) == (0, 0)  # the workflow re-run
-    assert tracking(fake_github, managed) == [number]
-    assert len(fake_github.comments(managed, number)) == 1
     assert len(fake_github.pulls(managed)) == 1
-    # The repository's Prime adopts the issue by its marker when the result wakes it.
+    # The repository's Prime folds the result in and opens nothing either.
     result = next(r for r in fake_github.repository_dispatches if r.repo == managed)
     assert plane.job_result(managed, result.client_payload)[0] == 0
-    assert tracking(fake_github, managed) == [number]
+    assert tracking(fake_github, managed) == []
+    assert (
+        sum(len(fake_github.comments(managed, i.number)) for i in fake_github.issues(managed)) == 0
+    )
 
 
-@pytest.mark.parametrize(("closed_by", "reopened"), [("human", False), ("prime", True)])
-def test_a_runner_reopens_an_issue_prime_closed_but_never_one_a_maintainer_closed(
-    plane: DataPlane, fake_github: FakeGitHub, closed_by: str, reopened: bool
+@pytest.mark.parametrize(("closed_by", "fixes"), [("human", False), ("prime", False)])
+def test_a_runner_never_reopens_a_closed_issue(
+    plane: DataPlane, fake_github: FakeGitHub, closed_by: str, fixes: bool
 ) -> None:
     managed, _ = untracked(fake_github)
     data = {"signal": SIGNAL, "fingerprint": "fp-1"} | (
@@ -456,11 +449,10 @@ def test_a_runner_reopens_an_issue_prime_closed_but_never_one_a_maintainer_close
     assert plane.dispatch() == 0
     assert plane.runner(0) == (0, 0)
 
-    assert tracking(fake_github, managed) == [number]
     (issue,) = (i for i in fake_github.issues(managed) if i.number == number)
-    assert issue.state == ("open" if reopened else "closed")
+    assert issue.state == "closed"
     (pull,) = fake_github.pulls(managed)
-    assert (f"Fixes #{number}" in (pull.body or "")) is reopened
+    assert (f"Fixes #{number}" in (pull.body or "")) is fixes
 
 
 @pytest.mark.parametrize("first_merged", [False, True])

@@ -127,7 +127,7 @@ def test_a_model_that_times_out_leaves_the_rules_brain_to_decide(
     assert code == 0
     assert len(openai_stub.requests) == 1
     assert "Decision (rules brain)" in summary
-    assert set(tracking(fake_github)) == {"ci", "dependabot"}
+    assert {j.signal for j in prime_state(fake_github).in_flight} == {"ci", "dependabot"}
     assert "Timeout" in _last_record(fake_github).decision.why
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from prime_action.cli import main
 from testing.github import FakeGitHub
-from tests.e2e.harness import FILES, REPO, TOKEN, Actions, tracking
+from tests.e2e.harness import FILES, REPO, TOKEN, Actions, prime_state, tracking
 from tests.events.payloads import payload
 
 
@@ -32,7 +32,7 @@ def _tracking(fake: FakeGitHub) -> dict[str, int]:
     return tracking(fake)
 
 
-def test_first_wake_opens_one_issue_per_fixable_signal_and_the_state_branch(
+def test_first_wake_submits_the_heaviest_jobs_opens_no_issue_and_writes_the_state_branch(
     fake_github: FakeGitHub,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -42,10 +42,11 @@ def test_first_wake_opens_one_issue_per_fixable_signal_and_the_state_branch(
     fake_github.set_ci(REPO, "failure", failing=["test"])
     code, summary = _wake(fake_github, tmp_path, monkeypatch, "workflow_dispatch")
     assert code == 0
-    tracked = _tracking(fake_github)
-    # Five actions per wake (DESIGN §3): two (issue, job) pairs, heaviest signals first.
-    assert set(tracked) == {"ci", "dependabot"}
-    assert len(set(tracked.values())) == 2
+    # The heaviest signals first, up to jobs.max_in_flight (CI, critical, goes past it); no
+    # tracking issue: each job's PR will be the record of its problem (DESIGN §4).
+    assert {j.signal for j in prime_state(fake_github).in_flight} == {"ci", "dependabot"}
+    assert _tracking(fake_github) == {}
+    assert [i.title for i in fake_github.issues(REPO)] == ["Prime dashboard"]
     assert fake_github.ref(REPO, "prime-state") is not None
     assert "| failing | ci | critical |" in summary
     assert "GitHub requests:" in summary
@@ -109,7 +110,7 @@ def test_ci_failed_workflow_run_wakes_prime(
     code, summary = _wake(fake_github, tmp_path, monkeypatch, stem, changes)
     assert code == 0
     assert "Reason: **ci-failed**" in summary
-    assert "ci" in _tracking(fake_github)
+    assert "ci" in {j.signal for j in prime_state(fake_github).in_flight}
 
 
 def test_missing_token_is_a_configuration_error(

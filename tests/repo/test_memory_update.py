@@ -70,6 +70,32 @@ def test_issue_closed_by_a_human_for_an_old_fingerprint_refuses_nothing() -> Non
     assert [i.signal for i in prepared.picture.plan] == ["license"]
 
 
+@pytest.mark.parametrize(
+    ("state_reason", "closed_now", "refused"),
+    [
+        ("not_planned", None, True),  # a person said no, whenever Prime sees it
+        ("not_planned", 4, True),
+        ("completed", None, False),  # a merged PR's `Fixes #4`, or done: seen later
+        ("completed", 4, True),  # a person closed it as done while it still fails
+        ("completed", 5, False),  # another issue's close woke Prime
+        (None, None, True),  # closed before GitHub kept a reason: the older rule
+    ],
+)
+def test_a_closed_issue_is_a_no_when_not_planned_or_closed_as_done_while_still_failing(
+    state_reason: str | None, closed_now: int | None, refused: bool
+) -> None:
+    closed = issue(4, "license", "closed", closed_by_human=True, state_reason=state_reason)
+    prepared = _prepare(PrimeState(), issues=(closed,), closed_now=closed_now)
+    assert prepared.state.refused == ({"license": "fp-license"} if refused else {})
+    assert bool(prepared.picture.plan) is not refused
+
+
+def test_an_issue_prime_closed_is_never_a_no() -> None:
+    closed = issue(4, "license", "closed", state_reason="not_planned")
+    prepared = _prepare(PrimeState(), issues=(closed,), closed_now=4)
+    assert prepared.state.refused == {}
+
+
 JOB = InFlight(signal="license", runner="fileops", attempt_id="a1", submitted_at=NOW)
 
 

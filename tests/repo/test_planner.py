@@ -23,7 +23,6 @@ from prime_action.growth.step import GrowthInputs
 from prime_action.repo.effects import (
     Adopt,
     Close,
-    Comment,
     Flag,
     OpenIssue,
     Outcome,
@@ -51,6 +50,7 @@ ASK = FlagOrg(signal="ci", reason="the same lint failure is in every repository"
 WAIT = Decision(summary="nothing to do")
 LATER = NOW + timedelta(hours=3)
 ORG_LINK = {"org_link": True}
+FOLLOWED = RepoConfig.model_validate({"jobs": {"tracking_issues": "always"}})
 
 
 def _inputs(
@@ -97,8 +97,20 @@ SKIP = WakeRequest(reason="command", commands=(("skip", ("license",)),), issue=3
         pytest.param(
             _inputs((signal("license"), signal("codeowners"), signal("ci", "ok"))),
             None,
-            ["open-issue", "submit", "comment", "set-labels"] * 2 + ["save-state"],
-            id="first wake with two failing signals opens two issues and submits two jobs",
+            ["submit", "submit", "save-state"],
+            id="first wake with two failing signals submits two jobs and opens no issue",
+        ),
+        pytest.param(
+            _inputs((signal("license"), signal("codeowners")), config=FOLLOWED),
+            None,
+            ["open-issue", "submit", "set-labels"] * 2 + ["save-state"],
+            id="with tracking_issues always it opens an issue per job and labels it, no comment",
+        ),
+        pytest.param(
+            _inputs((signal("license"),), PrimeState(blocked={"license": "fp-license"})),
+            None,
+            ["open-issue", "set-labels", "save-state"],
+            id="a blocked signal with no issue gets one, labelled needs-human",
         ),
         pytest.param(
             _inputs(
@@ -161,19 +173,16 @@ def test_plan_effects_come_in_the_order_the_wake_writes_them(
 
 
 def test_later_effects_name_an_issue_opened_now_by_its_signal_until_settled() -> None:
-    plan = _plan(_inputs((signal("license"),)))
-    opened, submit, comment, labels, save = plan.effects
+    plan = _plan(_inputs((signal("license"),), config=FOLLOWED))
+    opened, submit, labels, save = plan.effects
     assert isinstance(opened, OpenIssue)
     assert isinstance(submit, Submit)
     assert submit.attempt == "attempt-license"
-    assert isinstance(comment, Comment)
-    assert (comment.issue, comment.signal) == (None, "license")
-    assert "attempt-license" in comment.body  # the body is rendered when planned
     assert isinstance(labels, SetLabels)
-    assert labels.add == ("in-progress",)
-    assert settle(comment, Outcome()) is None  # not opened (a dry run): no target
-    settled = settle(comment, Outcome(opened={"license": 12}))
-    assert isinstance(settled, Comment)
+    assert (labels.issue, labels.signal, labels.add) == (None, "license", ("in-progress",))
+    assert settle(labels, Outcome()) is None  # not opened (a dry run): no target
+    settled = settle(labels, Outcome(opened={"license": 12}))
+    assert isinstance(settled, SetLabels)
     assert settled.issue == 12
     assert isinstance(save, SaveState)
     assert [j.attempt_id for j in save.state.in_flight] == ["attempt-license"]
@@ -217,11 +226,10 @@ def test_an_unchanged_wake_plans_a_save_that_is_not_needed_and_a_dry_run_lists_n
 
 
 def test_a_dry_run_lists_one_line_per_planned_write() -> None:
-    plan = _plan(_inputs((signal("license"),), dashboard=True))
+    plan = _plan(_inputs((signal("license"),), dashboard=True, config=FOLLOWED))
     assert dry_run_lines(plan.effects) == (
         "open (or reopen) the issue for license: Prime: license: license detail",
         "submit a fileops job for license (attempt attempt-license)",
-        "comment on the issue opened for license",
         "label the issue opened for license: +in-progress -",
         "create the dashboard",
         f"write state.json (next wake {plan.state.next_wake_at}) and the decision log",
@@ -246,7 +254,8 @@ def test_a_recovered_signal_closes_the_tracked_issue_by_number() -> None:
     plan = _plan(_inputs((signal("license", "ok"),), PrimeState(), issues=TRACKED_LICENSE))
     close = next(e for e in plan.effects if isinstance(e, Close))
     assert close.issue == 3
-    assert "<!-- prime:comment=closed-3-" in close.body
+    assert close.note.startswith("---\n**Closed by Prime on ")
+    assert "license is ok again" in close.note
 
 
 def test_in_progress_comes_off_an_open_issue_whose_job_is_no_longer_in_flight() -> None:

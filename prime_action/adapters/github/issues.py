@@ -121,6 +121,7 @@ class GitHubIssueStore:
             labels=tuple(label.name for label in issue.labels),
             fingerprint=str(data.get("fingerprint", "")),
             closed_by_human=closed and data.get("closed_by") != "prime",
+            state_reason=issue.state_reason if closed else None,
         )
 
     def ensure_labels(self, names: tuple[str, ...]) -> None:
@@ -183,15 +184,17 @@ class GitHubIssueStore:
             return
         self._client.write(f"comment on #{number}", lambda: issue.create_comment(body))
 
-    def close_issue(self, number: int, comment: str) -> None:
-        """Comment, then close with Prime's 'closed by Prime' mark in the body."""
+    def close_issue(self, number: int, note: str) -> None:
+        """Close as completed in one edit: the note joins the description, with Prime's
+        'closed by Prime' mark (a comment would notify everyone following the issue)."""
         issue = self._issue(number)
         if issue.state == "closed":
             return
-        marker = comment.split("\n", 1)[0]
-        self.comment(number, comment, marker)
-        body = _closed_by_prime(issue.body or "")
-        self._client.write(f"close #{number}", lambda: issue.edit(state="closed", body=body))
+        body = f"{_closed_by_prime(issue.body or '').rstrip()}\n\n{note.strip()}\n"
+        self._client.write(
+            f"close #{number}",
+            lambda: issue.edit(state="closed", state_reason="completed", body=body),
+        )
 
     def set_labels(self, number: int, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
         """Add and remove labels, touching only what differs."""

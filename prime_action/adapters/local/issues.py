@@ -53,6 +53,7 @@ class LocalIssueStore:
             labels=tuple(issue.get("labels", ())),
             fingerprint=str(find_data(issue.get("body")).get("fingerprint", "")),
             closed_by_human=closed and issue.get("closed_by") != "prime",
+            state_reason=issue.get("state_reason") if closed else None,
         )
 
     def open_issue(self, signal: str, title: str, body: str, labels: tuple[str, ...]) -> int:
@@ -83,13 +84,13 @@ class LocalIssueStore:
         issue["comments"] = [*issue.get("comments", ()), body]
         self._save(issue)
 
-    def close_issue(self, number: int, comment: str) -> None:
-        """Close with a final comment, marked as closed by Prime."""
+    def close_issue(self, number: int, note: str) -> None:
+        """Close as completed, marked as closed by Prime, the note added to the description."""
         issue = self.get(number)
         if issue.get("state") == "closed":
             return
-        issue.update(state="closed", closed_by="prime")
-        issue["comments"] = [*issue.get("comments", ()), comment]
+        body = f"{str(issue.get('body') or '').rstrip()}\n\n{note.strip()}\n"
+        issue.update(state="closed", state_reason="completed", closed_by="prime", body=body)
         self._save(issue)
 
     def set_labels(self, number: int, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
