@@ -82,6 +82,10 @@ def hold_reason(
         return f"attempt {last.id} is {last.status}"
     if last.status == "blocked" and last.fingerprint == fingerprint_of(item):
         return f"blocked since {iso(last.updated_at)}: waiting for a change or a human"
+    # An item added after a success is new work, not a retry: the success's PR merged, the
+    # item left the sheet, and the drift came back (it must be fixed again, not in 72 h).
+    if last.status == "success" and item.added_at > last.updated_at:
+        return ""
     until = last.created_at + timedelta(hours=item.cooldown_hours)
     if last.status != "cancelled" and now < until:
         return f"cooling down until {iso(until)}"

@@ -67,14 +67,19 @@ def _pr_refusal(
 ) -> PrimeState:
     """A maintainer closed Prime's PR for a signal unmerged: a 'no' to the same fix.
 
-    The job behind the PR is over either way (merged or not), so it leaves `in_flight`.
+    The job behind the PR is over either way (merged or not), so it leaves `in_flight`. A
+    merge also ends the cooldown that held the signal while its PR waited for review: a drift
+    that comes back after the fix is fixed again at once.
     """
     if signal is None or reason not in ("pr-closed-unmerged", "pr-merged"):
         return state
     in_flight = tuple(job for job in state.in_flight if job.signal != signal)
     state = state.model_copy(update={"in_flight": in_flight})
     failing = {s.name: s.fingerprint for s in signals if s.status == "failing"}
-    if reason == "pr-merged" or signal not in failing:
+    if reason == "pr-merged":
+        cooling = {k: v for k, v in state.cooldown_until.items() if k != signal}
+        return state.model_copy(update={"cooldown_until": cooling})
+    if signal not in failing:
         return state
     return state.model_copy(update={"refused": {**state.refused, signal: failing[signal]}})
 

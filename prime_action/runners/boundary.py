@@ -193,8 +193,7 @@ def _push(
     labels: tuple[str, ...],
 ) -> Proposal:
     branch = branch_name(signal)
-    head = host.branch_head(branch)
-    _refuse_human_commits(host, base[1], branch, head)
+    exists, head = _live_head(host, base[1], branch)
     skip = _skip_reason(
         host,
         files=files,
@@ -210,7 +209,7 @@ def _push(
     committed = False
     if head is None or not _same(host.files_at(head, tuple(sorted(files))), files):
         message = f"{COMMIT_PREFIX}fix {signal}"
-        host.commit(branch, head or base[1], files, message, create=head is None)
+        host.commit(branch, head or base[1], files, message, create=not exists)
         committed = True
     own = _own_open(pulls, branch)
     if own is None:
@@ -224,10 +223,23 @@ def _push(
                     committed=committed)  # fmt: skip
 
 
-def _refuse_human_commits(host: PullRequestHost, base: str, branch: str, head: str | None) -> None:
+def _live_head(host: PullRequestHost, base: str, branch: str) -> tuple[bool, str | None]:
+    """Whether the branch exists, and its head to build on: None when there is no branch or
+    all of it is on the base.
+
+    A branch whose commits are all on the base (its PR merged) is built afresh on the base:
+    that commit fast-forwards the branch, so a drift that came back after the merge gets a
+    new PR. A branch with a human's commits is never built on (BoundaryError).
+    """
+    head = host.branch_head(branch)
     if head is None:
-        return
+        return False, None
     messages, _ = host.compare(base, head)
+    _refuse_human_commits(messages, branch)
+    return True, head if messages else None
+
+
+def _refuse_human_commits(messages: tuple[str, ...], branch: str) -> None:
     humans = rules.human_commits(messages)
     if humans:
         msg = (

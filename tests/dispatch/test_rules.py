@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -27,7 +28,13 @@ SETTINGS = DispatchSettings()
         ((attempt(status="running", hours_ago=1),), {}, "attempt a1 is running"),
         ((attempt(status="blocked", fingerprint="f1"),), {"fingerprint": "f1"}, "blocked since"),
         ((attempt(status="blocked", fingerprint="f1"),), {"fingerprint": "f2"}, ""),
-        ((attempt(status="success", hours_ago=10),), {}, "cooling down until 2026-03-04T22:00:00Z"),
+        (
+            (attempt(status="success", hours_ago=10),),
+            {"added_at": T0 - timedelta(hours=20)},
+            "cooling down until 2026-03-04T22:00:00Z",
+        ),  # on the sheet since before the success
+        # Added after the success: its PR merged, the item left the sheet, the drift came back.
+        ((attempt(status="success", hours_ago=10),), {"added_at": T0 - timedelta(hours=1)}, ""),
         ((attempt(status="failed", hours_ago=71),), {}, "cooling down"),
         ((attempt(status="failed", hours_ago=72),), {}, ""),
         ((attempt(status="cancelled", hours_ago=1),), {}, ""),

@@ -122,17 +122,6 @@ def differences(clean: Simulation, faulty: Simulation) -> list[str]:
     return found
 
 
-def recovered_closes(sim: Simulation) -> int:
-    """Tracking issues Prime closed because their signal recovered (not closed by people)."""
-    return sum(
-        1
-        for r in sim.repos
-        for i in sim.fake.issues(r)
-        if i.user.login == PRIME_LOGIN and find_signal(i.body) and i.state == "closed"
-        and (r, i.number) not in sim.closed_by_people
-    )  # fmt: skip
-
-
 def _comment_kind(body: str) -> str:
     """A comment's template, from its marker's key (`job-...` -> `job`)."""
     first = body.split("\n", 1)[0]

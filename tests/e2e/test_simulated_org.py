@@ -69,7 +69,7 @@ def test_the_same_days_with_ten_percent_faults_end_in_the_same_world(
     # "in flight" until the repository's Prime expires it.
     clean, faulty = runs
     assert sim_report.world(faulty) == sim_report.world(clean)
-    assert sim_report.recovered_closes(faulty) > 0  # a failed first wake once left none
+    assert sim_report.fixed_problems(faulty) > 0  # a failed first wake once left none
     print("\n".join(sim_report.differences(clean, faulty)) or "final states: the same")
 
 
