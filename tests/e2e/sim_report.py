@@ -11,10 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
+from prime_action.config.models import RepoConfig
 from prime_action.domain.markers import find_signal
 from prime_action.domain.models import PrimeState
+from prime_action.eyes import run_signals
+from prime_action.signals.base import RepoSnapshot
 from tests.e2e.invariants import PRIME_LOGIN, STATE_BRANCH, ledger_of, lost_races
 
 if TYPE_CHECKING:
@@ -179,6 +183,32 @@ def _signals(body: str) -> set[str]:
     return set(re.findall(r"<!-- prime:(?:signal|comment=pr)[=-]([A-Za-z0-9_.-]+) -->", body))
 
 
+def fileops_drift(sim: Simulation, within_hours: float = 48) -> tuple[int, int]:
+    """Of the fileops-fixable problems the repositories started with (the real detectors on
+    their first files), how many got a Prime PR for that signal within `within_hours`."""
+    from tests.e2e.simulation import START, repo_files  # noqa: PLC0415 -- a cycle otherwise
+
+    found = total = 0
+    for index, repo in enumerate(sim.repos):
+        files = repo_files(index)
+        snapshot = RepoSnapshot(paths=tuple(files), files=files, now=START)
+        drift = [s.name for s in run_signals(snapshot, RepoConfig())
+                 if s.status == "failing" and s.fix and s.fix.runner == "fileops"]  # fmt: skip
+        opened = {
+            (p.pull.head if p.pull else "").removeprefix("prime/"): p.created_at
+            for p in sim.fake.pulls(repo)
+            if p.user.login == PRIME_LOGIN
+        }
+        total += len(drift)
+        found += sum(
+            name in opened
+            and (datetime.fromisoformat(opened[name]) - START).total_seconds()
+            <= within_hours * 3600
+            for name in drift
+        )
+    return found, total
+
+
 def figures(sim: Simulation) -> dict[str, object]:
     """The counts the acceptance run prints."""
     fake, tally = sim.fake, sim.tally
@@ -219,6 +249,7 @@ def figures(sim: Simulation) -> dict[str, object]:
         "problems fixed": fixed,
         "notifications per fixed problem": round(notifications / fixed, 2) if fixed else None,
         "notifications by kind": dict(sorted(notifications_by_kind(sim).items())),
+        "fileops drift with a PR within 2 days": "{} of {}".format(*fileops_drift(sim)),
         "seconds": round(tally.seconds, 1),
     }
 
