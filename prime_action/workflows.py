@@ -13,10 +13,11 @@ import jinja2
 
 from prime_action.config.models import OrgConfig, RepoConfig
 from prime_action.domain.errors import UsageError
+from prime_action.domain.release import ACTION_REPOSITORY
 from prime_action.templating import render
 
 # The one place that names the published action; `prime init --action-ref` overrides it.
-DEFAULT_ACTION_REF = "prime-action/prime@v1"
+DEFAULT_ACTION_REF = f"{ACTION_REPOSITORY}@v1"
 DEFAULT_CI_WORKFLOWS: tuple[str, ...] = ("CI",)
 DEFAULT_BRANCH = "main"
 
