@@ -13,7 +13,7 @@ import jinja2
 
 from prime_action.config.models import OrgConfig, RepoConfig
 from prime_action.domain.errors import UsageError
-from prime_action.domain.release import ACTION_REPOSITORY
+from prime_action.domain.release import ACTION_REPOSITORY, STAMP_FILE, Release, parse_stamp
 from prime_action.templating import render
 
 # The one place that names the published action; `prime init --action-ref` overrides it.
@@ -26,7 +26,9 @@ CONFIG_PATH = ".github/prime.yml"
 
 # OWNER/NAME[/path]@ref: what a workflow's `uses:` accepts for a repository action. Nothing
 # else may reach the rendered YAML, so a value can never smuggle in keys or a newline.
-_ACTION_REF = re.compile(r"[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[\w./-]+")
+# A release's version may follow as a YAML comment (`@<sha> # v1.2.3`): Dependabot and
+# Renovate read it to name the version and rewrite it when they move the pin.
+_ACTION_REF = re.compile(r"[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[\w./-]+(?: # v\d+\.\d+\.\d+)?")
 _BRANCH = re.compile(r"[\w./-]+")
 
 
@@ -60,7 +62,7 @@ def config_schema_url(action_ref: str) -> str:
     Returns:
         A URL editors can fetch for completion and validation of `.github/prime.yml`.
     """
-    repo, _, ref = check_action_ref(action_ref).partition("@")
+    repo, _, ref = check_action_ref(action_ref).partition(" # ")[0].partition("@")
     owner, name = repo.split("/")[:2]
     return (
         f"https://raw.githubusercontent.com/{owner}/{name}/{ref}"
@@ -128,6 +130,19 @@ def render_repo_config(*, action_ref: str = DEFAULT_ACTION_REF) -> str:
         schema_url=config_schema_url(action_ref),
         d=RepoConfig().model_dump(mode="json"),
     )
+
+
+def stamp_path() -> Path:
+    """Where the release workflow writes the release stamp: inside the package."""
+    return Path(__file__).resolve().parent / STAMP_FILE
+
+
+def shipped_release() -> Release | None:
+    """The release this package was built from, or None (a checkout, or no valid stamp)."""
+    try:
+        return parse_stamp(stamp_path().read_text(encoding="utf-8"))
+    except OSError:
+        return None
 
 
 def templates_dir() -> Path:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
+from prime_action.commands.fix import list_files
 from prime_action.domain.errors import UsageError
+from prime_action.domain.release import ACTION_REPOSITORY, is_commit_sha
+from prime_action.fileops.fixes import plan_fix
 from prime_action.growth.seed import SEED_PATH, render_seed
 from prime_action.signals.workflows import Workflow, parse_workflow, workflow_paths
 from prime_action.workflows import (
     CONFIG_PATH,
-    DEFAULT_ACTION_REF,
     DEFAULT_BRANCH,
     DEFAULT_CI_WORKFLOWS,
     DISPATCH_WORKFLOW_PATH,
@@ -25,6 +28,7 @@ from prime_action.workflows import (
     render_repo_config,
     render_repo_workflow,
     render_runner_workflow,
+    shipped_release,
 )
 
 
@@ -39,10 +43,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the repository's full name, which sets the cron minute (default: the folder name)",
     )
     parser.add_argument(
+        "--ref",
+        metavar="SHA",
+        help=f"the commit of {ACTION_REPOSITORY} the workflows use, a full 40-hex SHA "
+        "(default: the release this Prime was installed from)",
+    )
+    parser.add_argument(
         "--action-ref",
         metavar="OWNER/NAME@REF",
-        default=DEFAULT_ACTION_REF,
-        help=f"the Prime action the workflow uses (default: {DEFAULT_ACTION_REF})",
+        help="another copy of the Prime action (a fork or a mirror) instead of "
+        f"{ACTION_REPOSITORY}",
     )
     parser.add_argument(
         "--ci-workflow",
@@ -86,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         msg = f"{root} is not a directory; pass the repository's checkout"
         raise UsageError(msg)
     _refuse_conflicts(args)
+    args.action_ref = _action_ref(args)
     files = (
         _org_files(root, args)
         if args.org
@@ -103,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
         }
         | _runner_files(root, args)
     )
+    if not (args.org or args.seed):
+        files |= _dependabot_files(root, files)
     if not args.force:
         for path in files:
             if path.exists():
@@ -114,6 +127,35 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(f"wrote {path}\n")
     sys.stdout.write("Commit these files; Prime wakes on its next scheduled minute.\n")
     return 0
+
+
+def _action_ref(args: argparse.Namespace) -> str:
+    """The `uses:` value: an explicit --action-ref or --ref, else the installed release's."""
+    if args.action_ref and args.ref:
+        msg = "--ref names a commit of the published action, --action-ref another copy: pick one"
+        raise UsageError(msg)
+    if args.action_ref:
+        return str(args.action_ref)
+    if args.ref:
+        if not re.fullmatch(r"[\w./-]+", args.ref):
+            msg = f"--ref {args.ref!r} is not a commit SHA or a tag"
+            raise UsageError(msg)
+        if not is_commit_sha(args.ref):
+            # Allowed (a user may follow a tag on purpose), but said out loud: a tag can be
+            # moved under the workflow, so zizmor and the pinned-actions signal report it.
+            sys.stderr.write(f"warning: --ref {args.ref} is not a commit SHA; a tag can move\n")
+        return f"{ACTION_REPOSITORY}@{args.ref}"
+    release = shipped_release()
+    if release is None:
+        if args.seed:
+            return f"{ACTION_REPOSITORY}@main"  # only the seed's schema hint reads it
+        msg = (
+            "this Prime is not a released package (it carries no release stamp), so it cannot "
+            f"pin the workflows: pass --ref with a commit SHA of {ACTION_REPOSITORY} "
+            "(a release tag's), or install a release"
+        )
+        raise UsageError(msg)
+    return release.uses()
 
 
 def _org_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
@@ -139,6 +181,19 @@ def _runner_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
         return {}
     text = render_runner_workflow(standalone=True, action_ref=args.action_ref)
     return {root / RUNNER_WORKFLOW_PATH: text}
+
+
+def _dependabot_files(root: Path, new: dict[Path, str]) -> dict[Path, str]:
+    """Dependabot's config, when the checkout has none: the one `prime fix dependabot` writes.
+
+    The workflows pin Prime by commit SHA, which only an updater moves on (Dependabot rewrites
+    `@<sha> # vX.Y.Z` on each release); without a config, Prime's own files would also make
+    its dependabot signal fail (they are GitHub Actions to keep up to date).
+    """
+    paths = [*list_files(root), *(path.relative_to(root).as_posix() for path in new)]
+    # The owner and year appear in other fixes' files (CODEOWNERS, LICENSE), not in this one.
+    plan = plan_fix("dependabot", paths, owner="@owner", license_id="MIT", year=2000)
+    return {root / path: text for path, text in plan.create.items()}
 
 
 def _seed_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
