@@ -34,7 +34,7 @@ def truthy(value: Any) -> bool:
     """GitHub's truthiness: false, 0, -0, NaN, '' and null are false; anything else true."""
     if isinstance(value, float) and math.isnan(value):
         return False
-    return value not in (False, 0, "", None) or value is True
+    return value is True or value not in (False, 0, "", None)
 
 
 def _number(value: Any) -> float:
@@ -61,10 +61,12 @@ def _compare(op: str, left: Any, right: Any) -> bool:
         a, b = id(left), id(right)  # objects and arrays are equal only to themselves
     else:
         a, b = _number(left), _number(right)
-    return {
-        "==": lambda: a == b, "!=": lambda: a != b, "<": lambda: a < b,
-        "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,
-    }[op]()  # fmt: skip
+    return bool(
+        {
+            "==": lambda: a == b, "!=": lambda: a != b, "<": lambda: a < b,
+            "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,
+        }[op]()
+    )  # fmt: skip
 
 
 def _text(value: Any) -> str:
