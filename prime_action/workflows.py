@@ -249,3 +249,45 @@ def render_org_config(*, repo: str, action_ref: str = DEFAULT_ACTION_REF) -> str
         d=OrgConfig().model_dump(mode="json"),
         example_repo=f"{owner}/api",
     )
+
+
+# `prime init --reusable`: short callers that keep their triggers and run Prime's reusable
+# workflows (`.github/workflows/<name>.yml` in Prime's repository) at the pinned commit.
+REUSABLE = {"repo": "wake", "runner": "run", "org": "org", "dispatch": "dispatch"}
+
+
+def reusable_ref(action_ref: str, workflow: str) -> str:
+    """The `uses:` of a reusable workflow at the action's ref, keeping its version comment.
+
+    Args:
+        action_ref: `OWNER/NAME@REF`, optionally followed by ` # vX.Y.Z`.
+        workflow: the reusable workflow's name, e.g. `wake`.
+
+    Returns:
+        `OWNER/NAME/.github/workflows/wake.yml@REF` (and the comment).
+    """
+    ref, comment, version = check_action_ref(action_ref).partition(" # ")
+    repo, _, at = ref.partition("@")
+    owner, name = repo.split("/")[:2]
+    return f"{owner}/{name}/.github/workflows/{workflow}.yml@{at}{comment}{version}"
+
+
+def render_caller(kind: str, *, action_ref: str, **context: Any) -> str:
+    """Render one caller of a reusable workflow (`repo`, `runner`, `org` or `dispatch`).
+
+    Args:
+        kind: which caller; its reusable workflow is REUSABLE[kind].
+        action_ref: the Prime action's `OWNER/NAME@REF [# vX.Y.Z]`.
+        **context: the template's values (cron, repo, ci_workflows, default_branch,
+            standalone), each checked like the full workflows' are.
+
+    Returns:
+        The caller's YAML text.
+    """
+    if "repo" in context:
+        context["repo"] = " ".join(str(context["repo"]).split())
+    return render(
+        f"workflows/callers/{kind}.yml.j2",
+        uses=reusable_ref(action_ref, REUSABLE[kind]),
+        **context,
+    )

@@ -19,6 +19,11 @@ mkdir "$tmp/repo" "$tmp/org"
 ref=0123456789abcdef0123456789abcdef01234567
 prime init "$tmp/repo" --repo acme/api --ref "$ref" >/dev/null
 prime init "$tmp/org" --org --repo acme/prime-org --ref "$ref" >/dev/null
+# ... and the short callers of the reusable workflows (templates/workflows/callers/).
+mkdir "$tmp/repo-caller" "$tmp/org-caller"
+prime init "$tmp/repo-caller" --repo acme/api --ref "$ref" --reusable >/dev/null
+prime init "$tmp/org-caller" --org --repo acme/prime-org --ref "$ref" --reusable >/dev/null
+callers=("$tmp"/repo-caller/.github/workflows/*.yml "$tmp"/org-caller/.github/workflows/*.yml)
 rendered=("$tmp"/repo/.github/workflows/*.yml "$tmp"/org/.github/workflows/*.yml)
 templates=(templates/workflows/*.j2)
 # The runner template renders twice (standalone and org), so count distinct file names.
@@ -31,9 +36,9 @@ fi
 own=(.github/workflows/*.yml)
 
 check-jsonschema --builtin-schema vendor.github-actions action.yml
-check-jsonschema --builtin-schema vendor.github-workflows "${own[@]}" "${rendered[@]}"
+check-jsonschema --builtin-schema vendor.github-workflows "${own[@]}" "${rendered[@]}" "${callers[@]}"
 
 zizmor --offline --no-progress --quiet action.yml "${own[@]}"
 
 # Rendered workflows pin every action, Prime's included, by commit SHA: zizmor's defaults.
-zizmor --offline --no-progress --quiet "${rendered[@]}"
+zizmor --offline --no-progress --quiet "${rendered[@]}" "${callers[@]}"

@@ -6,6 +6,9 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from prime_action.commands.fix import list_files
 from prime_action.domain.errors import UsageError
@@ -22,6 +25,7 @@ from prime_action.workflows import (
     ORG_WORKFLOW_PATH,
     RUNNER_WORKFLOW_PATH,
     WORKFLOW_PATH,
+    render_caller,
     render_dispatch_workflow,
     render_org_config,
     render_org_workflow,
@@ -86,6 +90,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="standalone (default): this repository dispatches its own jobs to its runner "
         "workflow (prime-run.yml); org: the org repository's dispatcher runs them",
     )
+    parser.add_argument(
+        "--reusable",
+        action="store_true",
+        help="write short callers of Prime's reusable workflows (on: workflow_call) instead "
+        "of the full workflows",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
 
 
@@ -103,17 +113,14 @@ def run(args: argparse.Namespace) -> int:
         else _seed_files(root, args)
         if args.seed
         else {
-            root / WORKFLOW_PATH: render_repo_workflow(
-                repo=args.repo or root.resolve().name,
-                action_ref=args.action_ref,
-                ci_workflows=args.ci_workflows or detect_ci_workflows(root),
-                default_branch=args.default_branch or detect_default_branch(root),
-            ),
+            root / WORKFLOW_PATH: _repo_workflow(root, args),
             root / CONFIG_PATH: render_repo_config(action_ref=args.action_ref)
             + ORG_MODE * (args.mode == "org"),
         }
         | _runner_files(root, args)
     )
+    if args.reusable:
+        files = {path: _as_caller(path, text, args) for path, text in files.items()}
     if not (args.org or args.seed):
         files |= _dependabot_files(root, files)
     if not args.force:
@@ -127,6 +134,46 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(f"wrote {path}\n")
     sys.stdout.write("Commit these files; Prime wakes on its next scheduled minute.\n")
     return 0
+
+
+def _repo_workflow(root: Path, args: argparse.Namespace) -> str:
+    return render_repo_workflow(
+        repo=args.repo or root.resolve().name,
+        action_ref=args.action_ref,
+        ci_workflows=args.ci_workflows or detect_ci_workflows(root),
+        default_branch=args.default_branch or detect_default_branch(root),
+    )
+
+
+def _as_caller(path: Path, text: str, args: argparse.Namespace) -> str:
+    """The caller of Prime's reusable workflow in place of a full workflow (configs stay).
+
+    The full workflow is rendered first, so a caller gets exactly its checked values: the
+    cron, the CI workflow names and the branch are read back from it.
+    """
+    kind = CALLERS.get(path.name) if path.parent.name == "workflows" else None
+    if kind is None:
+        return text
+    full = yaml.safe_load(text)
+    on = full.get("on", full.get(True)) or {}
+    context: dict[str, Any] = {}
+    if "schedule" in on:
+        context["cron"] = on["schedule"][0]["cron"]
+    if kind == "repo":
+        run = on["workflow_run"]
+        context |= {"ci_workflows": run["workflows"], "default_branch": run["branches"][0]}
+    context["repo"] = args.repo or path.parents[2].resolve().name
+    context["standalone"] = not args.org
+    return render_caller(kind, action_ref=args.action_ref, **context)
+
+
+# The workflow files that have a caller form, by file name.
+CALLERS = {
+    "prime.yml": "repo",
+    "prime-run.yml": "runner",
+    "prime-org.yml": "org",
+    "prime-dispatch.yml": "dispatch",
+}
 
 
 def _action_ref(args: argparse.Namespace) -> str:
@@ -222,6 +269,9 @@ def detect_default_branch(root: Path) -> str:
 def _refuse_conflicts(args: argparse.Namespace) -> None:
     """Flags that belong to another kind of setup are an error, never silently dropped."""
     kind = "--org" if args.org else "--seed" if args.seed else None
+    if args.seed and args.reusable:
+        msg = "--reusable writes workflows; --seed writes seed.yaml: drop one"
+        raise UsageError(msg)
     if args.org and args.seed:
         msg = "--org and --seed write different files: run prime init once for each"
         raise UsageError(msg)
