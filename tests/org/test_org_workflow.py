@@ -35,9 +35,11 @@ def test_the_org_workflow_declares_least_privilege_and_one_run_at_a_time() -> No
         "actions": "write",
     }
     assert doc["concurrency"]["cancel-in-progress"] is False
-    step = doc["jobs"]["org"]["steps"][0]
+    step = doc["jobs"]["org"]["steps"][-1]
     assert step["with"]["command"] == "org"
-    assert step["with"]["github-token"] == "${{ secrets.PRIME_TOKEN || github.token }}"
+    assert step["with"]["github-token"] == (
+        "${{ steps.app.outputs.token || secrets.PRIME_TOKEN || github.token }}"
+    )
     assert "run" not in step
 
 
