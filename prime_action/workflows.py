@@ -291,3 +291,27 @@ def render_caller(kind: str, *, action_ref: str, **context: Any) -> str:
         uses=reusable_ref(action_ref, REUSABLE[kind]),
         **context,
     )
+
+
+# An onboarded repository's config: all defaults commented, and its jobs left to the org.
+ONBOARDED = (
+    "\njobs:\n"
+    "  mode: org  # the org repository's dispatcher runs this repository's jobs\n"
+    "  org_repo: {org_repo}  # where this repository's Prime sends its flags\n"
+)
+
+
+def render_onboarding_config(*, org_repo: str, action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """`.github/prime.yml` of an onboarding PR: the commented config, in org mode.
+
+    Args:
+        org_repo: the org repository (`OWNER/NAME`) that onboards the repository.
+        action_ref: the Prime action the workflow uses (its schema hint).
+
+    Returns:
+        The config's YAML text; loaded, it is the defaults with `jobs.mode: org`.
+    """
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", org_repo):
+        msg = f"org repository '{org_repo}' is not OWNER/NAME"
+        raise UsageError(msg)
+    return render_repo_config(action_ref=action_ref) + ONBOARDED.format(org_repo=org_repo)
