@@ -315,3 +315,25 @@ def render_onboarding_config(*, org_repo: str, action_ref: str = DEFAULT_ACTION_
         msg = f"org repository '{org_repo}' is not OWNER/NAME"
         raise UsageError(msg)
     return render_repo_config(action_ref=action_ref) + ONBOARDED.format(org_repo=org_repo)
+
+
+ONBOARD_WORKFLOW_PATH = ".github/workflows/prime-onboard.yml"
+
+
+def render_onboard_workflow(*, repo: str, action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """Render the org repository's `.github/workflows/prime-onboard.yml` (weekly, on Monday).
+
+    Args:
+        repo: the org repository's `OWNER/NAME`, from which the minute is derived.
+        action_ref: the Prime action to run; a commit SHA there is also the onboarding PRs'.
+
+    Returns:
+        The workflow's YAML text.
+    """
+    at = check_action_ref(action_ref).partition(" # ")[0].partition("@")[2]
+    return render(
+        "workflows/onboard.yml.j2",
+        cron=f"{cron_minute(repo)} {ORG_HOUR + 1} * * 1",
+        action_ref=action_ref,
+        ref=at if re.fullmatch(r"[0-9a-f]{40}", at) else "",
+    )

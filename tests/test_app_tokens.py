@@ -11,6 +11,7 @@ import yaml
 
 from prime_action.workflows import (
     render_dispatch_workflow,
+    render_onboard_workflow,
     render_org_workflow,
     render_runner_workflow,
 )
@@ -23,6 +24,7 @@ TEMPLATES = {
     "org": lambda: render_org_workflow(repo="acme/prime-org"),
     "dispatch": lambda: render_dispatch_workflow(repo="acme/prime-org"),
     "runner": lambda: render_runner_workflow(standalone=False),
+    "onboard": lambda: render_onboard_workflow(repo="acme/prime-org"),
 }
 REUSABLE = ["org", "dispatch", "run"]
 
@@ -56,7 +58,7 @@ def contexts(*, app: bool) -> dict[str, Any]:
 
 
 # Without an App: the PAT where one is needed (other repositories), else the job's token.
-FALLBACK = {"org": "github_pat_x", "dispatch": "ghs_job", "runner": "github_pat_x",
+FALLBACK = {"org": "github_pat_x", "onboard": "github_pat_x", "dispatch": "ghs_job", "runner": "github_pat_x",
             "run": "github_pat_x"}  # fmt: skip
 SOURCES = [(name, TEMPLATES[name]) for name in TEMPLATES] + [
     (f"reusable {name}", lambda name=name: (ROOT / ".github/workflows" / f"{name}.yml").read_text())

@@ -48,6 +48,8 @@ def callers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         assert main(["init", str(root), "--repo", "acme/x", "--ref", SHA, "--reusable", *kind]) == 0
         for path in (root / ".github" / "workflows").glob("*.yml"):
             job = next(iter(load(path)["jobs"].values()))
+            if "uses" not in job:
+                continue  # prime-onboard.yml has no reusable form
             name = job["uses"].split("/.github/workflows/")[1].split(".yml@")[0]
             found[f"{root.name}:{name}"] = path
     return found

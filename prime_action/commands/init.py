@@ -21,12 +21,14 @@ from prime_action.workflows import (
     DEFAULT_BRANCH,
     DEFAULT_CI_WORKFLOWS,
     DISPATCH_WORKFLOW_PATH,
+    ONBOARD_WORKFLOW_PATH,
     ORG_CONFIG_PATH,
     ORG_WORKFLOW_PATH,
     RUNNER_WORKFLOW_PATH,
     WORKFLOW_PATH,
     render_caller,
     render_dispatch_workflow,
+    render_onboard_workflow,
     render_org_config,
     render_org_workflow,
     render_repo_config,
@@ -215,6 +217,9 @@ def _org_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
         ),
         root / RUNNER_WORKFLOW_PATH: render_runner_workflow(
             standalone=False, action_ref=args.action_ref
+        ),
+        root / ONBOARD_WORKFLOW_PATH: render_onboard_workflow(
+            repo=repo, action_ref=args.action_ref
         ),
     }
 

@@ -57,6 +57,7 @@ def test_init_org_writes_the_org_workflow_config_dispatcher_and_runner(tmp_path:
     assert written == [
         ".github/prime-org.yml",
         ".github/workflows/prime-dispatch.yml",
+        ".github/workflows/prime-onboard.yml",
         ".github/workflows/prime-org.yml",
         ".github/workflows/prime-run.yml",
     ]
