@@ -58,8 +58,8 @@ def contexts(*, app: bool) -> dict[str, Any]:
 
 
 # Without an App: the PAT where one is needed (other repositories), else the job's token.
-FALLBACK = {"org": "github_pat_x", "onboard": "github_pat_x", "dispatch": "ghs_job", "runner": "github_pat_x",
-            "run": "github_pat_x"}  # fmt: skip
+PAT, JOB = "github_pat_x", "ghs_job"
+FALLBACK = {"org": PAT, "onboard": PAT, "dispatch": JOB, "runner": PAT, "run": PAT}
 SOURCES = [(name, TEMPLATES[name]) for name in TEMPLATES] + [
     (f"reusable {name}", lambda name=name: (ROOT / ".github/workflows" / f"{name}.yml").read_text())
     for name in REUSABLE
