@@ -16,7 +16,8 @@ from prime_action.domain.errors import UsageError
 from prime_action.domain.release import ACTION_REPOSITORY, STAMP_FILE, Release, parse_stamp
 from prime_action.templating import render
 
-# The one place that names the published action; `prime init --action-ref` overrides it.
+# The renderers' default when no ref is given (tests, simulations). `prime init` never uses
+# it: it pins a commit (the release stamp or --ref), or takes --action-ref for a fork.
 DEFAULT_ACTION_REF = f"{ACTION_REPOSITORY}@v1"
 DEFAULT_CI_WORKFLOWS: tuple[str, ...] = ("CI",)
 DEFAULT_BRANCH = "main"
