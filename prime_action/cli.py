@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "report a runner's outcome: ledger, issue comment, repository wake"),
     "jobs": ("jobs", "list the attempt ledger; `prime jobs cancel ID` cancels a running job"),
     "org": ("org", "aggregate every repository of the owner into run-sheet.json (org repo)"),
+    "onboard": ("onboard", "open one PR adding Prime per selected repository of the owner"),
     "explain": ("explain", "print the last decision, its reasoning, dropped actions and prompt"),
 }
 

@@ -13,10 +13,12 @@ import jinja2
 
 from prime_action.config.models import OrgConfig, RepoConfig
 from prime_action.domain.errors import UsageError
+from prime_action.domain.release import ACTION_REPOSITORY, STAMP_FILE, Release, parse_stamp
 from prime_action.templating import render
 
-# The one place that names the published action; `prime init --action-ref` overrides it.
-DEFAULT_ACTION_REF = "prime-action/prime@v1"
+# The renderers' default when no ref is given (tests, simulations). `prime init` never uses
+# it: it pins a commit (the release stamp or --ref), or takes --action-ref for a fork.
+DEFAULT_ACTION_REF = f"{ACTION_REPOSITORY}@v1"
 DEFAULT_CI_WORKFLOWS: tuple[str, ...] = ("CI",)
 DEFAULT_BRANCH = "main"
 
@@ -25,7 +27,9 @@ CONFIG_PATH = ".github/prime.yml"
 
 # OWNER/NAME[/path]@ref: what a workflow's `uses:` accepts for a repository action. Nothing
 # else may reach the rendered YAML, so a value can never smuggle in keys or a newline.
-_ACTION_REF = re.compile(r"[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[\w./-]+")
+# A release's version may follow as a YAML comment (`@<sha> # v1.2.3`): Dependabot and
+# Renovate read it to name the version and rewrite it when they move the pin.
+_ACTION_REF = re.compile(r"[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[\w./-]+(?: # v\d+\.\d+\.\d+)?")
 _BRANCH = re.compile(r"[\w./-]+")
 
 
@@ -59,7 +63,7 @@ def config_schema_url(action_ref: str) -> str:
     Returns:
         A URL editors can fetch for completion and validation of `.github/prime.yml`.
     """
-    repo, _, ref = check_action_ref(action_ref).partition("@")
+    repo, _, ref = check_action_ref(action_ref).partition(" # ")[0].partition("@")
     owner, name = repo.split("/")[:2]
     return (
         f"https://raw.githubusercontent.com/{owner}/{name}/{ref}"
@@ -127,6 +131,19 @@ def render_repo_config(*, action_ref: str = DEFAULT_ACTION_REF) -> str:
         schema_url=config_schema_url(action_ref),
         d=RepoConfig().model_dump(mode="json"),
     )
+
+
+def stamp_path() -> Path:
+    """Where the release workflow writes the release stamp: inside the package."""
+    return Path(__file__).resolve().parent / STAMP_FILE
+
+
+def shipped_release() -> Release | None:
+    """The release this package was built from, or None (a checkout, or no valid stamp)."""
+    try:
+        return parse_stamp(stamp_path().read_text(encoding="utf-8"))
+    except OSError:
+        return None
 
 
 def templates_dir() -> Path:
@@ -232,4 +249,92 @@ def render_org_config(*, repo: str, action_ref: str = DEFAULT_ACTION_REF) -> str
         schema_url=config_schema_url(action_ref).replace("config.schema", "org-config.schema"),
         d=OrgConfig().model_dump(mode="json"),
         example_repo=f"{owner}/api",
+    )
+
+
+# `prime init --reusable`: short callers that keep their triggers and run Prime's reusable
+# workflows (`.github/workflows/<name>.yml` in Prime's repository) at the pinned commit.
+REUSABLE = {"repo": "wake", "runner": "run", "org": "org", "dispatch": "dispatch"}
+
+
+def reusable_ref(action_ref: str, workflow: str) -> str:
+    """The `uses:` of a reusable workflow at the action's ref, keeping its version comment.
+
+    Args:
+        action_ref: `OWNER/NAME@REF`, optionally followed by ` # vX.Y.Z`.
+        workflow: the reusable workflow's name, e.g. `wake`.
+
+    Returns:
+        `OWNER/NAME/.github/workflows/wake.yml@REF` (and the comment).
+    """
+    ref, comment, version = check_action_ref(action_ref).partition(" # ")
+    repo, _, at = ref.partition("@")
+    owner, name = repo.split("/")[:2]
+    return f"{owner}/{name}/.github/workflows/{workflow}.yml@{at}{comment}{version}"
+
+
+def render_caller(kind: str, *, action_ref: str, **context: Any) -> str:
+    """Render one caller of a reusable workflow (`repo`, `runner`, `org` or `dispatch`).
+
+    Args:
+        kind: which caller; its reusable workflow is REUSABLE[kind].
+        action_ref: the Prime action's `OWNER/NAME@REF [# vX.Y.Z]`.
+        **context: the template's values (cron, repo, ci_workflows, default_branch,
+            standalone), each checked like the full workflows' are.
+
+    Returns:
+        The caller's YAML text.
+    """
+    if "repo" in context:
+        context["repo"] = " ".join(str(context["repo"]).split())
+    return render(
+        f"workflows/callers/{kind}.yml.j2",
+        uses=reusable_ref(action_ref, REUSABLE[kind]),
+        **context,
+    )
+
+
+# An onboarded repository's config: all defaults commented, and its jobs left to the org.
+ONBOARDED = (
+    "\njobs:\n"
+    "  mode: org  # the org repository's dispatcher runs this repository's jobs\n"
+    "  org_repo: {org_repo}  # where this repository's Prime sends its flags\n"
+)
+
+
+def render_onboarding_config(*, org_repo: str, action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """`.github/prime.yml` of an onboarding PR: the commented config, in org mode.
+
+    Args:
+        org_repo: the org repository (`OWNER/NAME`) that onboards the repository.
+        action_ref: the Prime action the workflow uses (its schema hint).
+
+    Returns:
+        The config's YAML text; loaded, it is the defaults with `jobs.mode: org`.
+    """
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", org_repo):
+        msg = f"org repository '{org_repo}' is not OWNER/NAME"
+        raise UsageError(msg)
+    return render_repo_config(action_ref=action_ref) + ONBOARDED.format(org_repo=org_repo)
+
+
+ONBOARD_WORKFLOW_PATH = ".github/workflows/prime-onboard.yml"
+
+
+def render_onboard_workflow(*, repo: str, action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """Render the org repository's `.github/workflows/prime-onboard.yml` (weekly, on Monday).
+
+    Args:
+        repo: the org repository's `OWNER/NAME`, from which the minute is derived.
+        action_ref: the Prime action to run; a commit SHA there is also the onboarding PRs'.
+
+    Returns:
+        The workflow's YAML text.
+    """
+    at = check_action_ref(action_ref).partition(" # ")[0].partition("@")[2]
+    return render(
+        "workflows/onboard.yml.j2",
+        cron=f"{cron_minute(repo)} {ORG_HOUR + 1} * * 1",
+        action_ref=action_ref,
+        ref=at if re.fullmatch(r"[0-9a-f]{40}", at) else "",
     )

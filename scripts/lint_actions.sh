@@ -15,8 +15,15 @@ trap 'rm -rf "$tmp"' EXIT
 
 # Render every workflow template the way users get it.
 mkdir "$tmp/repo" "$tmp/org"
-prime init "$tmp/repo" --repo acme/api >/dev/null
-prime init "$tmp/org" --org --repo acme/prime-org >/dev/null
+# A release's stamp pins `uses:` to a commit; any 40-hex SHA renders the same way.
+ref=0123456789abcdef0123456789abcdef01234567
+prime init "$tmp/repo" --repo acme/api --ref "$ref" >/dev/null
+prime init "$tmp/org" --org --repo acme/prime-org --ref "$ref" >/dev/null
+# ... and the short callers of the reusable workflows (templates/workflows/callers/).
+mkdir "$tmp/repo-caller" "$tmp/org-caller"
+prime init "$tmp/repo-caller" --repo acme/api --ref "$ref" --reusable >/dev/null
+prime init "$tmp/org-caller" --org --repo acme/prime-org --ref "$ref" --reusable >/dev/null
+callers=("$tmp"/repo-caller/.github/workflows/*.yml "$tmp"/org-caller/.github/workflows/*.yml)
 rendered=("$tmp"/repo/.github/workflows/*.yml "$tmp"/org/.github/workflows/*.yml)
 templates=(templates/workflows/*.j2)
 # The runner template renders twice (standalone and org), so count distinct file names.
@@ -29,23 +36,9 @@ fi
 own=(.github/workflows/*.yml)
 
 check-jsonschema --builtin-schema vendor.github-actions action.yml
-check-jsonschema --builtin-schema vendor.github-workflows "${own[@]}" "${rendered[@]}"
+check-jsonschema --builtin-schema vendor.github-workflows "${own[@]}" "${rendered[@]}" "${callers[@]}"
 
 zizmor --offline --no-progress --quiet action.yml "${own[@]}"
 
-# Rendered workflows use Prime's action by its published major tag (DEFAULT_ACTION_REF):
-# there is no commit SHA to pin before a release exists, and its publisher is the one who
-# moves the tag. Users who want a hash pin pass `prime init --action-ref OWNER/NAME@SHA`.
-# Every other action stays held to zizmor's defaults.
-owner="$(python -c 'from prime_action.workflows import DEFAULT_ACTION_REF as r; print(r.split("/")[0])')"
-cat > "$tmp/zizmor.yml" <<YAML
-rules:
-  unpinned-uses:
-    config:
-      policies:
-        "${owner}/*": ref-pin
-        "actions/*": ref-pin
-        "github/*": ref-pin
-        "*": hash-pin
-YAML
-zizmor --offline --no-progress --quiet --config "$tmp/zizmor.yml" "${rendered[@]}"
+# Rendered workflows pin every action, Prime's included, by commit SHA: zizmor's defaults.
+zizmor --offline --no-progress --quiet "${rendered[@]}" "${callers[@]}"

@@ -3,28 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from prime_action.commands.fix import list_files
 from prime_action.domain.errors import UsageError
+from prime_action.domain.release import ACTION_REPOSITORY, is_commit_sha
+from prime_action.fileops.fixes import plan_fix
 from prime_action.growth.seed import SEED_PATH, render_seed
 from prime_action.signals.workflows import Workflow, parse_workflow, workflow_paths
 from prime_action.workflows import (
     CONFIG_PATH,
-    DEFAULT_ACTION_REF,
     DEFAULT_BRANCH,
     DEFAULT_CI_WORKFLOWS,
     DISPATCH_WORKFLOW_PATH,
+    ONBOARD_WORKFLOW_PATH,
     ORG_CONFIG_PATH,
     ORG_WORKFLOW_PATH,
     RUNNER_WORKFLOW_PATH,
     WORKFLOW_PATH,
+    render_caller,
     render_dispatch_workflow,
+    render_onboard_workflow,
     render_org_config,
     render_org_workflow,
     render_repo_config,
     render_repo_workflow,
     render_runner_workflow,
+    shipped_release,
 )
 
 
@@ -39,10 +49,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the repository's full name, which sets the cron minute (default: the folder name)",
     )
     parser.add_argument(
+        "--ref",
+        metavar="SHA",
+        help=f"the commit of {ACTION_REPOSITORY} the workflows use, a full 40-hex SHA "
+        "(default: the release this Prime was installed from)",
+    )
+    parser.add_argument(
         "--action-ref",
         metavar="OWNER/NAME@REF",
-        default=DEFAULT_ACTION_REF,
-        help=f"the Prime action the workflow uses (default: {DEFAULT_ACTION_REF})",
+        help="another copy of the Prime action (a fork or a mirror) instead of "
+        f"{ACTION_REPOSITORY}",
     )
     parser.add_argument(
         "--ci-workflow",
@@ -76,6 +92,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="standalone (default): this repository dispatches its own jobs to its runner "
         "workflow (prime-run.yml); org: the org repository's dispatcher runs them",
     )
+    parser.add_argument(
+        "--reusable",
+        action="store_true",
+        help="write short callers of Prime's reusable workflows (on: workflow_call) instead "
+        "of the full workflows",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
 
 
@@ -86,23 +108,23 @@ def run(args: argparse.Namespace) -> int:
         msg = f"{root} is not a directory; pass the repository's checkout"
         raise UsageError(msg)
     _refuse_conflicts(args)
+    args.action_ref = _action_ref(args)
     files = (
         _org_files(root, args)
         if args.org
         else _seed_files(root, args)
         if args.seed
         else {
-            root / WORKFLOW_PATH: render_repo_workflow(
-                repo=args.repo or root.resolve().name,
-                action_ref=args.action_ref,
-                ci_workflows=args.ci_workflows or detect_ci_workflows(root),
-                default_branch=args.default_branch or detect_default_branch(root),
-            ),
+            root / WORKFLOW_PATH: _repo_workflow(root, args),
             root / CONFIG_PATH: render_repo_config(action_ref=args.action_ref)
             + ORG_MODE * (args.mode == "org"),
         }
         | _runner_files(root, args)
     )
+    if args.reusable:
+        files = {path: _as_caller(path, text, args) for path, text in files.items()}
+    if not (args.org or args.seed):
+        files |= _dependabot_files(root, files)
     if not args.force:
         for path in files:
             if path.exists():
@@ -116,6 +138,75 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _repo_workflow(root: Path, args: argparse.Namespace) -> str:
+    return render_repo_workflow(
+        repo=args.repo or root.resolve().name,
+        action_ref=args.action_ref,
+        ci_workflows=args.ci_workflows or detect_ci_workflows(root),
+        default_branch=args.default_branch or detect_default_branch(root),
+    )
+
+
+def _as_caller(path: Path, text: str, args: argparse.Namespace) -> str:
+    """The caller of Prime's reusable workflow in place of a full workflow (configs stay).
+
+    The full workflow is rendered first, so a caller gets exactly its checked values: the
+    cron, the CI workflow names and the branch are read back from it.
+    """
+    kind = CALLERS.get(path.name) if path.parent.name == "workflows" else None
+    if kind is None:
+        return text
+    full = yaml.safe_load(text)
+    on = full.get("on", full.get(True)) or {}
+    context: dict[str, Any] = {}
+    if "schedule" in on:
+        context["cron"] = on["schedule"][0]["cron"]
+    if kind == "repo":
+        run = on["workflow_run"]
+        context |= {"ci_workflows": run["workflows"], "default_branch": run["branches"][0]}
+    context["repo"] = args.repo or path.parents[2].resolve().name
+    context["standalone"] = not args.org
+    return render_caller(kind, action_ref=args.action_ref, **context)
+
+
+# The workflow files that have a caller form, by file name.
+CALLERS = {
+    "prime.yml": "repo",
+    "prime-run.yml": "runner",
+    "prime-org.yml": "org",
+    "prime-dispatch.yml": "dispatch",
+}
+
+
+def _action_ref(args: argparse.Namespace) -> str:
+    """The `uses:` value: an explicit --action-ref or --ref, else the installed release's."""
+    if args.action_ref and args.ref:
+        msg = "--ref names a commit of the published action, --action-ref another copy: pick one"
+        raise UsageError(msg)
+    if args.action_ref:
+        return str(args.action_ref)
+    if args.ref:
+        if not re.fullmatch(r"[\w./-]+", args.ref):
+            msg = f"--ref {args.ref!r} is not a commit SHA or a tag"
+            raise UsageError(msg)
+        if not is_commit_sha(args.ref):
+            # Allowed (a user may follow a tag on purpose), but said out loud: a tag can be
+            # moved under the workflow, so zizmor and the pinned-actions signal report it.
+            sys.stderr.write(f"warning: --ref {args.ref} is not a commit SHA; a tag can move\n")
+        return f"{ACTION_REPOSITORY}@{args.ref}"
+    release = shipped_release()
+    if release is None:
+        if args.seed:
+            return f"{ACTION_REPOSITORY}@main"  # only the seed's schema hint reads it
+        msg = (
+            "this Prime is not a released package (it carries no release stamp), so it cannot "
+            f"pin the workflows: pass --ref with a commit SHA of {ACTION_REPOSITORY} "
+            "(a release tag's), or install a release"
+        )
+        raise UsageError(msg)
+    return release.uses()
+
+
 def _org_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
     repo = args.repo or root.resolve().name
     return {
@@ -126,6 +217,9 @@ def _org_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
         ),
         root / RUNNER_WORKFLOW_PATH: render_runner_workflow(
             standalone=False, action_ref=args.action_ref
+        ),
+        root / ONBOARD_WORKFLOW_PATH: render_onboard_workflow(
+            repo=repo, action_ref=args.action_ref
         ),
     }
 
@@ -139,6 +233,19 @@ def _runner_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
         return {}
     text = render_runner_workflow(standalone=True, action_ref=args.action_ref)
     return {root / RUNNER_WORKFLOW_PATH: text}
+
+
+def _dependabot_files(root: Path, new: dict[Path, str]) -> dict[Path, str]:
+    """Dependabot's config, when the checkout has none: the one `prime fix dependabot` writes.
+
+    The workflows pin Prime by commit SHA, which only an updater moves on (Dependabot rewrites
+    `@<sha> # vX.Y.Z` on each release); without a config, Prime's own files would also make
+    its dependabot signal fail (they are GitHub Actions to keep up to date).
+    """
+    paths = [*list_files(root), *(path.relative_to(root).as_posix() for path in new)]
+    # The owner and year appear in other fixes' files (CODEOWNERS, LICENSE), not in this one.
+    plan = plan_fix("dependabot", paths, owner="@owner", license_id="MIT", year=2000)
+    return {root / path: text for path, text in plan.create.items()}
 
 
 def _seed_files(root: Path, args: argparse.Namespace) -> dict[Path, str]:
@@ -167,6 +274,9 @@ def detect_default_branch(root: Path) -> str:
 def _refuse_conflicts(args: argparse.Namespace) -> None:
     """Flags that belong to another kind of setup are an error, never silently dropped."""
     kind = "--org" if args.org else "--seed" if args.seed else None
+    if args.seed and args.reusable:
+        msg = "--reusable writes workflows; --seed writes seed.yaml: drop one"
+        raise UsageError(msg)
     if args.org and args.seed:
         msg = "--org and --seed write different files: run prime init once for each"
         raise UsageError(msg)

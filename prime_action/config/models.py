@@ -220,6 +220,24 @@ def _default_capacity() -> dict[RunnerType, int]:
     return {"fileops": 10, "shell": 5, "agent": 2}
 
 
+class OnboardingSettings(Section):
+    """`prime onboard`: which repositories get a PR adding Prime (archived and forks never)."""
+
+    mode: Literal["opt-in", "opt-out"] = Field(
+        default="opt-in",
+        description="opt-in: only the repositories in `repos`; opt-out: all but `exclude`.",
+    )
+    repos: tuple[str, ...] = Field(
+        default=(), description="opt-in: globs of the repositories to onboard (NAME or OWNER/NAME)."
+    )
+    exclude: tuple[str, ...] = Field(
+        default=(), description="opt-out: globs of the repositories never to onboard."
+    )
+    max_prs_per_run: int = Field(
+        default=5, ge=1, le=50, description="Onboarding PRs opened per run at most; the rest wait."
+    )
+
+
 class OrgConfig(Section):
     """The org repository's `.github/prime-org.yml`."""
 
@@ -245,6 +263,7 @@ class OrgConfig(Section):
     cooldown_hours: float = Field(
         default=72.0, ge=0, description="Run-sheet cooldown of each item after an attempt."
     )
+    onboarding: OnboardingSettings = OnboardingSettings()
     dispatch_workflow: str = Field(
         default="prime-dispatch.yml",
         description="Workflow file Org Prime starts after committing a changed run sheet; "

@@ -15,6 +15,7 @@ from prime_action.org.model import (
     Excluded,
     Flag,
     NeedsHuman,
+    Onboarding,
     OrgState,
     Pattern,
     RepoFacts,
@@ -50,6 +51,7 @@ class OrgView(Frozen):
     priorities: dict[str, tuple[float, str, str]] = Field(default_factory=dict)
     flags: tuple[Flag, ...] = ()
     delegations: tuple[Delegation, ...] = ()
+    onboarding: tuple[Onboarding, ...] = ()
     warnings: tuple[str, ...] = ()
     # How the top of the run sheet was ordered, when a model was asked.
     ranking_note: str = ""
@@ -92,6 +94,7 @@ def build_view(
             "priorities": effective(config, state),
             "flags": state.flags,
             "delegations": state.delegations[-DELEGATIONS_SHOWN:],
+            "onboarding": state.onboarding,
             "org_spend": _org_spend(owner, state),
             **parts,
         }

@@ -8,7 +8,7 @@ from prime_action.config.models import OrgConfig
 from prime_action.org.model import Excluded, RepoFacts
 
 
-def _matches(repo: str, patterns: tuple[str, ...]) -> bool:
+def matches(repo: str, patterns: tuple[str, ...]) -> bool:
     """A glob matches `OWNER/NAME` or `NAME`, case-insensitively like GitHub's names."""
     full = repo.lower()
     name = full.partition("/")[2]
@@ -34,9 +34,9 @@ def exclusion(facts: RepoFacts, config: OrgConfig) -> str | None:
         return "fork"
     if config.topics and not set(config.topics) & set(facts.topics):
         return f"none of the topics {', '.join(config.topics)}"
-    if not _matches(facts.repo, config.include):
+    if not matches(facts.repo, config.include):
         return "not matched by include"
-    if _matches(facts.repo, config.exclude):
+    if matches(facts.repo, config.exclude):
         return "matched by exclude"
     return None
 

@@ -79,6 +79,17 @@ class Delegation(Frozen):
         return f"{self.repo}:{self.signal}"
 
 
+class Onboarding(Frozen):
+    """An onboarding PR `prime onboard` opened, and what became of it."""
+
+    repo: str
+    number: int
+    url: str = ""
+    # open: waiting for a person; merged: onboarded; declined: closed unmerged, never again.
+    status: Literal["open", "merged", "declined"] = "open"
+    at: datetime
+
+
 class OrgState(Frozen):
     """Org Prime's working memory (org-state.json on the org repository's prime-state branch)."""
 
@@ -96,6 +107,8 @@ class OrgState(Frozen):
     spend: Spend = Spend()
     # The deterministic top the model last ordered: unchanged, its order is reused, no call.
     rerank_key: str = ""
+    # The onboarding PRs, one per repository: never a second one (a closed one is a "no").
+    onboarding: tuple[Onboarding, ...] = ()
 
 
 class Pattern(Frozen):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, RootModel, TypeAdapter
 
 from prime_action.config.models import OrgConfig, RepoConfig
 from prime_action.domain.models import Attempt, Decision, PrimeState, RunSheetItem, SignalResult
+from prime_action.domain.release import SCHEMA_BASE_URL
 from prime_action.growth.seed import Seed
 
 
@@ -43,7 +44,7 @@ def generate(name: str) -> dict[str, Any]:
     """Build the JSON Schema of one model from the code (what the shipped file must equal)."""
     schema = TypeAdapter(MODELS[name]).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://prime-action.dev/schemas/{name}.schema.json"
+    schema["$id"] = f"{SCHEMA_BASE_URL}{name}.schema.json"
     if name in TITLES:
         schema["title"] = TITLES[name]
     return schema

@@ -16,6 +16,10 @@ from prime_action.config.loader import parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.workflows import RUNNER_WORKFLOW_PATH
 
+# prime init pins `uses:` to a commit: a release's stamp, or --ref as here.
+SHA = "0123456789abcdef0123456789abcdef01234567"
+PINNED = ["--ref", SHA]
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ".github/workflows/prime.yml"
 CONFIG = ".github/prime.yml"
@@ -23,7 +27,7 @@ CONFIG = ".github/prime.yml"
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    assert main(["init", str(tmp_path), "--repo", "acme/api"]) == 0
+    assert main(["init", *PINNED, str(tmp_path), "--repo", "acme/api"]) == 0
     return tmp_path
 
 
@@ -158,7 +162,7 @@ def test_default_branch_comes_from_the_checkouts_origin_head(tmp_path: Path) -> 
     head.parent.mkdir(parents=True)
     head.write_text("ref: refs/remotes/origin/trunk\n", encoding="utf-8")
 
-    assert main(["init", str(tmp_path)]) == 0
+    assert main(["init", *PINNED, str(tmp_path)]) == 0
     assert triggers(load(tmp_path / WORKFLOW))["push"]["branches"] == ["trunk"]
 
 
@@ -167,8 +171,9 @@ def test_default_branch_comes_from_the_checkouts_origin_head(tmp_path: Path) -> 
     [
         ["--action-ref", "prime-action/prime"],
         ["--action-ref", "evil/x@v1\non: push"],
-        ["--ci-workflow", ""],
-        ["--default-branch", "main\nx"],
+        [*PINNED, "--ci-workflow", ""],
+        [*PINNED, "--default-branch", "main\nx"],
+        ["--ref", "v1\non: push"],
     ],
 )
 def test_values_that_cannot_be_written_safely_are_usage_errors(
@@ -179,7 +184,7 @@ def test_values_that_cannot_be_written_safely_are_usage_errors(
 
 
 def test_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
-    assert main(["init", str(tmp_path / "nope")]) == 2
+    assert main(["init", *PINNED, str(tmp_path / "nope")]) == 2
 
 
 def test_config_is_all_comments_and_loads_as_the_defaults(repo: Path) -> None:
@@ -194,7 +199,7 @@ def test_config_points_editors_at_the_shipped_schema(repo: Path) -> None:
 
     assert first == (
         "# yaml-language-server: $schema=https://raw.githubusercontent.com/prime-action/prime"
-        "/v1/prime_action/schemas/config.schema.json"
+        f"/{SHA}/prime_action/schemas/config.schema.json"
     )
     assert (ROOT / "prime_action" / "schemas" / "config.schema.json").is_file()
 
@@ -240,7 +245,7 @@ def test_second_init_refuses_and_leaves_both_files_untouched(
     before = {name: (repo / name).read_bytes() for name in (WORKFLOW, CONFIG)}
     capsys.readouterr()
 
-    assert main(["init", str(repo), "--repo", "other/name"]) == 2
+    assert main(["init", *PINNED, str(repo), "--repo", "other/name"]) == 2
     err = capsys.readouterr().err
     assert WORKFLOW in err
     assert "--force" in err
@@ -253,7 +258,7 @@ def test_an_existing_config_alone_blocks_init_before_anything_is_written(
     (tmp_path / ".github").mkdir()
     (tmp_path / CONFIG).write_text("version: 1\n", encoding="utf-8")
 
-    assert main(["init", str(tmp_path)]) == 2
+    assert main(["init", *PINNED, str(tmp_path)]) == 2
     assert CONFIG in capsys.readouterr().err
     assert not (tmp_path / WORKFLOW).exists()
     assert (tmp_path / CONFIG).read_text(encoding="utf-8") == "version: 1\n"
@@ -263,7 +268,7 @@ def test_force_overwrites_both_files(repo: Path) -> None:
     (repo / WORKFLOW).write_text("edited\n", encoding="utf-8")
     (repo / CONFIG).write_text("edited\n", encoding="utf-8")
 
-    assert main(["init", str(repo), "--repo", "acme/api", "--force"]) == 0
+    assert main(["init", *PINNED, str(repo), "--repo", "acme/api", "--force"]) == 0
     assert load(repo / WORKFLOW)["name"] == "Prime"
     assert (repo / CONFIG).read_text(encoding="utf-8").startswith("# yaml-language-server")
 
@@ -285,7 +290,7 @@ def test_the_expression_scan_catches_an_expression_in_a_script() -> None:
 
 
 def test_init_offers_standalone_by_default_with_its_runner_workflow(tmp_path: Path) -> None:
-    assert main(["init", str(tmp_path), "--repo", "acme/api"]) == 0
+    assert main(["init", *PINNED, str(tmp_path), "--repo", "acme/api"]) == 0
 
     runner = yaml.safe_load((tmp_path / RUNNER_WORKFLOW_PATH).read_text(encoding="utf-8"))
     assert runner["jobs"]["run"]["permissions"]["pull-requests"] == "write"
@@ -297,7 +302,7 @@ def test_init_offers_standalone_by_default_with_its_runner_workflow(tmp_path: Pa
 
 
 def test_init_in_org_mode_leaves_jobs_to_the_org_dispatcher(tmp_path: Path) -> None:
-    assert main(["init", str(tmp_path), "--repo", "acme/api", "--mode", "org"]) == 0
+    assert main(["init", *PINNED, str(tmp_path), "--repo", "acme/api", "--mode", "org"]) == 0
 
     assert not (tmp_path / RUNNER_WORKFLOW_PATH).exists()
     assert (
@@ -317,7 +322,7 @@ def test_the_ci_workflows_are_the_checkouts_own_push_and_pull_request_workflows(
     (workflows / "release.yml").write_text(f"name: Release\non: release\n{job}")
     (workflows / "prime.yml").write_text(f"name: Prime\non: push\n{job}")
 
-    assert main(["init", str(tmp_path), "--force"]) == 0
+    assert main(["init", *PINNED, str(tmp_path), "--force"]) == 0
 
     names = triggers(load(tmp_path / WORKFLOW))["workflow_run"]["workflows"]
     assert names == ["Tests", ".github/workflows/lint.yaml"]
@@ -339,6 +344,6 @@ def test_a_checkout_without_ci_workflows_gets_the_usual_name(repo: Path) -> None
 def test_flags_of_another_kind_of_setup_are_refused_not_dropped(
     tmp_path: Path, argv: list[str], words: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["init", str(tmp_path), *argv]) == 2
+    assert main(["init", *PINNED, str(tmp_path), *argv]) == 2
     assert words in capsys.readouterr().err
     assert not any(tmp_path.iterdir())

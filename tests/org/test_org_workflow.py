@@ -11,6 +11,10 @@ from prime_action.config.loader import parse_yaml
 from prime_action.config.models import OrgConfig
 from prime_action.workflows import render_org_config, render_org_workflow
 
+# prime init pins `uses:` to a commit: a release's stamp, or --ref as here.
+SHA = "0123456789abcdef0123456789abcdef01234567"
+PINNED = ["--ref", SHA]
+
 
 def test_the_org_workflow_wakes_daily_on_demand_on_flags_and_on_priority_commands() -> None:
     doc = yaml.safe_load(render_org_workflow(repo="acme/prime-org"))
@@ -31,9 +35,11 @@ def test_the_org_workflow_declares_least_privilege_and_one_run_at_a_time() -> No
         "actions": "write",
     }
     assert doc["concurrency"]["cancel-in-progress"] is False
-    step = doc["jobs"]["org"]["steps"][0]
+    step = doc["jobs"]["org"]["steps"][-1]
     assert step["with"]["command"] == "org"
-    assert step["with"]["github-token"] == "${{ secrets.PRIME_TOKEN || github.token }}"
+    assert step["with"]["github-token"] == (
+        "${{ steps.app.outputs.token || secrets.PRIME_TOKEN || github.token }}"
+    )
     assert "run" not in step
 
 
@@ -46,12 +52,13 @@ def test_the_org_config_template_names_every_key_and_loads_as_the_defaults() -> 
 
 
 def test_init_org_writes_the_org_workflow_config_dispatcher_and_runner(tmp_path: Path) -> None:
-    assert main(["init", str(tmp_path), "--org", "--repo", "acme/prime-org"]) == 0
+    assert main(["init", *PINNED, str(tmp_path), "--org", "--repo", "acme/prime-org"]) == 0
     written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.yml"))
     assert written == [
         ".github/prime-org.yml",
         ".github/workflows/prime-dispatch.yml",
+        ".github/workflows/prime-onboard.yml",
         ".github/workflows/prime-org.yml",
         ".github/workflows/prime-run.yml",
     ]
-    assert main(["init", str(tmp_path), "--org"]) == 2
+    assert main(["init", *PINNED, str(tmp_path), "--org"]) == 2
