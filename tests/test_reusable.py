@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,8 @@ def test_reusable_jobs_gate_events_like_the_full_workflows(name: str, template: 
 def test_callers_and_prime_s_own_workflows_have_no_zizmor_finding_of_medium_or_higher(
     callers: dict[str, Path],
 ) -> None:
-    zizmor = shutil.which("zizmor")
+    # Beside this interpreter first: the venv's tools, also when its bin is not on PATH.
+    zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
     assert zizmor, "zizmor is a dev dependency"
     paths = [
         *map(str, callers.values()),
