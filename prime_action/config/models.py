@@ -164,6 +164,11 @@ class PrSettings(Section):
         default=("security-policy", "dependabot", "vulnerabilities"),
         description="Signals whose fixes pass the open-PR limits (never the hourly ones).",
     )
+    group: Literal["fileops", "none"] = Field(
+        default="fileops",
+        description="fileops: every template fix of the repository travels in one PR "
+        "(prime/fileops) while it is open; none: one PR per signal.",
+    )
 
 
 class AgentSettings(Section):

@@ -12,6 +12,19 @@ _SIGNAL = re.compile(r"<!-- prime:signal=([A-Za-z0-9_.-]+) -->")
 _DATA = re.compile(r"<!-- prime:data=(\{.*?\}) -->")
 
 
+_PULL_SIGNAL = re.compile(r"<!-- prime:comment=pr-([A-Za-z0-9_.-]+) -->")
+
+
+def pull_marker(signal: str) -> str:
+    """The hidden marker that names a signal a Prime PR fixes (one per signal it carries)."""
+    return comment_marker(f"pr-{signal}")
+
+
+def pull_signals(body: str | None) -> tuple[str, ...]:
+    """The signals a Prime PR's body names with `pull_marker`, in order."""
+    return tuple(dict.fromkeys(_PULL_SIGNAL.findall(body or "")))
+
+
 def signal_marker(signal: str) -> str:
     """The marker that identifies the tracking issue of a signal."""
     return f"<!-- prime:signal={signal} -->"

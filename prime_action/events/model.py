@@ -73,6 +73,8 @@ class PullRequest(Frozen):
     head_repo: str | None = None
     author: str
     labels: tuple[str, ...] = ()
+    # The signals the PR's body names (Prime's grouped fileops PR carries several).
+    signals: tuple[str, ...] = ()
 
 
 class Event(Frozen):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from prime_action.domain.errors import ConfigError
+from prime_action.domain.markers import pull_signals
 from prime_action.events.model import (
     SOURCE,
     CheckSuite,
@@ -118,6 +119,7 @@ class _Head(_Wire):
 
 class _PullWire(_Wire):
     number: int
+    body: str | None = None
     merged: bool | None = None
     head: _Head
     user: _User
@@ -132,6 +134,7 @@ class _PullWire(_Wire):
             head_repo=self.head.repo.full_name if self.head.repo else None,
             author=self.user.login,
             labels=tuple(label.name for label in self.labels),
+            signals=pull_signals(self.body),
         )
 
 

@@ -22,6 +22,8 @@ class Wake(Frozen):
     command: str | None = None
     command_args: tuple[str, ...] = ()
     signal: str | None = None
+    # The signals a closed Prime PR carried (a grouped fileops PR names several).
+    signals: tuple[str, ...] = ()
     issue: int | None = None
     # A runner's outcome, from a well-formed `prime-job-result` payload.
     result: JobResult | None = None
@@ -366,6 +368,7 @@ def _pr_closed(event: Event, gate: _Gate) -> Wake | Ignore:
         reason="pr-merged" if pull.merged else "pr-closed-unmerged",
         detail=f"pull request #{pull.number} {merged} by {event.actor}",
         signal=pull.head_ref.removeprefix(BRANCH_PREFIX),
+        signals=pull.signals,
         issue=pull.number,
     )
 

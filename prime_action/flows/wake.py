@@ -230,6 +230,7 @@ def _request(gated: Wake, event: Event, merges: tuple[MergedPull, ...]) -> WakeR
         commands=commands,
         issue=gated.issue,
         signal=gated.signal,
+        signals=gated.signals,
         result=gated.result,
         comment=event.comment.id if event.comment else None,
         merges=merges,

@@ -132,6 +132,7 @@ def prepare(
     signal: str | None = None,
     result: JobResult | None = None,
     closed_now: int | None = None,
+    signals_closed: tuple[str, ...] = (),
 ) -> Prepared:
     """Apply commands, drop finished or stale jobs, note refusals, and build the plan.
 
@@ -147,6 +148,7 @@ def prepare(
         signal: the signal the event is about (a Prime PR closed or merged).
         result: a runner's reported outcome (`prime-job-result`).
         closed_now: the issue whose closing woke Prime (`issues: closed`), if any.
+        signals_closed: every signal the closed or merged Prime PR carried.
 
     Returns:
         The prepared state and the brain's picture.
@@ -155,7 +157,8 @@ def prepare(
     for command, args in commands:
         outcomes.append(apply_command(state, command, args, {s.name for s in signals}))
         state = outcomes[-1].state
-    state = _pr_refusal(state, reason, signal, signals)
+    for name in dict.fromkeys((signal, *signals_closed) if signal else signals_closed):
+        state = _pr_refusal(state, reason, name, signals)
     state = _job_result(state, result, config, now)
     state = expire_in_flight(state, signals, now, config.jobs.in_flight_timeout_hours)
     state = _refusals(state, signals, issues, closed_now)

@@ -58,8 +58,10 @@ class WakeRequest(Frozen):
     # `/prime` commands from a trusted comment (the dashboard's boxes are read by the wake).
     commands: tuple[Command, ...] = ()
     issue: int | None = None
-    # The signal the event is about (a Prime PR `prime/SIGNAL` closed or merged).
+    # The signal the event is about (a Prime PR `prime/SIGNAL` closed or merged), and every
+    # signal that PR carried (a grouped fileops PR names several).
     signal: str | None = None
+    signals: tuple[str, ...] = ()
     # A runner's outcome (`prime-job-result`).
     result: JobResult | None = None
     # The comment that carried the command: the reply goes on `issue`, once per comment.
@@ -142,6 +144,7 @@ def _see(inputs: WakeInputs) -> _Seen:
         now=now,
         commands=request.commands,
         signal=request.signal,
+        signals_closed=request.signals,
         result=request.result,
         closed_now=request.issue if request.reason == "issue-closed" else None,
     )

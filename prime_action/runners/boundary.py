@@ -117,6 +117,7 @@ def propose(
     now: datetime,
     policy: PrPolicy = DEFAULT_POLICY,
     labels: tuple[str, ...] = ("automated",),
+    branch: str | None = None,
 ) -> Proposal:
     """Put `files` on `prime/<signal>` and open or update its one pull request.
 
@@ -129,6 +130,7 @@ def propose(
         now: the current moment (for the hourly limits).
         policy: guardrails, limits and the organisation's PR activity.
         labels: labels of a new PR.
+        branch: another branch than `prime/<signal>` (a group's, shared by several signals).
 
     Returns:
         The proposal; `pull` is None when nothing differs or a rule skipped it.
@@ -176,6 +178,7 @@ def propose(
         now=now,
         policy=policy,
         labels=labels,
+        branch=branch or branch_name(signal),
     )
 
 
@@ -191,8 +194,8 @@ def _push(
     now: datetime,
     policy: PrPolicy,
     labels: tuple[str, ...],
+    branch: str,
 ) -> Proposal:
-    branch = branch_name(signal)
     exists, head = _live_head(host, base[1], branch)
     skip = _skip_reason(
         host,

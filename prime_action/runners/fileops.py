@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from prime_action.domain.errors import UsageError
-from prime_action.domain.markers import comment_marker
+from prime_action.domain.markers import data_marker, find_data, pull_marker
 from prime_action.domain.models import Frozen
 from prime_action.fileops.fixes import plan_fix
 from prime_action.runners.boundary import (
@@ -16,8 +16,10 @@ from prime_action.runners.boundary import (
     Proposal,
     PrPolicy,
     PullRequestHost,
+    branch_name,
     propose,
 )
+from prime_action.runners.guardrails import PullInfo, content_digests, content_marker
 from prime_action.runners.job import Job
 from prime_action.runners.result import RunResult, failed, from_proposal, from_refusal
 from prime_action.templating import render
@@ -32,9 +34,13 @@ class RepoListing(Frozen):
     license_id: str = "MIT"
 
 
+# The branch (prime/fileops) that carries every template fix while its PR is open (prs.group).
+GROUP = "fileops"
+
+
 def pr_marker(signal: str) -> str:
     """The hidden marker of a signal's PR."""
-    return comment_marker(f"pr-{signal}")
+    return pull_marker(signal)
 
 
 def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
@@ -82,10 +88,41 @@ def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
         attempt=job.attempt,
     )
     title = f"Prime: fix {job.signal}"
+    branch = None
+    if policy.limits.group == GROUP:
+        branch = branch_name(GROUP)
+        title, body = _grouped(host.pulls(), branch, job, sorted(plan.create), issue)
     try:
-        proposal = propose(
-            host, job.signal, plan.create, title=title, body=body, now=now, policy=policy
-        )
+        proposal = propose(host, job.signal, plan.create, title=title, body=body, now=now,
+                           policy=policy, branch=branch)  # fmt: skip
     except BoundaryError as e:
         return from_refusal(job.attempt, e)
     return from_proposal(job.attempt, job.signal, proposal)
+
+
+def _grouped(
+    pulls: tuple[PullInfo, ...], branch: str, job: Job, files: list[str], issue: int | None
+) -> tuple[str, str]:
+    """The title and body of the repository's one fileops PR with this job's fix added.
+
+    The open PR's members (signal -> files and tracking issue, kept in its data marker) and
+    its content markers (what the boundary's dedup finds) are carried over, so each job adds
+    one line and a rerun changes nothing.
+    """
+    own = next((p for p in pulls if p.head == branch and p.state == "open"), None)
+    members = dict(find_data(own.body).get("members", {})) if own else {}
+    members[job.signal] = {"files": files, "issue": issue}
+    body = render(
+        "pulls/fileops-group.md.j2",
+        pull_marker=pr_marker,
+        members=members,
+        data=data_marker({"members": members}),
+        attempt=job.attempt,
+    )
+    kept = "".join(f"{content_marker(d)}\n" for d in content_digests(own.body if own else ""))
+    title = (
+        f"Prime: template fixes ({len(members)})"
+        if len(members) > 1
+        else f"Prime: fix {job.signal}"
+    )
+    return title, f"{body.rstrip()}\n{kept}"

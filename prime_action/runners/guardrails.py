@@ -103,6 +103,11 @@ def content_hash(files: Mapping[str, str]) -> str:
     return digest.hexdigest()[:16]
 
 
+def content_digests(body: str) -> list[str]:
+    """The content hashes a PR body carries (a grouped PR carries one per change)."""
+    return _CONTENT.findall(body)
+
+
 def content_marker(digest: str) -> str:
     """The hidden marker that records a PR's content hash in its body."""
     return f"<!-- prime:content={digest} -->"

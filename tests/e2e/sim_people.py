@@ -93,6 +93,7 @@ def _pull_changes(repo: str, pull: Issue, *, merged: bool) -> dict[str, Any]:
         "pull_request.number": pull.number,
         "pull_request.merged": merged,
         "pull_request.head.ref": head,
+        "pull_request.body": pull.body,
         "pull_request.head.repo.full_name": repo,
         "pull_request.base.ref": "main",
     }

@@ -158,9 +158,9 @@ def test_run_sheet_to_pull_requests_to_repository_wakes_for_three_repositories(
     for repo in REPOS:
         (pull,) = fake_github.pulls(repo)
         assert pull.pull is not None
-        assert pull.pull.head == f"prime/{SIGNAL}"
+        assert pull.pull.head == "prime/fileops"  # the template fixes' one PR (prs.group)
         assert f"Fixes #{issues[repo]}" in (pull.body or "")
-        assert fake_github.read(repo, "SECURITY.md", f"prime/{SIGNAL}")
+        assert fake_github.read(repo, "SECURITY.md", "prime/fileops")
         # The PR notified whoever follows the issue (its `Fixes #n`): no comment besides.
         assert fake_github.comments(repo, issues[repo]) == []
         (issue,) = fake_github.issues(repo)
@@ -422,7 +422,9 @@ def test_a_job_with_no_tracking_issue_opens_a_pr_as_its_record_and_no_issue_anyw
         assert tracking(fake_github, repo) == []
         (pull,) = fake_github.pulls(repo)
         assert "Fixes #" not in (pull.body or "")
-        assert "tells Prime not to propose this change again" in " ".join((pull.body or "").split())
+        assert "tells Prime not to propose these changes again" in " ".join(
+            (pull.body or "").split()
+        )
     assert plane.runner(0) == (0, 0)  # the workflow re-run
     assert len(fake_github.pulls(managed)) == 1
     # The repository's Prime folds the result in and opens nothing either.

@@ -69,7 +69,8 @@ def _closed(plane: DataPlane, pull: Issue, *, merged: bool) -> None:
     changes = {
         "pull_request.number": pull.number,
         "pull_request.merged": merged,
-        "pull_request.head.ref": "prime/license",
+        "pull_request.head.ref": pull.pull.head if pull.pull else "",
+        "pull_request.body": pull.body,
         "pull_request.head.repo.full_name": REPO,
         "number": pull.number,
     }

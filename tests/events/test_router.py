@@ -578,3 +578,11 @@ def test_a_failing_run_on_the_default_branch_wakes_prime_whoever_started_it(
     verdict = route(event("workflow_run.completed", changes), TRUST)
     assert isinstance(verdict, Wake)
     assert verdict.reason == "ci-failed"
+
+
+def test_a_closed_grouped_pr_names_every_signal_its_body_carries() -> None:
+    body = "<!-- prime:comment=pr-license -->\n<!-- prime:comment=pr-editorconfig -->\nAdds..."
+    changes = {**PRIME_PR, "pull_request.head.ref": "prime/fileops", "pull_request.body": body}
+    found = route(event("pull_request.closed", changes), TrustSettings())
+    assert isinstance(found, Wake)
+    assert (found.signal, found.signals) == ("fileops", ("license", "editorconfig"))

@@ -112,6 +112,24 @@ def test_prime_pr_closed_ends_its_job_and_unmerged_is_a_refusal(
     assert [i.signal for i in prepared.picture.plan] == ([] if refused else ["license"])
 
 
+@pytest.mark.parametrize(
+    ("reason", "refused"),
+    [("pr-closed-unmerged", {"license", "editorconfig"}), ("pr-merged", set())],
+)
+def test_a_grouped_pr_closed_ends_every_members_job_and_unmerged_refuses_them_all(
+    reason: WakeReason, refused: set[str]
+) -> None:
+    jobs = (JOB, JOB.model_copy(update={"signal": "editorconfig", "attempt_id": "a2"}))
+    state = PrimeState(in_flight=jobs, cooldown_until={"license": NOW + timedelta(hours=9)})
+    prepared = _prepare(state, reason=reason, signal="fileops",
+                        signals=(signal("license"), signal("editorconfig")),
+                        signals_closed=("license", "editorconfig"))  # fmt: skip
+    assert prepared.state.in_flight == ()
+    assert set(prepared.state.refused) == refused
+    # A merge ends the wait for review: a drift that comes back is fixed again at once.
+    assert ("license" in prepared.state.cooldown_until) is bool(refused)
+
+
 def test_refusal_lifts_when_the_fingerprint_changes() -> None:
     state = _prepare(PrimeState(), reason="pr-closed-unmerged", signal="license").state
     changed_signal = signal("license").model_copy(update={"fingerprint": "fp-new"})

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from prime_action.adapters.github.pulls import GitHubPulls
+from prime_action.config.models import PrSettings
+from prime_action.domain.markers import pull_signals
+from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.fileops import RepoListing, run_fileops
 from prime_action.runners.job import Job
 from testing.github import FakeGitHub
@@ -21,7 +24,39 @@ def test_a_missing_file_becomes_a_pull_request_that_fixes_the_tracking_issue(
     assert result.outcome.pr_url == "https://github.test/acme/api/pull/1"
     (pull,) = fake_github.pulls(REPO)
     assert "Fixes #4" in (pull.body or "")
-    assert fake_github.read(REPO, "SECURITY.md", "prime/security-policy")
+    assert fake_github.read(REPO, "SECURITY.md", "prime/fileops")  # prs.group: fileops
+
+
+def test_template_fixes_travel_together_in_one_pull_request_while_it_is_open(
+    fake_github: FakeGitHub, host: GitHubPulls
+) -> None:
+    license_job = JOB.model_copy(update={"attempt": "license-1", "signal": "license"})
+    first = run_fileops(JOB, LISTING, host, issue=None, now=fake_github.now())
+    second = run_fileops(license_job, LISTING, host, issue=7, now=fake_github.now())
+    again = run_fileops(license_job, LISTING, host, issue=7, now=fake_github.now())
+
+    (pull,) = fake_github.pulls(REPO)
+    assert first.outcome.pr_url == second.outcome.pr_url == again.outcome.pr_url
+    assert pull.title == "Prime: template fixes (2)"
+    body = pull.body or ""
+    assert pull_signals(body) == ("security-policy", "license")
+    assert "**license**: `LICENSE`" in body
+    assert "Fixes #7" in body
+    assert fake_github.read(REPO, "SECURITY.md", "prime/fileops")
+    assert fake_github.read(REPO, "LICENSE", "prime/fileops")
+    assert fake_github.comments(REPO, pull.number) == []
+
+
+def test_with_group_none_each_signal_gets_its_own_branch(
+    fake_github: FakeGitHub, host: GitHubPulls
+) -> None:
+    policy = PrPolicy(limits=PrSettings(group="none"))
+    license_job = JOB.model_copy(update={"attempt": "license-1", "signal": "license"})
+    run_fileops(JOB, LISTING, host, issue=None, now=fake_github.now(), policy=policy)
+    run_fileops(license_job, LISTING, host, issue=None, now=fake_github.now(), policy=policy)
+
+    heads = sorted(p.pull.head for p in fake_github.pulls(REPO) if p.pull)
+    assert heads == ["prime/license", "prime/security-policy"]
 
 
 def test_a_repository_that_has_the_file_succeeds_without_a_pull_request(
