@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from prime_action.config.models import RepoConfig
-from prime_action.domain.markers import find_signal
+from prime_action.domain.markers import find_signal, pull_signals
 from prime_action.domain.models import PrimeState
 from prime_action.eyes import run_signals
 from prime_action.signals.base import RepoSnapshot
@@ -194,11 +194,13 @@ def fileops_drift(sim: Simulation, within_hours: float = 48) -> tuple[int, int]:
         snapshot = RepoSnapshot(paths=tuple(files), files=files, now=START)
         drift = [s.name for s in run_signals(snapshot, RepoConfig())
                  if s.status == "failing" and s.fix and s.fix.runner == "fileops"]  # fmt: skip
-        opened = {
-            (p.pull.head if p.pull else "").removeprefix("prime/"): p.created_at
-            for p in sim.fake.pulls(repo)
-            if p.user.login == PRIME_LOGIN
-        }
+        opened: dict[str, str] = {}
+        for p in sim.fake.pulls(repo):
+            if p.user.login != PRIME_LOGIN:
+                continue
+            head = (p.pull.head if p.pull else "").removeprefix("prime/")
+            for name in (head, *pull_signals(p.body)):
+                opened[name] = min(opened.get(name, p.created_at), p.created_at)
         total += len(drift)
         found += sum(
             name in opened
