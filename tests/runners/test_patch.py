@@ -97,7 +97,7 @@ def test_an_empty_patch_changes_nothing() -> None:
         (lambda r: (r / "README.md").unlink(), "README.md: the patch deletes it"),
         (lambda r: os.symlink("/etc/passwd", r / "leak"), "leak is a symbolic link"),
         (lambda r: (r / "src/app.py").chmod(0o755), "src/app.py: the patch changes its file mode"),
-        (lambda r: (r / "logo.png").write_bytes(b"\x89PNG\0\0\1"), "logo.png: the patch changes a binary"),
+        (lambda r: (r / "logo.png").write_bytes(b"\x89PNG\0\0\1"), "logo.png: .* binary"),
     ],
 )  # fmt: skip
 def test_what_git_writes_for_a_deletion_a_symlink_a_mode_or_a_binary_is_refused(
@@ -113,7 +113,7 @@ def test_a_symlink_replacing_a_file_is_refused(repo: Path) -> None:
     (repo / "README.md").unlink()
     os.symlink("/home/runner/.credentials", repo / "README.md")
 
-    with pytest.raises(PatchRefused, match="README.md"):
+    with pytest.raises(PatchRefused, match=r"README\.md"):
         parse_patch(diff(repo))
 
 
@@ -194,5 +194,5 @@ def test_a_patch_whose_base_changed_does_not_apply(
 def test_a_new_file_that_exists_where_the_pull_request_starts_is_refused(repo: Path) -> None:
     write(repo, "docs/new.md", "new\n")
 
-    with pytest.raises(PatchRefused, match="docs/new.md exists already"):
+    with pytest.raises(PatchRefused, match=r"docs/new\.md exists already"):
         apply_patch(parse_patch(diff(repo)), {"docs/new.md": "someone else's\n"})
