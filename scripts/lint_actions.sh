@@ -4,7 +4,7 @@
 #
 # - check-jsonschema validates against schemastore's github-action and github-workflow
 #   schemas, vendored inside check-jsonschema (no network).
-# - zizmor audits them offline with its default (regular) persona. Any finding, of any
+# - zizmor audits them offline with its pedantic persona (issue 18). Any finding, of any
 #   severity, fails: the files are small and every exception is written down beside the line
 #   it excuses (`# zizmor: ignore[...]` with its reason), or in the config below.
 set -euo pipefail
@@ -31,7 +31,7 @@ own=(.github/workflows/*.yml)
 check-jsonschema --builtin-schema vendor.github-actions action.yml
 check-jsonschema --builtin-schema vendor.github-workflows "${own[@]}" "${rendered[@]}"
 
-zizmor --offline --no-progress --quiet action.yml "${own[@]}"
+zizmor --offline --pedantic --no-progress --quiet action.yml "${own[@]}"
 
 # Rendered workflows use Prime's action by its published major tag (DEFAULT_ACTION_REF):
 # there is no commit SHA to pin before a release exists, and its publisher is the one who
@@ -48,4 +48,4 @@ rules:
         "github/*": ref-pin
         "*": hash-pin
 YAML
-zizmor --offline --no-progress --quiet --config "$tmp/zizmor.yml" "${rendered[@]}"
+zizmor --offline --pedantic --no-progress --quiet --config "$tmp/zizmor.yml" "${rendered[@]}"

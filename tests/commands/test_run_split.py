@@ -170,7 +170,7 @@ def test_no_result_at_all_fails_the_attempt_naming_the_read_only_job(
 
     outcome = json.loads((tmp_path / OUTCOME_FILE).read_text())
     assert (
-        "report.json is missing: the read-only job stopped before writing it" in (outcome["reason"])
+        "report.json is missing: the read-only job left no result" in (outcome["reason"])
     )
 
 
