@@ -183,7 +183,10 @@ def apply_result(
 def _bounded(path: Path) -> bytes:
     """A file of the artifact, read no further than one byte past the largest allowed."""
     if not path.is_file() or path.is_symlink():
-        msg = f"{path.name} is missing: the read-only job left no result (it failed or never ran); see the run's log"
+        msg = (
+            f"{path.name} is missing: the read-only job left no result (it failed or never "
+            "ran); see the run's log"
+        )
         raise PatchRefused(msg)
     with path.open("rb") as handle:
         return handle.read(max(MAX_PATCH_BYTES, MAX_REPORT_BYTES) + 1)

@@ -169,9 +169,7 @@ def test_no_result_at_all_fails_the_attempt_naming_the_read_only_job(
     assert main(["run", "--apply", str(tmp_path / "never-downloaded")]) == 1
 
     outcome = json.loads((tmp_path / OUTCOME_FILE).read_text())
-    assert (
-        "report.json is missing: the read-only job left no result" in (outcome["reason"])
-    )
+    assert "report.json is missing: the read-only job left no result" in (outcome["reason"])
 
 
 def test_a_failed_command_is_reported_by_the_writing_job_with_its_reason(
