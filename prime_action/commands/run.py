@@ -13,6 +13,14 @@ from prime_action.flows.run import run_on_github
 from prime_action.runners.job import Job, job_from_inputs
 
 JOB_INPUTS = ("attempt", "repo", "signal", "runner", "approach")
+# The GitHub tokens the action or a workflow hands Prime. The read-only half refuses to start
+# with one: its children get a scrubbed environment, but any process of the same user can
+# read /proc/<pid>/environ of this one; only a job that never holds the token is safe.
+GITHUB_TOKENS = ("GITHUB_TOKEN", "GH_TOKEN", "PRIME_ORG_TOKEN", "PRIME_TOKEN")
+NOT_READ_ONLY = (
+    "--produce runs the repository's code and must hold no token, but the environment has "
+    '{names}: give the action `github-token: ""` in the read-only job (`prime init` writes it so)'
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +58,9 @@ def produce_half(args: argparse.Namespace) -> int:
     if args.checkout is None:
         msg = "--produce needs --checkout PATH: the read-only job's checkout of the target"
         raise UsageError(msg)
+    held = [name for name in GITHUB_TOKENS if os.environ.get(name)]
+    if held:
+        raise UsageError(NOT_READ_ONLY.format(names=", ".join(held)))
     # The environment's event alone: the read-only job has no token to give.
     event = os.environ.get("GITHUB_EVENT_PATH")
     env = DataPlaneEnv(repository="", token="", event_path=Path(event) if event else None)

@@ -18,11 +18,14 @@ from tests.commands.test_run import agent_job
 
 # What a careless workflow could still hand the read-only job: none may reach repository code.
 LEAKS = {
+    "ACTIONS_RUNTIME_TOKEN": "runtime_token",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "oidc_token",
+    "NPM_TOKEN": "npm_token",
+}
+GITHUB_TOKENS = {
     "GITHUB_TOKEN": "ghs_job_write_token",
     "PRIME_ORG_TOKEN": "ghs_org_token",
     "PRIME_TOKEN": "ghp_prime_secret",
-    "ACTIONS_RUNTIME_TOKEN": "runtime_token",
-    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "oidc_token",
     "GH_TOKEN": "gh_cli_token",
 }
 MODEL_KEY = {"ANTHROPIC_API_KEY": "sk-ant-model-key"}
@@ -95,7 +98,9 @@ def shell_job(fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     event = tmp_path / "event.json"
     inputs = json.loads(event.read_text())["inputs"] | {"runner": "shell"}
     event.write_text(json.dumps({"inputs": inputs}))
-    commands = {"ci": ["env > shell-env.txt", "sed -i 's/a - b/a + b/' calc.py"]}
+    # $PPID: Prime's own process, whose environment any process of its user can read.
+    parent = "tr '\\0' '\\n' < /proc/$PPID/environ > prime-env.txt"
+    commands = {"ci": ["env > shell-env.txt", parent, "sed -i 's/a - b/a + b/' calc.py"]}
     configure(root, fake, {"jobs": {"shell_commands": commands}})
     return root
 
@@ -114,6 +119,10 @@ def test_a_shell_command_that_prints_its_environment_shows_no_token_of_any_kind(
     assert "PATH" in names
     assert not any(word in name for name in names for word in ("TOKEN", "KEY", "SECRET"))
     assert not any(value in text for value in (*LEAKS.values(), *MODEL_KEY.values()))
+    # Prime's own process, which any process of the same user may read: no GitHub token.
+    names, _ = names_and_values(fake_github.read("acme/calc", "prime-env.txt", "prime/ci") or "")
+    assert "PATH" in names
+    assert names.isdisjoint(GITHUB_TOKENS)
     (pull,) = fake_github.pulls("acme/calc")
     assert "sed -i" in (pull.body or "")  # the writing job's own config names the commands
 
@@ -185,6 +194,25 @@ def test_a_failed_command_is_reported_by_the_writing_job_with_its_reason(
     outcome = json.loads((tmp_path / OUTCOME_FILE).read_text())
     assert outcome["status"] == "failed"
     assert "exited with 3: no luck" in outcome["reason"]
+
+
+@pytest.mark.parametrize("name", sorted(GITHUB_TOKENS))
+def test_the_read_only_half_refuses_to_start_holding_a_github_token(
+    fake_github: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+) -> None:
+    root = shell_job(fake_github, tmp_path, monkeypatch)
+    monkeypatch.delenv("GITHUB_TOKEN")
+    monkeypatch.setenv(name, GITHUB_TOKENS[name])
+
+    code = main(["run", "--produce", str(tmp_path / "result"), "--checkout", str(root)])
+
+    assert code == 2
+    assert f"must hold no token, but the environment has {name}:" in capsys.readouterr().err
+    assert not (root / "shell-env.txt").exists()  # nothing of the repository ran
 
 
 def test_produce_needs_a_checkout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
