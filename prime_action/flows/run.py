@@ -12,6 +12,7 @@ from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.pulls import GitHubPulls, open_prime_pulls
 from prime_action.adapters.github.session import DataPlaneEnv
 from prime_action.adapters.local.workspace import GitWorkspace
+from prime_action.annotations import annotation
 from prime_action.brain.llm import LLM
 from prime_action.config.models import AgentSettings, BrainSettings, LabelSettings, RepoConfig
 from prime_action.dispatch.ledger import find
@@ -43,6 +44,11 @@ NO_CHECKOUT = (
     "the {runner} runner needs a checkout of {repo} at its default branch: pass --checkout PATH "
     "(the runner workflow's actions/checkout of the target repository)"
 )
+ONE_JOB = (
+    "this {runner} job runs the repository's code in the job that holds the write token: run "
+    "`prime init` again for the runner workflow that splits it (--produce with no token, "
+    "--apply with it)"
+)
 GONE = "the branch {ref} no longer exists: its pull request was closed or merged"
 HEARTBEAT_SECONDS = 600  # one ledger write per 10 minutes at most: the timeout is in hours
 # The coding loop answers in edit blocks, not JSON, and an edit may be long.
@@ -65,6 +71,8 @@ def run_on_github(
     Returns:
         The outcome, also written to `path`.
     """
+    if folder is None and job.runner != "fileops" and env.token:
+        sys.stdout.write(annotation("warning", ONE_JOB.format(runner=job.runner)))
     client = env.client()
     try:
         if folder is not None and job.runner != "fileops":
