@@ -277,3 +277,19 @@ def test_zizmor_pedantic_finds_nothing_in_the_runner_workflows_and_the_action(
 
     findings = json.loads(done.stdout)
     assert [(f["ident"], f["determinations"]["severity"]) for f in findings] == []
+
+
+def test_no_prime_step_restores_a_cache_a_read_only_runner_job_could_save(
+    action: dict[str, Any],
+) -> None:
+    # The produce job runs repository code as the runner's user (root through sudo on hosted
+    # runners): it can reach the Actions runtime token and save a cache under any key not yet
+    # taken, or let actions/cache's post step save the venv it tampered with. A writing job
+    # restoring that key would run those files with the write token. A cache in the action
+    # must stay out of the produce job, and no writing job may restore what it could write.
+    caches = [step for step in steps(action) if "actions/cache" in str(step.get("uses", ""))]
+    for name, job in runner_jobs(standalone=True).items():
+        assert not (caches and runs_repository_code(job)), (
+            f"action.yml restores a cache, and the runner's {name} job runs repository code "
+            "with it: keep the cache out of that job (and its key out of the writing jobs)"
+        )
