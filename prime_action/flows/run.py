@@ -21,6 +21,7 @@ from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import PrimeError
 from prime_action.domain.markers import comment_marker, signal_marker
 from prime_action.domain.models import Attempt
+from prime_action.growth.seed import SEED_PATH
 from prime_action.runners.agent import AgentRequest, propose_agent, run_agent
 from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.fileops import run_fileops
@@ -39,6 +40,7 @@ from prime_action.runners.safe_output import (
 from prime_action.runners.shell import Request, propose_shell, run_shell
 from prime_action.runners.tracking import job_issue
 from prime_action.templating import render
+from prime_action.workflows import CONFIG_PATH
 
 NO_CHECKOUT = (
     "the {runner} runner needs a checkout of {repo} at its default branch: pass --checkout PATH "
@@ -49,6 +51,7 @@ ONE_JOB = (
     "`prime init` again for the runner workflow that splits it (--produce with no token, "
     "--apply with it)"
 )
+CONTRACT_FILES = frozenset({CONFIG_PATH, SEED_PATH})
 GONE = "the branch {ref} no longer exists: its pull request was closed or merged"
 HEARTBEAT_SECONDS = 600  # one ledger write per 10 minutes at most: the timeout is in hours
 # The coding loop answers in edit blocks, not JSON, and an edit may be long.
@@ -172,6 +175,7 @@ def apply_result(
         if report.status != "ready":
             return ended(report)
         files = parse_patch(read_patch(_bounded(folder / PATCH_FILE)))
+        refuse_contract(tuple(f.path for f in files))
         start = host.branch_head(job.ref) if job.ref else host.default_branch()[1]
         if start is None:
             return failed(job.attempt, GONE.format(ref=job.ref))
@@ -186,6 +190,18 @@ def apply_result(
         return propose_shell(request, host, now, draft)
     agent = AgentRequest(job=job, settings=config.agent, issue=issue, policy=policy)
     return propose_agent(agent, host, now, draft)
+
+
+def refuse_contract(paths: tuple[str, ...]) -> None:
+    """Refuse a patch that rewrites the files this job judges it by (PatchRefused).
+
+    A PR that loosened `guardrails:` or the seed's contract would, once merged (or merged
+    automatically), let the next hostile patch through; a person edits those files.
+    """
+    for path in paths:
+        if path in CONTRACT_FILES:
+            msg = f"{path} holds the rules a runner's change is judged by; a person edits it"
+            raise PatchRefused(msg)
 
 
 def _bounded(path: Path) -> bytes:

@@ -145,6 +145,8 @@ def new_file(path: str, mode: str = "100644") -> str:
         (new_file(".github/workflows/evil.yml"), {}, "refused to write .github/workflows/evil.yml"),
         (new_file("leak", "120000"), {}, "leak is a symbolic link"),
         (new_file("../../etc/cron.d/x"), {}, "is not a path inside the repository"),
+        (new_file(".github/prime.yml"), {}, ".github/prime.yml holds the rules a runner's change"),
+        (new_file("seed.yaml"), {}, "seed.yaml holds the rules a runner's change is judged by"),
         (new_file("big.txt") + "+" * MAX_PATCH_BYTES, {}, "larger than 1024 KiB"),
         ("", {"status": "success"}, "report.json is not a runner's report (status"),
         ("", {"attempt": "other-1"}, "belongs to attempt 'other-1'"),
