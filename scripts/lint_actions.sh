@@ -4,7 +4,7 @@
 #
 # - check-jsonschema validates against schemastore's github-action and github-workflow
 #   schemas, vendored inside check-jsonschema (no network).
-# - zizmor audits them offline with its default (regular) persona. Any finding, of any
+# - zizmor audits them offline with its pedantic persona (issue 18). Any finding, of any
 #   severity, fails: the files are small and every exception is written down beside the line
 #   it excuses (`# zizmor: ignore[...]` with its reason), or in the config below.
 set -euo pipefail
@@ -38,7 +38,7 @@ own=(.github/workflows/*.yml)
 check-jsonschema --builtin-schema vendor.github-actions action.yml
 check-jsonschema --builtin-schema vendor.github-workflows "${own[@]}" "${rendered[@]}" "${callers[@]}"
 
-zizmor --offline --no-progress --quiet action.yml "${own[@]}"
+zizmor --offline --pedantic --no-progress --quiet action.yml "${own[@]}"
 
 # Rendered workflows pin every action, Prime's included, by commit SHA: zizmor's defaults.
-zizmor --offline --no-progress --quiet "${rendered[@]}" "${callers[@]}"
+zizmor --offline --pedantic --no-progress --quiet "${rendered[@]}" "${callers[@]}"

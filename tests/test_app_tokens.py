@@ -34,11 +34,19 @@ def steps(text: str) -> list[dict[str, Any]]:
     return [step for job in doc["jobs"].values() for step in job["steps"]]
 
 
-def mint_step(all_steps: list[dict[str, Any]]) -> dict[str, Any]:
-    found = [step for step in all_steps if MINT.fullmatch(str(step.get("uses", "")))]
-    assert len(found) == 1, "one pinned create-github-app-token step"
-    assert found[0]["id"] == "app"
-    return found[0]
+def mint_steps(text: str) -> list[dict[str, Any]]:
+    """The pinned create-github-app-token step of each job that uses a token (one per job:
+    the runner's fetch and propose jobs each mint their own, for what that job does)."""
+    found = []
+    for job in yaml.safe_load(text)["jobs"].values():
+        mints = [s for s in job["steps"] if MINT.fullmatch(str(s.get("uses", "")))]
+        assert len(mints) <= 1, "at most one create-github-app-token step per job"
+        if tokens(job["steps"]):
+            assert len(mints) == 1, "a job given a token mints it"
+        found += mints
+    assert found, "a pinned create-github-app-token step"
+    assert all(mint["id"] == "app" for mint in found)
+    return found
 
 
 def tokens(all_steps: list[dict[str, Any]]) -> list[str]:
@@ -71,23 +79,26 @@ SOURCES = [(name, TEMPLATES[name]) for name in TEMPLATES] + [
 def test_the_app_token_is_minted_and_used_only_when_an_app_is_configured(
     name: str, source: Any, app: bool
 ) -> None:
-    all_steps = steps(source())
-    mint = mint_step(all_steps)
-
-    assert bool(evaluate(mint["if"], contexts(app=app))) is app
+    text = source()
+    all_steps = steps(text)
+    for mint in mint_steps(text):
+        assert bool(evaluate(mint["if"], contexts(app=app))) is app
     values = {evaluate(token, contexts(app=app)) for token in tokens(all_steps)}
     assert values == {"ghs_app" if app else FALLBACK[name.rsplit(maxsplit=1)[-1]]}
 
 
 @pytest.mark.parametrize("name", ["dispatch", "runner"])
 def test_data_plane_tokens_reach_only_the_repositories_they_write(name: str) -> None:
-    mint = mint_step(steps(TEMPLATES[name]()))
+    mints = mint_steps(TEMPLATES[name]())
 
-    assert "owner" not in mint["with"]  # an owner alone means every repository installed
-    if name == "runner":
-        assert mint["with"]["repositories"] == (
-            "${{ steps.target.outputs.name }},${{ github.event.repository.name }}"
-        )
+    assert all("owner" not in m["with"] for m in mints)  # an owner alone: every installed repo
+    if name == "runner":  # fetch reads the target; propose writes it and the ledger here
+        assert [
+            (m["with"]["repositories"], m["with"].get("permission-contents")) for m in mints
+        ] == [
+            ("${{ steps.target.outputs.name }}", "read"),
+            ("${{ steps.target.outputs.name }},${{ github.event.repository.name }}", "write"),
+        ]
 
 
 def test_every_permission_asked_for_is_one_the_readme_lists_for_the_app() -> None:
@@ -98,7 +109,8 @@ def test_every_permission_asked_for_is_one_the_readme_lists_for_the_app() -> Non
     asked = {
         key.removeprefix("permission-")
         for text in TEMPLATES.values()
-        for key in mint_step(steps(text()))["with"]
+        for mint in mint_steps(text())
+        for key in mint["with"]
         if key.startswith("permission-")
     }
     assert asked

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -18,6 +20,7 @@ from prime_action.workflows import (
     cron_minute,
     hourly_cron,
     render_repo_workflow,
+    render_runner_workflow,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,3 +176,122 @@ def test_the_readme_permissions_table_is_what_the_repository_workflow_asks_for()
         cell.strip("` ") for row in table.splitlines()[2:] for cell in row.split("|")[1].split(",")
     }
     assert documented == asked
+
+
+def runner_jobs(standalone: bool) -> dict[str, Any]:
+    jobs: dict[str, Any] = yaml.safe_load(render_runner_workflow(standalone=standalone))["jobs"]
+    return jobs
+
+
+def runs_repository_code(job: dict[str, Any]) -> bool:
+    """Whether a job runs the repository's commands, agent or tests: `prime run --produce`."""
+    return any("--produce" in str(s.get("with", {}).get("args", "")) for s in job["steps"])
+
+
+@pytest.mark.parametrize("standalone", [True, False])
+def test_the_job_running_repository_code_can_only_read_and_holds_no_token_or_secret(
+    standalone: bool,
+) -> None:
+    jobs = runner_jobs(standalone)
+    (name,) = [name for name, job in jobs.items() if runs_repository_code(job)]
+    produce = jobs[name]
+
+    assert produce["permissions"] in ({}, {"contents": "read"})
+    text = yaml.safe_dump(produce)
+    assert "secrets." not in text  # an agent's model key is the one a user may add
+    assert "github.token" not in text
+    (run,) = [s for s in produce["steps"] if "--produce" in str(s.get("with", {}).get("args"))]
+    assert run["with"]["github-token"] == ""  # not even the job's read-only token
+    checkouts = [
+        s for s in produce["steps"] if str(s.get("uses", "")).startswith("actions/checkout")
+    ]
+    assert all(s["with"]["persist-credentials"] is False and "token" not in s["with"]
+               for s in checkouts)  # fmt: skip
+
+
+@pytest.mark.parametrize("standalone", [True, False])
+def test_the_jobs_holding_a_write_token_or_a_secret_run_no_code_of_the_repository(
+    standalone: bool,
+) -> None:
+    jobs = runner_jobs(standalone)
+    trusted = {n: j for n, j in jobs.items() if not runs_repository_code(j)}
+    assert set(trusted) == ({"propose"} if standalone else {"fetch", "propose"})
+
+    for job in trusted.values():
+        scripts = [s["run"] for s in job["steps"] if "run" in s]
+        # Packing, or checking the repository's name for the App token: no building.
+        assert all(script.startswith("tar -czf") or "is not OWNER/NAME" in script
+                   for script in scripts)  # fmt: skip
+        uses = [str(s["uses"]) for s in job["steps"] if "uses" in s]
+        commands = [
+            s["with"].get("command") for s in job["steps"] if "command" in s.get("with", {})
+        ]
+        assert set(commands) <= {"run", "report"}
+        assert all("--produce" not in str(s.get("with", {}).get("args")) for s in job["steps"])
+        assert len([u for u in uses if u.startswith("actions/checkout")]) <= 1
+    # The writing job works through the API: it never checks out the repository it writes to.
+    assert not any("checkout" in str(s.get("uses", "")) for s in jobs["propose"]["steps"])
+    assert jobs["propose"]["needs"] == "produce"
+    assert jobs["propose"]["if"].startswith("always()")
+
+
+@pytest.mark.parametrize("standalone", [True, False])
+def test_every_action_the_runner_uses_but_prime_is_pinned_by_commit(standalone: bool) -> None:
+    uses = [str(s["uses"]) for job in runner_jobs(standalone).values() for s in job["steps"]
+            if "uses" in s]  # fmt: skip
+    others = [u for u in uses if not u.startswith(DEFAULT_ACTION_REF)]
+
+    assert {u.split("@")[0] for u in others} >= {
+        "actions/upload-artifact",
+        "actions/download-artifact",
+    }
+    assert all(len(u.split("@")[1]) == 40 for u in others)
+
+
+ZIZMOR = Path(sys.executable).parent / "zizmor"
+# Prime's own action goes by its published tag (scripts/lint_actions.sh says why); every other
+# action is held to a commit.
+ZIZMOR_CONFIG = f"""\
+rules:
+  unpinned-uses:
+    config:
+      policies:
+        "{DEFAULT_ACTION_REF.split("/")[0]}/*": ref-pin
+        "actions/*": ref-pin
+        "*": hash-pin
+"""
+
+
+@pytest.mark.skipif(not ZIZMOR.is_file(), reason="zizmor is a dev dependency")
+def test_zizmor_pedantic_finds_nothing_in_the_runner_workflows_and_the_action(
+    tmp_path: Path,
+) -> None:
+    for name, standalone in (("standalone.yml", True), ("org.yml", False)):
+        (tmp_path / name).write_text(render_runner_workflow(standalone=standalone))
+    (tmp_path / "zizmor.yml").write_text(ZIZMOR_CONFIG)
+    files = [str(tmp_path / "standalone.yml"), str(tmp_path / "org.yml"), str(ROOT / "action.yml")]
+
+    done = subprocess.run(
+        [str(ZIZMOR), "--offline", "--pedantic", "--format", "json", "--no-progress",
+         "--config", str(tmp_path / "zizmor.yml"), *files],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+    findings = json.loads(done.stdout)
+    assert [(f["ident"], f["determinations"]["severity"]) for f in findings] == []
+
+
+def test_no_prime_step_restores_a_cache_a_read_only_runner_job_could_save(
+    action: dict[str, Any],
+) -> None:
+    # The produce job runs repository code as the runner's user (root through sudo on hosted
+    # runners): it can reach the Actions runtime token and save a cache under any key not yet
+    # taken, or let actions/cache's post step save the venv it tampered with. A writing job
+    # restoring that key would run those files with the write token. A cache in the action
+    # must stay out of the produce job, and no writing job may restore what it could write.
+    caches = [step for step in steps(action) if "actions/cache" in str(step.get("uses", ""))]
+    for name, job in runner_jobs(standalone=True).items():
+        assert not (caches and runs_repository_code(job)), (
+            f"action.yml restores a cache, and the runner's {name} job runs repository code "
+            "with it: keep the cache out of that job (and its key out of the writing jobs)"
+        )

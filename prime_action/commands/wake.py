@@ -32,14 +32,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="wake on a local checkout, memory in PATH/.prime/",
     )
+    half = parser.add_mutually_exclusive_group()
+    half.add_argument("--decide", metavar="DIR", type=Path, help=(
+        "the reasoning half of a split LLM brain: a dry-run wake (a read-only token is "
+        "enough) that leaves the brain's decision in DIR"))  # fmt: skip
+    half.add_argument("--act", metavar="DIR", type=Path, help=(
+        "the writing half: the wake, its brain replaying DIR's decision (checked by policy "
+        "like any brain's); without one, the rules brain decides"))  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
     """Run one wake and print its report."""
     if args.local is None:
         # PyGithub takes about half a second to import; a local wake never needs it.
+        from prime_action.flows import brain_split  # noqa: PLC0415
         from prime_action.flows.wake import run_on_github  # noqa: PLC0415
 
+        if args.decide is not None:
+            return brain_split.decide(os.environ, args.decide)
+        if args.act is not None:
+            return brain_split.act(os.environ, args.act)
         return run_on_github(os.environ)
     report = wake_local(args.local, SystemClock().now())
     sys.stdout.write(render_report(report, where=str(args.local)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from prime_action.adapters.github.client import GitHubClient
@@ -11,32 +12,54 @@ from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.pulls import GitHubPulls, open_prime_pulls
 from prime_action.adapters.github.session import DataPlaneEnv
 from prime_action.adapters.local.workspace import GitWorkspace
+from prime_action.annotations import annotation
 from prime_action.brain.llm import LLM
 from prime_action.config.models import AgentSettings, BrainSettings, LabelSettings, RepoConfig
 from prime_action.dispatch.outcomes import Outcome, failure, mark_running
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import PrimeError
 from prime_action.domain.markers import comment_marker, signal_marker
-from prime_action.runners.agent import AgentRequest, run_agent
+from prime_action.domain.models import Attempt
+from prime_action.growth.seed import SEED_PATH
+from prime_action.runners.agent import AgentRequest, propose_agent, run_agent
 from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.fileops import run_fileops
 from prime_action.runners.guardrails import content_hash, org_activity
 from prime_action.runners.job import Job
-from prime_action.runners.result import RunResult
-from prime_action.runners.shell import Request, run_shell
+from prime_action.runners.patch import MAX_PATCH_BYTES, PatchRefused, apply_patch, parse_patch
+from prime_action.runners.result import Draft, RunResult, failed
+from prime_action.runners.safe_output import (
+    MAX_REPORT_BYTES,
+    PATCH_FILE,
+    REPORT_FILE,
+    ended,
+    read_patch,
+    read_report,
+)
+from prime_action.runners.shell import Request, propose_shell, run_shell
 from prime_action.runners.tracking import job_issue
 from prime_action.templating import render
+from prime_action.workflows import CONFIG_PATH
 
 NO_CHECKOUT = (
     "the {runner} runner needs a checkout of {repo} at its default branch: pass --checkout PATH "
     "(the runner workflow's actions/checkout of the target repository)"
 )
+ONE_JOB = (
+    "this {runner} job runs the repository's code in the job that holds the write token: run "
+    "`prime init` again for the runner workflow that splits it (--produce with no token, "
+    "--apply with it)"
+)
+CONTRACT_FILES = frozenset({CONFIG_PATH, SEED_PATH})
+GONE = "the branch {ref} no longer exists: its pull request was closed or merged"
 HEARTBEAT_SECONDS = 600  # one ledger write per 10 minutes at most: the timeout is in hours
 # The coding loop answers in edit blocks, not JSON, and an edit may be long.
 AGENT_LLM_OPTIONS = {"response_format": None, "max_tokens": 8000}
 
 
-def run_on_github(env: DataPlaneEnv, job: Job, checkout: Path | None, path: Path) -> Outcome:
+def run_on_github(
+    env: DataPlaneEnv, job: Job, checkout: Path | None, path: Path, folder: Path | None = None
+) -> Outcome:
     """Run one dispatched job, write its outcome for `prime report`, and publish a summary.
 
     Args:
@@ -44,13 +67,20 @@ def run_on_github(env: DataPlaneEnv, job: Job, checkout: Path | None, path: Path
         job: the attempt to run (repository, signal, runner, approach).
         checkout: a checkout of the target repository (the shell and agent runners need one).
         path: where the outcome file goes.
+        folder: the read-only job's result (`--apply`): its patch is proposed instead of
+            running the job here.
 
     Returns:
         The outcome, also written to `path`.
     """
+    if folder is None and job.runner != "fileops" and env.token:
+        sys.stdout.write(annotation("warning", ONE_JOB.format(runner=job.runner)))
     client = env.client()
     try:
-        outcome = run_job(client, env, job, checkout)
+        if folder is not None and job.runner != "fileops":
+            outcome = apply_job(client, env, job, folder)
+        else:
+            outcome = run_job(client, env, job, checkout)
         requests = client.counter.total
     finally:
         client.close()
@@ -81,14 +111,8 @@ def run_job(
         reason = NO_CHECKOUT.format(runner=job.runner, repo=job.repo)
         return Outcome(attempt=job.attempt, status="failed", reason=reason)
     try:
-        issues = GitHubIssueStore(client, job.repo, LabelSettings())
-        host = GitHubPulls(client, job.repo)
+        issues, host, policy = boundary(client, job, attempts, now)
         config = host.config()
-        policy = PrPolicy(
-            rails=config.guardrails,
-            limits=config.prs,
-            org=org_activity(attempts, now, org_open_pulls(client, job, config)),
-        )
         misplaced = wrong_checkout(job, checkout, client)
         if misplaced:
             return Outcome(attempt=job.attempt, status="failed", reason=misplaced)
@@ -115,6 +139,97 @@ def run_job(
     return result.outcome
 
 
+def apply_job(client: GitHubClient, env: DataPlaneEnv, job: Job, folder: Path) -> Outcome:
+    """The writing job of a split runner: the read-only job's patch through the PR boundary.
+
+    Nothing in `folder` is trusted: the report is read within bounds and may only fail or
+    block the attempt; the patch is validated, applied to the files where the PR starts, and
+    proposed with this job's own reading of the repository's config (DESIGN §8).
+    """
+    now = SystemClock().now()
+    ledger = GitHubLedger(client, env.repository)
+    try:
+        attempts = ledger.change(lambda a: mark_running(a, job.attempt, env.run_id, now))
+        issues, host, policy = boundary(client, job, attempts, now)
+        config = host.config()
+        issue = job_issue(issues, job)
+        result = apply_result(folder, job, host, (config, policy, issue), now)
+        explain_manual_change(issues, job, issue, result)
+    except PrimeError as e:
+        return failure(job.attempt, e)
+    return result.outcome
+
+
+def apply_result(
+    folder: Path,
+    job: Job,
+    host: GitHubPulls,
+    context: tuple[RepoConfig, PrPolicy, int | None],
+    now: datetime,
+) -> RunResult:
+    """The read-only job's result proposed, or the reason it is refused (nothing pushed)."""
+    config, policy, issue = context
+    try:
+        report = read_report(_bounded(folder / REPORT_FILE), job)
+        if report.status != "ready":
+            return ended(report)
+        files = parse_patch(read_patch(_bounded(folder / PATCH_FILE)))
+        refuse_contract(tuple(f.path for f in files))
+        start = host.branch_head(job.ref) if job.ref else host.default_branch()[1]
+        if start is None:
+            return failed(job.attempt, GONE.format(ref=job.ref))
+        texts = apply_patch(files, host.files_at(start, tuple(f.path for f in files)))
+    except PatchRefused as e:
+        return failed(job.attempt, f"the read-only job's result was refused, nothing pushed: {e}")
+    draft = Draft(files=texts, summary=report.summary, work=report.work)
+    if job.runner == "shell":
+        request = Request(job=job, commands=config.jobs.shell_commands.get(job.signal, ()),
+                          timeout=config.jobs.shell_timeout_seconds, issue=issue,
+                          policy=policy)  # fmt: skip
+        return propose_shell(request, host, now, draft)
+    agent = AgentRequest(job=job, settings=config.agent, issue=issue, policy=policy)
+    return propose_agent(agent, host, now, draft)
+
+
+def refuse_contract(paths: tuple[str, ...]) -> None:
+    """Refuse a patch that rewrites the files this job judges it by (PatchRefused).
+
+    A PR that loosened `guardrails:` or the seed's contract would, once merged (or merged
+    automatically), let the next hostile patch through; a person edits those files.
+    """
+    for path in paths:
+        if path in CONTRACT_FILES:
+            msg = f"{path} holds the rules a runner's change is judged by; a person edits it"
+            raise PatchRefused(msg)
+
+
+def _bounded(path: Path) -> bytes:
+    """A file of the artifact, read no further than one byte past the largest allowed."""
+    if not path.is_file() or path.is_symlink():
+        msg = (
+            f"{path.name} is missing: the read-only job left no result (it failed or never "
+            "ran); see the run's log"
+        )
+        raise PatchRefused(msg)
+    with path.open("rb") as handle:
+        return handle.read(max(MAX_PATCH_BYTES, MAX_REPORT_BYTES) + 1)
+
+
+def boundary(
+    client: GitHubClient, job: Job, attempts: tuple[Attempt, ...], now: datetime
+) -> tuple[GitHubIssueStore, GitHubPulls, PrPolicy]:
+    """The job's repository behind the PR boundary: its issues, its PRs, and the PR policy."""
+    issues = GitHubIssueStore(client, job.repo, LabelSettings())
+    host = GitHubPulls(client, job.repo)
+    config = host.config()
+    policy = PrPolicy(
+        rails=config.guardrails,
+        limits=config.prs,
+        org=org_activity(attempts, now, org_open_pulls(client, job, config)),
+    )
+    return issues, host, policy
+
+
 def org_open_pulls(client: GitHubClient, job: Job, config: RepoConfig) -> int:
     """Prime's open PRs in the job owner's repositories; no search when `prs.org_max_open` is
     0 (nothing may be open, whatever the count)."""
@@ -134,7 +249,7 @@ def wrong_checkout(job: Job, checkout: Path | None, client: GitHubClient) -> str
         return None
     head = GitHubPulls(client, job.repo).branch_head(job.ref)
     if head is None:
-        return f"the branch {job.ref} no longer exists: its pull request was closed or merged"
+        return GONE.format(ref=job.ref)
     repo = client.github.get_repo(job.repo)
     wanted = client.read(f"read commit {head[:12]}", lambda: repo.get_git_commit(head).tree.sha)
     if GitWorkspace(checkout).tree() == wanted:

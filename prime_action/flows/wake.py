@@ -6,7 +6,8 @@ import hashlib
 import importlib.util
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from prime_action.adapters.github.org_link import GitHubOrgLink
 from prime_action.adapters.github.state import GitHubStateStore
 from prime_action.adapters.llm.factory import brain_for, with_model
 from prime_action.annotations import annotation, group
+from prime_action.brain.port import Brain
 from prime_action.brain.prompt import PromptContext
 from prime_action.config.loader import key_line, parse_yaml
 from prime_action.config.models import RepoConfig
@@ -36,6 +38,12 @@ from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
 from prime_action.repo.memory_update import hibernating
 from prime_action.templating import render
+
+BrainHook = Callable[[Brain], Brain]
+
+
+def _same_brain(brain: Brain) -> Brain:
+    return brain
 
 
 class ConfigWarning(Frozen):
@@ -173,13 +181,16 @@ def _ports(
     )
 
 
-def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitHubWake:
+def wake_on_github(
+    env: ActionsEnv, client: GitHubClient, now: datetime, brain: BrainHook = _same_brain
+) -> GitHubWake:
     """Run one wake for the event in GITHUB_EVENT_PATH.
 
     Args:
         env: the Actions environment.
         client: the counted PyGithub client.
         now: the current moment.
+        brain: wraps or replaces the configured brain (the split brain's halves, brain.replay).
 
     Returns:
         What happened, with the request counts.
@@ -203,6 +214,7 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
         if not go_on:
             return _done(client, pull_flow=flow, warnings=warnings)
     ports = _ports(client, env, event, store, config)
+    ports = replace(ports, brain=brain(ports.brain))
     request = _request(gated, event, tuple(merges))
     # The state was read once above: a tick that got here is awake.
     report = wake(ports, request, config, now, stored=first, dry_run=env.dry_run)
@@ -243,12 +255,12 @@ def _done(client: GitHubClient, **fields: object) -> GitHubWake:
     )
 
 
-def run_on_github(environ: Mapping[str, str]) -> int:
+def run_on_github(environ: Mapping[str, str], brain: BrainHook = _same_brain) -> int:
     """Wake inside GitHub Actions; write the step outputs and the job summary."""
     env = ActionsEnv.from_environ(environ, hint=", or use --local PATH")
     client = GitHubClient(env.token, env.api_url, write_spacing=env.write_spacing)
     try:
-        outcome = wake_on_github(env, client, SystemClock().now())
+        outcome = wake_on_github(env, client, SystemClock().now(), brain)
     finally:
         client.close()
     state = outcome.report.state if outcome.report else None

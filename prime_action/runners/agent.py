@@ -27,6 +27,7 @@ from prime_action.runners.edits import safe_path as _safe_path
 from prime_action.runners.fileops import pr_marker
 from prime_action.runners.job import Job
 from prime_action.runners.result import (
+    Draft,
     RunResult,
     blocked,
     failed,
@@ -119,11 +120,19 @@ def run_agent(
     Returns:
         The run's result: a PR, nothing to change, or why not.
     """
+    draft = draft_agent(request, workspace, llm=llm, beat=beat)
+    return draft if isinstance(draft, RunResult) else propose_agent(request, host, now, draft)
+
+
+def draft_agent(
+    request: AgentRequest, workspace: AgentWorkspace, *, llm: LLM | None, beat: Beat = _no_beat
+) -> Draft | RunResult:
+    """Run the agent: the files it changed, with its summary, or why the attempt ends here."""
     if request.settings.command:
-        return run_cli(request, workspace, host, now, beat=beat)
+        return run_cli(request, workspace, beat=beat)
     if llm is None:
         return blocked(request.job.attempt, NO_AGENT)
-    return run_loop(request, workspace, host, now, llm=llm, beat=beat)
+    return run_loop(request, workspace, llm=llm, beat=beat)
 
 
 def agent_prompt(request: AgentRequest, workspace: AgentWorkspace, *, cli: bool) -> str:
@@ -219,14 +228,8 @@ def _advance(progress: _Progress, turn: Turn, cost: float) -> _Progress:
 
 
 def run_loop(
-    request: AgentRequest,
-    workspace: AgentWorkspace,
-    host: PullRequestHost,
-    now: datetime,
-    *,
-    llm: LLM,
-    beat: Beat = _no_beat,
-) -> RunResult:
+    request: AgentRequest, workspace: AgentWorkspace, *, llm: LLM, beat: Beat = _no_beat
+) -> Draft | RunResult:
     """The LLM coding loop; see the module docstring."""
     settings, attempt = request.settings, request.job.attempt
     messages: tuple[Message, ...] = (
@@ -251,8 +254,7 @@ def run_loop(
             return end(attempt, f"{turn.stop} ({progress.work()})")
         if turn.done is not None and progress.tests_pass:
             files = {path: workspace.read(path) or "" for path in sorted(progress.edited)}
-            return _propose(request, host, now, files, summary=turn.done, work=progress.work(),
-                            tool=None)  # fmt: skip
+            return Draft(files=files, summary=turn.done, work=progress.work())
         feedback = turn.feedback or "Nothing happened: use READ, EDIT, DONE or ESCALATE."
         if turn.done is not None:
             feedback += "\n\nDONE refused: the tests do not pass. Fix them, or ESCALATE."
@@ -263,13 +265,8 @@ def run_loop(
 
 
 def run_cli(
-    request: AgentRequest,
-    workspace: AgentWorkspace,
-    host: PullRequestHost,
-    now: datetime,
-    *,
-    beat: Beat = _no_beat,
-) -> RunResult:
+    request: AgentRequest, workspace: AgentWorkspace, *, beat: Beat = _no_beat
+) -> Draft | RunResult:
     """Run `agent.command` in the checkout, then propose what it changed since the start."""
     settings, attempt = request.settings, request.job.attempt
     prompt = agent_prompt(request, workspace, cli=True)
@@ -295,8 +292,7 @@ def run_cli(
         passed, report = run_tests(workspace, settings)
         if not passed:
             return failed(attempt, f"the agent's change fails the tests: {clip_tail(report, 1000)}")
-    return _propose(request, host, now, changes.files, summary="", work="",
-                    tool=" ".join(settings.command))  # fmt: skip
+    return Draft(files=changes.files)
 
 
 def _escalation(output: str) -> str | None:
@@ -305,28 +301,25 @@ def _escalation(output: str) -> str | None:
     return found[-1] if found else None
 
 
-def _propose(
-    request: AgentRequest,
-    host: PullRequestHost,
-    now: datetime,
-    files: dict[str, str],
-    *,
-    summary: str,
-    work: str,
-    tool: str | None,
+def propose_agent(
+    request: AgentRequest, host: PullRequestHost, now: datetime, draft: Draft
 ) -> RunResult:
-    job = request.job
+    """Take the agent's change through the PR boundary, its body naming the agent's work."""
+    job, settings = request.job, request.settings
+    tool = " ".join(settings.command) if settings.command else None
     body = render("pulls/agent.md.j2", marker=pr_marker(job.signal), signal=job.signal,
-                  tool=tool, summary=summary, approach=job.approach, files=sorted(files),
-                  test_command=request.settings.test_command, issue=request.issue,
-                  attempt=job.attempt, work=work)  # fmt: skip
+                  tool=tool, summary=draft.summary, approach=job.approach,
+                  files=sorted(draft.files), test_command=settings.test_command,
+                  issue=request.issue, attempt=job.attempt, work=draft.work)  # fmt: skip
     try:
-        proposal = propose(host, job.signal, files, title=f"Prime: fix {job.signal}", body=body,
-                           now=now, policy=request.policy)  # fmt: skip
+        proposal = propose(host, job.signal, draft.files, title=f"Prime: fix {job.signal}",
+                           body=body, now=now, policy=request.policy)  # fmt: skip
     except BoundaryError as e:
         return from_refusal(job.attempt, e)
     result = from_proposal(job.attempt, job.signal, proposal)
-    if not work:
+    if not draft.work:
         return result
-    outcome = result.outcome.model_copy(update={"reason": f"{result.outcome.reason} ({work})"})
+    outcome = result.outcome.model_copy(
+        update={"reason": f"{result.outcome.reason} ({draft.work})"}
+    )
     return result.model_copy(update={"outcome": outcome})

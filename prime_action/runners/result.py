@@ -9,6 +9,18 @@ from prime_action.domain.models import Frozen
 from prime_action.runners.boundary import BoundaryError, Proposal, WorkflowRefused, branch_name
 
 
+class Draft(Frozen):
+    """A runner's change before the PR boundary: the files, and what its PR says of them.
+
+    In the runner workflow's read-only job this is what travels, as a patch and a report, to
+    the writing job (DESIGN §8); in one process it goes straight to the boundary.
+    """
+
+    files: dict[str, str]
+    summary: str = ""  # the agent's DONE line
+    work: str = ""  # the coding loop's turns and spend
+
+
 class RunResult(Frozen):
     """A runner's outcome; `manual` holds refused workflow files that an issue explains."""
 

@@ -14,7 +14,7 @@ from prime_action.domain.models import Frozen
 from prime_action.runners.boundary import BoundaryError, PrPolicy, PullRequestHost, propose
 from prime_action.runners.fileops import pr_marker
 from prime_action.runners.job import Job
-from prime_action.runners.result import RunResult, failed, from_proposal, from_refusal
+from prime_action.runners.result import Draft, RunResult, failed, from_proposal, from_refusal
 from prime_action.templating import render
 
 OUTPUT_TAIL = 2000  # characters of a failed command's output kept in the reason
@@ -81,6 +81,12 @@ def run_shell(
     Returns:
         The run's result: a PR, nothing to change, or why not.
     """
+    draft = draft_shell(request, workspace)
+    return draft if isinstance(draft, RunResult) else propose_shell(request, host, now, draft)
+
+
+def draft_shell(request: Request, workspace: Workspace) -> Draft | RunResult:
+    """Run the signal's commands: the files they changed, or why the attempt ends here."""
     job = request.job
     if not request.commands:
         return failed(job.attempt, f"no commands for '{job.signal}': set jobs.shell_commands")
@@ -91,19 +97,27 @@ def run_shell(
     if changes.deleted:
         return failed(job.attempt, f"the commands deleted {', '.join(changes.deleted)}; "
                       "the shell runner proposes edits and new files only")  # fmt: skip
+    return Draft(files=changes.files)
+
+
+def propose_shell(
+    request: Request, host: PullRequestHost, now: datetime, draft: Draft
+) -> RunResult:
+    """Take the commands' change through the PR boundary, its body naming the commands."""
+    job = request.job
     body = render(
         "pulls/shell.md.j2",
         marker=pr_marker(job.signal),
         signal=job.signal,
         approach=job.approach,
         commands=request.commands,
-        files=sorted(changes.files),
+        files=sorted(draft.files),
         issue=request.issue,
         attempt=job.attempt,
     )
     title = f"Prime: fix {job.signal}"
     try:
-        proposal = propose(host, job.signal, changes.files, title=title, body=body, now=now,
+        proposal = propose(host, job.signal, draft.files, title=title, body=body, now=now,
                            policy=request.policy)  # fmt: skip
     except BoundaryError as e:
         return from_refusal(job.attempt, e)

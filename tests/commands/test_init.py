@@ -293,7 +293,7 @@ def test_init_offers_standalone_by_default_with_its_runner_workflow(tmp_path: Pa
     assert main(["init", *PINNED, str(tmp_path), "--repo", "acme/api"]) == 0
 
     runner = yaml.safe_load((tmp_path / RUNNER_WORKFLOW_PATH).read_text(encoding="utf-8"))
-    assert runner["jobs"]["run"]["permissions"]["pull-requests"] == "write"
+    assert runner["jobs"]["propose"]["permissions"]["pull-requests"] == "write"
     assert set(runner[True]["workflow_dispatch"]["inputs"]) == {
         "attempt", "repo", "signal", "runner", "approach", "ref",
     }  # fmt: skip

@@ -150,3 +150,18 @@ def test_an_agent_job_whose_checkout_is_not_at_its_ref_fails_and_pushes_nothing(
     assert "must check out inputs.ref" in outcome["reason"]
     assert fake_github.ref("acme/calc", "heads/prime/ci") == head
     assert fake_github.pulls("acme/calc") == []
+
+
+def test_an_agent_job_run_in_one_job_with_the_token_warns_to_split_it(
+    fake_github: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = agent_job(fake_github, tmp_path, monkeypatch)
+
+    assert main(["run", "--checkout", str(root)]) == 0
+
+    out = capsys.readouterr().out
+    assert "::warning::this agent job runs the repository's code in the job that holds" in out
+    assert "run `prime init` again" in out

@@ -60,10 +60,12 @@ class DataPlane:
         return main(["dispatch"])
 
     def runner(self, index: int, repo: str = ORG) -> tuple[int, int]:
-        """Run the runner workflow of the index-th dispatch: `prime run`, then `prime report`."""
+        """Run the runner workflow of the index-th dispatch: its propose job's `prime run
+        --apply` (a fileops job has no read-only half), then `prime report`."""
         sent = self.fake.dispatches[index]
-        self.env(repo, "workflow_dispatch", {"inputs": sent.inputs}, GITHUB_RUN_ID=str(sent.run_id))
-        ran = main(["run"])
+        temp = self.env(repo, "workflow_dispatch", {"inputs": sent.inputs},
+                        GITHUB_RUN_ID=str(sent.run_id))  # fmt: skip
+        ran = main(["run", "--apply", str(temp / "prime-result")])
         return ran, main(["report"])
 
     def wake(

@@ -69,7 +69,9 @@ def checkout(fake: FakeGitHub, ref: str, root: Path) -> None:
 def run_job(
     fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inputs: dict[str, Any]
 ) -> tuple[int, int]:
-    """The runner workflow for one dispatch: check out its ref, `prime run`, `prime report`."""
+    """The runner workflow for one dispatch: its read-only job checks out the ref and runs
+    `prime run --produce` with no token; its writing job runs `prime run --apply`, then
+    `prime report` (templates/workflows/runner.yml.j2)."""
     where = tmp_path / f"job-{inputs['attempt']}"
     (where / "target").mkdir(parents=True)
     checkout(fake, inputs.get("ref") or "main", where / "target")
@@ -77,7 +79,10 @@ def run_job(
     event.write_text(json.dumps({"inputs": inputs}))
     actions_env(monkeypatch, fake, where, repo=REPO, event_name="workflow_dispatch", event=event,
                 RUNNER_TEMP=str(where), GITHUB_RUN_ID="77")  # fmt: skip
-    ran = main(["run", "--checkout", str(where / "target")])
+    with monkeypatch.context() as produce_job:
+        produce_job.delenv("GITHUB_TOKEN")
+        main(["run", "--produce", str(where / "result"), "--checkout", str(where / "target")])
+    ran = main(["run", "--apply", str(where / "result")])
     return ran, main(["report"])
 
 

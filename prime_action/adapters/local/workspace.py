@@ -144,6 +144,19 @@ class GitWorkspace:
         files.update({p: self.read(p) or "" for p in others if p})
         return Changes(files=files, deleted=tuple(sorted(deleted)))
 
+    def patch(self, base: str, paths: tuple[str, ...]) -> str:
+        """git's diff of `paths` since `base`, as the writing job reads it (runners.patch).
+
+        Staged first, so that new files and symlinks show as git sees them (a symlink's mode
+        is what the writing job refuses); bytes are decoded here, keeping CRLF line ends.
+        """
+        if not paths:
+            return ""
+        self._git("add", "--force", "--", *paths)
+        flags = ("--cached", "--binary", "--no-renames", "--no-ext-diff", "--no-textconv")
+        out = self._git_bytes("-c", "core.quotePath=false", "diff", *flags, base, "--", *paths)
+        return out.decode("utf-8", errors="replace")
+
     def _inside(self, path: str) -> Path | None:
         target = (self.root / path).resolve()
         return target if target.is_relative_to(self.root.resolve()) else None
@@ -166,12 +179,17 @@ class GitWorkspace:
                 files[path] = (self.root / path).read_text(encoding="utf-8", errors="replace")
         return Changes(files=files, deleted=tuple(sorted(p for p in deleted if p)))
 
-    def _git(self, *args: str) -> str:
-        done = subprocess.run(  # noqa: S603 -- fixed git arguments, no user input
+    def _git_bytes(self, *args: str) -> bytes:
+        # Scrubbed too: the code that ran here may have written .git/config (core.fsmonitor,
+        # a clean filter), and git would run what it names with this process's environment.
+        done = subprocess.run(  # noqa: S603 -- fixed git arguments, paths after `--`
             ["git", *args],  # noqa: S607 -- git from PATH, as actions/checkout leaves it
             cwd=self.root,
+            env=scrubbed(os.environ),
             capture_output=True,
-            text=True,
             check=True,
         )
         return done.stdout
+
+    def _git(self, *args: str) -> str:
+        return self._git_bytes(*args).decode("utf-8", errors="replace")

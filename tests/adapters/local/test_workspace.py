@@ -76,3 +76,34 @@ def test_a_timeout_stops_the_command_and_every_process_it_started(
     time.sleep(2.5)
     assert result.timed_out
     assert not marker.exists()
+
+
+def test_a_git_hook_the_command_configured_runs_without_credentials_in_prime_s_own_git(
+    workspace: GitWorkspace, tmp_path: Path
+) -> None:
+    # A command may write .git/config; Prime's own `git status` then runs core.fsmonitor.
+    result = workspace.run("git config core.fsmonitor 'env > .git/seen; false'", timeout=30)
+    assert result.code == 0
+
+    workspace.changes()
+
+    seen = (tmp_path / ".git" / "seen").read_text()
+    names = {line.split("=", 1)[0] for line in seen.splitlines()}
+    assert "PATH" in names
+    assert names.isdisjoint({*SECRETS, "ANTHROPIC_API_KEY"})
+
+
+def test_the_patch_keeps_crlf_line_ends_and_shows_a_symlink_as_git_sees_it(
+    workspace: GitWorkspace, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_bytes(b"one\r\n")
+    workspace.run("git add a.txt && git -c user.name=t -c user.email=t@t commit -qm a", 30)
+    base = workspace.head()
+    (tmp_path / "a.txt").write_bytes(b"one\r\ntwo\r\n")
+    (tmp_path / "link").symlink_to("/etc/passwd")
+
+    patch = workspace.patch(base, ("a.txt", "link"))
+
+    assert "+two\r\n" in patch
+    assert "new file mode 120000" in patch
+    assert "root:" not in patch  # the link, not the file it points at
