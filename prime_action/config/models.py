@@ -203,6 +203,12 @@ class RepoConfig(Section):
             raise ValueError(msg)
         return known[value.lower()]
 
+    @property
+    def has_agent(self) -> bool:
+        """Whether the agent runner has an agent to run, as `prime run` picks one: the CLI of
+        `agent.command`, else the coding loop on `agent.model` or `brain.model`."""
+        return bool(self.agent.command or self.agent.model or self.brain.model)
+
 
 class Priority(Section):
     """A user priority with the note that explains it."""

@@ -44,7 +44,11 @@ def _managed(facts: RepoFacts) -> Iterator[Candidate | NeedsHuman]:
         yield NeedsHuman(repo=facts.repo, signal="*", reason="paused by a maintainer")
         return
     for signal in sorted({*state.blocked, *state.refused}):
-        why = "blocked: three attempts failed" if signal in state.blocked else "fix declined"
+        why = (
+            "blocked: the same attempt would fail again"
+            if signal in state.blocked
+            else "fix declined"
+        )
         yield NeedsHuman(repo=facts.repo, signal=signal, reason=why)
     held = {*state.blocked, *state.refused, *state.skipped}
     for item in state.plan:

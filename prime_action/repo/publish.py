@@ -47,7 +47,9 @@ def needs_human(state: PrimeState, issues: tuple[TrackedIssue, ...]) -> tuple[Ne
     """The signals waiting for a maintainer: blocked after failures, or refused."""
     numbers = {i.signal: i.number for i in sorted(issues, key=lambda i: i.state == "open")}
     blocked = (
-        NeedsHuman(signal=s, reason="three attempts failed the same way", issue=numbers.get(s))
+        NeedsHuman(
+            signal=s, reason="blocked: the same attempt would fail again", issue=numbers.get(s)
+        )
         for s in sorted(state.blocked)
     )
     refused = (
@@ -56,6 +58,22 @@ def needs_human(state: PrimeState, issues: tuple[TrackedIssue, ...]) -> tuple[Ne
         if s not in state.blocked
     )
     return (*blocked, *refused)
+
+
+def needs_agent(
+    signals: tuple[SignalResult, ...], state: PrimeState, config: RepoConfig
+) -> tuple[SignalResult, ...]:
+    """The failing signals that only an agent can fix, when none is configured (not planned)."""
+    if config.has_agent or "agent" not in config.jobs.runners:
+        return ()
+    return tuple(
+        s
+        for s in signals
+        if s.status == "failing"
+        and s.fix is not None
+        and s.fix.runner == "agent"
+        and s.name not in state.skipped
+    )
 
 
 def dashboard_view(
@@ -74,6 +92,7 @@ def dashboard_view(
         state=state,
         signals=signals,
         needs_human=needs_human(state, issues),
+        needs_agent=needs_agent(signals, state, config),
         decisions=decisions,
         spend_today=state.cost.usd_today if state.cost.day == f"{now:%Y-%m-%d}" else 0.0,
         budget=config.brain.budget_usd_per_day if config.brain.model else 0.0,

@@ -79,7 +79,10 @@ def report(
     # GitHub's outage (cancelled) is no news for the maintainer: the job simply runs again.
     if issue is not None and attempt.status != "cancelled":
         marker = comment_marker(f"result-{attempt.id}")
-        body = render("comments/job-result.md.j2", marker=marker, attempt=attempt)
+        # The runner blocked it itself (it would end the same way again), or a third equal
+        # failure did; the comment says which.
+        at_once = outcome.status == "blocked"
+        body = render("comments/job-result.md.j2", marker=marker, attempt=attempt, at_once=at_once)
         store.comment(issue, body, marker)
         add = (labels.needs_human,) if attempt.status == "blocked" else ()
         store.set_labels(issue, add, (labels.in_progress,))

@@ -16,11 +16,15 @@ from testing.state import Issue
 from tests.events.payloads import payload
 
 REPO = "octo-org/octo-repo"  # the repository the vendored example payloads name
+# An agent CLI, so that agent-runner items are planned (without one they wait, listed as
+# needing an agent: tests/e2e/test_agent_gate.py).
+AGENT_CONFIG = "agent:\n  command: [claude, -p]\n"
 FILES = {
     "README.md": "# demo\n",
     "package.json": '{"name": "demo"}\n',
     ".github/workflows/ci.yml": "name: CI\non: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
     "    steps:\n      - uses: actions/checkout@v4\n",
+    ".github/prime.yml": AGENT_CONFIG,
 }
 TOKEN = "t0ken-never-printed"  # noqa: S105 -- a fake, checked never to be printed
 
