@@ -246,6 +246,12 @@ class OrgConfig(Section):
     cooldown_hours: float = Field(
         default=72.0, ge=0, description="Run-sheet cooldown of each item after an attempt."
     )
+    dispatch_unmanaged: tuple[str, ...] = Field(
+        default=(),
+        description="Globs (OWNER/NAME or NAME) of repositories without a Repo Prime whose "
+        "fixable signals Org Prime may still dispatch fixes for; by default it dispatches only "
+        "the work a repository's own Prime planned, and never into the org repository.",
+    )
     dispatch_workflow: str = Field(
         default="prime-dispatch.yml",
         description="Workflow file Org Prime starts after committing a changed run sheet; "

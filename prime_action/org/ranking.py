@@ -13,6 +13,7 @@ from prime_action.domain.models import (
     RunnerType,
     RunSheetItem,
 )
+from prime_action.org.filters import opted_in
 from prime_action.org.model import NeedsHuman, OrgState, Ranked, RepoFacts
 from prime_action.org.priorities import factor, points
 
@@ -105,11 +106,35 @@ def _remote(facts: RepoFacts) -> Iterator[Candidate]:
             )
 
 
-def candidates(repos: tuple[RepoFacts, ...]) -> Iterator[Candidate | NeedsHuman]:
-    """Work each readable repository offers: its Repo Prime's plan, or its fixable signals."""
+def candidates(
+    repos: tuple[RepoFacts, ...], config: OrgConfig, home: str = ""
+) -> Iterator[Candidate | NeedsHuman]:
+    """Work each readable repository offers: its Repo Prime's plan, or the fixable signals of
+    one that `dispatch_unmanaged` opts in; never the org repository's own (`home`)."""
     for facts in repos:
-        if facts.error is None:
-            yield from (_managed(facts) if facts.managed else _remote(facts))
+        if facts.error is not None or facts.repo.lower() == home.lower():
+            continue
+        if facts.managed:
+            yield from _managed(facts)
+        elif opted_in(facts.repo, config):
+            yield from _remote(facts)
+
+
+def not_dispatched(
+    repos: tuple[RepoFacts, ...], config: OrgConfig, home: str = ""
+) -> tuple[str, ...]:
+    """Repositories without a Repo Prime, not opted in, whose fixable signals wait (sorted)."""
+    return tuple(
+        sorted(
+            facts.repo
+            for facts in repos
+            if facts.error is None
+            and not facts.managed
+            and facts.repo.lower() != home.lower()
+            and not opted_in(facts.repo, config)
+            and any(True for _ in _remote(facts))
+        )
+    )
 
 
 def _latest(ledger: tuple[Attempt, ...]) -> dict[tuple[str, str], Attempt]:
@@ -152,6 +177,7 @@ def rank(
     ledger: tuple[Attempt, ...],
     previous: tuple[RunSheetItem, ...],
     now: datetime,
+    home: str = "",
 ) -> Ranked:
     """Rank every candidate of the readable repositories into the run sheet.
 
@@ -162,6 +188,7 @@ def rank(
         ledger: the dispatcher's attempts (recent failures, blocked items).
         previous: the run sheet committed last time: an item keeps its `added_at`.
         now: the current moment.
+        home: the org repository (OWNER/NAME), never dispatched into.
 
     Returns:
         Items ranked 1..n (ties broken by repository and signal, so the order is stable),
@@ -171,7 +198,7 @@ def rank(
     latest, failures = _latest(ledger), _failures(ledger, now)
     scored: list[tuple[tuple[int, float, str, str], Candidate, datetime]] = []
     waiting: list[NeedsHuman] = []
-    for found in candidates(repos):
+    for found in candidates(repos, config, home):
         if isinstance(found, NeedsHuman):
             waiting.append(found)
             continue
