@@ -125,6 +125,11 @@ class JobSettings(Section):
     max_in_flight: int = Field(
         default=2, ge=1, description="Jobs running at once here (like prConcurrentLimit)."
     )
+    require_approval: bool = Field(
+        default=False,
+        description="Approval mode (like Renovate's dependencyDashboardApproval): nothing is "
+        "dispatched until a maintainer ticks the item's box on the dashboard.",
+    )
     in_flight_timeout_hours: float = Field(
         default=24.0, gt=0, description="A job with no report after this long is forgotten."
     )
@@ -245,6 +250,12 @@ class OrgConfig(Section):
     )
     cooldown_hours: float = Field(
         default=72.0, ge=0, description="Run-sheet cooldown of each item after an attempt."
+    )
+    require_approval: bool = Field(
+        default=False,
+        description="Approval mode for every repository: the run sheet carries only work a "
+        "maintainer approved on its repository's dashboard (and nothing from a repository "
+        "without a Repo Prime, which has no dashboard to tick).",
     )
     dispatch_unmanaged: tuple[str, ...] = Field(
         default=(),

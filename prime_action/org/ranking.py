@@ -115,9 +115,24 @@ def candidates(
         if facts.error is not None or facts.repo.lower() == home.lower():
             continue
         if facts.managed:
-            yield from _managed(facts)
-        elif opted_in(facts.repo, config):
+            yield from _approved(_managed(facts), facts, config)
+        elif opted_in(facts.repo, config) and not config.require_approval:
             yield from _remote(facts)
+
+
+def _approved(
+    found: Iterator[Candidate | NeedsHuman], facts: RepoFacts, config: OrgConfig
+) -> Iterator[Candidate | NeedsHuman]:
+    """In the org's approval mode, only work a maintainer approved on the repository's
+    dashboard, on the evidence it was approved for."""
+    approved = facts.state.approved if facts.state is not None else {}
+    for item in found:
+        if (
+            not config.require_approval
+            or isinstance(item, NeedsHuman)
+            or approved.get(item.signal) == item.fingerprint
+        ):
+            yield item
 
 
 def not_dispatched(

@@ -49,10 +49,12 @@ _CUTS = (
     ("ok", 0),
     ("needs_agent", 0),
     ("plan", _HEAD),
+    ("awaiting_approval", _HEAD),
     ("signals", _HEAD),
     ("in_flight", _HEAD),
     ("needs_human", _HEAD),
     ("plan", 0),
+    ("awaiting_approval", 0),
     ("signals", 0),
     ("in_flight", 0),
     ("needs_human", 0),
@@ -77,6 +79,8 @@ class DashboardView(Frozen):
     needs_human: tuple[NeedsHuman, ...] = ()
     # Failing signals whose fix needs an agent, when none is configured (so not planned).
     needs_agent: tuple[SignalResult, ...] = ()
+    # Approval mode: failing signals waiting for a maintainer's tick before any dispatch.
+    awaiting_approval: tuple[SignalResult, ...] = ()
     # Any order: the newest MAX_DECISIONS are shown, newest first.
     decisions: tuple[DecisionRecord, ...] = ()
     spend_today: float = 0.0
@@ -146,6 +150,7 @@ def _parts(view: DashboardView) -> dict[str, tuple[object, ...]]:
         "in_flight": view.state.in_flight,
         "needs_human": view.needs_human,
         "needs_agent": view.needs_agent,
+        "awaiting_approval": view.awaiting_approval,
         # Growth mode's cycles, newest first (empty without a seed).
         "growth": tuple(reversed(rows(view.state.growth))),
     }

@@ -75,6 +75,19 @@ def _pr_refusal(
     return state.model_copy(update={"refused": {**state.refused, signal: failing[signal]}})
 
 
+def _approvals(
+    state: PrimeState, outcomes: list[CommandOutcome], signals: tuple[SignalResult, ...]
+) -> PrimeState:
+    """A maintainer's run or retry (a box, a `/prime` command) approves the signal's current
+    evidence: in approval mode that fix may now be dispatched, a new fingerprint asks again."""
+    fingerprints = {s.name: s.fingerprint for s in signals if s.status == "failing"}
+    approved = dict(state.approved)
+    for outcome in outcomes:
+        if outcome.reply in ("run", "retry") and outcome.signal in fingerprints:
+            approved[outcome.signal] = fingerprints[outcome.signal]
+    return state if approved == state.approved else state.model_copy(update={"approved": approved})
+
+
 def _job_result(
     state: PrimeState, result: JobResult | None, config: RepoConfig, now: datetime
 ) -> PrimeState:
@@ -144,6 +157,7 @@ def prepare(
     for command, args in commands:
         outcomes.append(apply_command(state, command, args, {s.name for s in signals}))
         state = outcomes[-1].state
+    state = _approvals(state, outcomes, signals)
     state = _pr_refusal(state, reason, signal, signals)
     state = _job_result(state, result, config, now)
     state = expire_in_flight(state, signals, now, config.jobs.in_flight_timeout_hours)

@@ -11,6 +11,8 @@ DECISION_RETENTION = timedelta(hours=48)
 # The agent runner would only report "no agent" (issue 16's dead loops): such an item waits,
 # listed on the dashboard with the line of config that gives it an agent.
 NEEDS_AGENT = "needs an agent: set agent.command or agent.model in .github/prime.yml"
+# Approval mode (jobs.require_approval): an item waits for a maintainer's tick on its box.
+AWAITING_APPROVAL = "awaiting approval: tick its box on the dashboard"
 
 
 def hold_reason(signal: SignalResult, state: PrimeState, config: RepoConfig, now: datetime) -> str:
@@ -37,6 +39,7 @@ def hold_reason(signal: SignalResult, state: PrimeState, config: RepoConfig, now
         (runner is not None and runner not in config.jobs.runners,
          f"runner '{runner}' is not allowed by jobs.runners"),
         (runner == "agent" and not config.has_agent, NEEDS_AGENT),
+        (config.jobs.require_approval and state.approved.get(name) != fp, AWAITING_APPROVAL),
     )  # fmt: skip
     return next((reason for hit, reason in checks if hit), "")
 

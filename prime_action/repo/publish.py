@@ -15,6 +15,7 @@ from prime_action.repo.dashboard import (
     parse_ticks,
     ticks_to_commands,
 )
+from prime_action.repo.plan import AWAITING_APPROVAL, hold_reason
 
 TICK_REASONS = ("dashboard-edited", "local")
 
@@ -76,6 +77,19 @@ def needs_agent(
     )
 
 
+def awaiting_approval(
+    signals: tuple[SignalResult, ...], state: PrimeState, config: RepoConfig, now: datetime
+) -> tuple[SignalResult, ...]:
+    """The failing, fixable signals held only until a maintainer approves them (approval mode)."""
+    return tuple(
+        s
+        for s in signals
+        if s.status == "failing"
+        and s.fix is not None
+        and hold_reason(s, state, config, now) == AWAITING_APPROVAL
+    )
+
+
 def dashboard_view(
     repo: str,
     state: PrimeState,
@@ -93,6 +107,7 @@ def dashboard_view(
         signals=signals,
         needs_human=needs_human(state, issues),
         needs_agent=needs_agent(signals, state, config),
+        awaiting_approval=awaiting_approval(signals, state, config, now),
         decisions=decisions,
         spend_today=state.cost.usd_today if state.cost.day == f"{now:%Y-%m-%d}" else 0.0,
         budget=config.brain.budget_usd_per_day if config.brain.model else 0.0,

@@ -198,6 +198,15 @@ def test_the_org_repository_is_never_ranked_even_opted_in_or_managed() -> None:
     assert order(ranked) == [("acme/api", "license")]
 
 
+def test_in_the_orgs_approval_mode_only_approved_work_is_ranked() -> None:
+    approved = managed("acme/api", ("ci", 7.0), ("license", 5.0), approved={"ci": "fp-ci"})
+    stale = managed("acme/web", ("readme", 5.0), approved={"readme": "an-older-fingerprint"})
+    repos = (approved, stale, remote("acme/cli", signal("license")))
+    config = CONFIG.model_copy(update={"require_approval": True})
+    ranked = rank(repos, config=config, state=STATE, ledger=(), previous=(), now=NOW)
+    assert order(ranked) == [("acme/api", "ci")]
+
+
 def test_score_multiplies_weight_priority_age_and_divides_by_failures() -> None:
     found = Candidate(
         repo="acme/a", signal="license", runner="fileops", reason="", approach="", weight=4

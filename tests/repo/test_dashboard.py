@@ -118,6 +118,19 @@ def test_signals_needing_an_agent_are_listed_with_the_line_of_config_to_add() ->
     assert "## Needs an agent" not in render_dashboard(full_view())
 
 
+def test_fixes_awaiting_approval_get_a_box_each_and_the_section_says_why() -> None:
+    body = render_dashboard(view(awaiting_approval=(signal("license"), signal("readme"))))
+    section = body.split("## Awaiting approval\n", 1)[1].split("\n## ", 1)[0]
+    assert "`jobs.require_approval`" in section
+    assert (
+        "- [ ] <!-- prime:run=license --> **license**: add license (fileops runner, weight 5.0;"
+        " license detail)\n"
+    ) in section
+    assert "- [ ] <!-- prime:run=readme -->" in section
+    assert parse_ticks(tick_all(body)).run == ("license", "readme")
+    assert "## Awaiting approval" not in render_dashboard(full_view())
+
+
 def test_failing_signals_are_listed_before_ok_ones_heaviest_first() -> None:
     body = render_dashboard(full_view())
     assert body.index("| **ci**") < body.index("| **license**") < body.index("| **readme**")

@@ -16,6 +16,7 @@ from prime_action.domain.models import (
     PrimeState,
 )
 from prime_action.repo.plan import (
+    AWAITING_APPROVAL,
     NEEDS_AGENT,
     build_plan,
     expire_in_flight,
@@ -79,6 +80,23 @@ def test_an_agent_item_waits_for_an_agent_as_the_runner_would_pick_one(
 def test_without_an_agent_only_the_other_runners_items_are_planned() -> None:
     signals = (signal("license"), signal("contributing", fix=Fix(runner="agent", approach="x")))
     assert [i.signal for i in build_plan(signals, PrimeState(), CONFIG, NOW)] == ["license"]
+
+
+APPROVAL = RepoConfig.model_validate({"jobs": {"require_approval": True}})
+
+
+@pytest.mark.parametrize(
+    ("approved", "held"),
+    [({}, True), ({"license": "fp-license"}, False), ({"license": "old-fp"}, True)],
+    ids=["not-approved", "approved", "approved-for-other-evidence"],
+)
+def test_in_approval_mode_only_a_fix_approved_on_its_evidence_is_planned(
+    approved: dict[str, str], held: bool
+) -> None:
+    state = PrimeState(approved=approved)
+    assert (hold_reason(signal("license"), state, APPROVAL, NOW) == AWAITING_APPROVAL) is held
+    assert bool(build_plan((signal("license"),), state, APPROVAL, NOW)) is not held
+    assert hold_reason(signal("license"), state, CONFIG, NOW) == ""  # approval mode is opt-in
 
 
 def test_plan_is_heaviest_first_and_keeps_the_age_of_known_items() -> None:
