@@ -79,9 +79,13 @@ def _approvals(
     state: PrimeState, outcomes: list[CommandOutcome], signals: tuple[SignalResult, ...]
 ) -> PrimeState:
     """A maintainer's run or retry (a box, a `/prime` command) approves the signal's current
-    evidence: in approval mode that fix may now be dispatched, a new fingerprint asks again."""
+    evidence: in approval mode that fix may now be dispatched, a new fingerprint asks again.
+
+    An approval lasts while its evidence does: once the signal stops failing on it, the
+    approval goes, so a problem that comes back is asked about again.
+    """
     fingerprints = {s.name: s.fingerprint for s in signals if s.status == "failing"}
-    approved = dict(state.approved)
+    approved = {k: v for k, v in state.approved.items() if fingerprints.get(k) == v}
     for outcome in outcomes:
         if outcome.reply in ("run", "retry") and outcome.signal in fingerprints:
             approved[outcome.signal] = fingerprints[outcome.signal]
