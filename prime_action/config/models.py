@@ -125,6 +125,11 @@ class JobSettings(Section):
     max_in_flight: int = Field(
         default=2, ge=1, description="Jobs running at once here (like prConcurrentLimit)."
     )
+    require_approval: bool = Field(
+        default=False,
+        description="Approval mode (like Renovate's dependencyDashboardApproval): nothing is "
+        "dispatched until a maintainer ticks the item's box on the dashboard.",
+    )
     in_flight_timeout_hours: float = Field(
         default=24.0, gt=0, description="A job with no report after this long is forgotten."
     )
@@ -213,6 +218,12 @@ class RepoConfig(Section):
             raise ValueError(msg)
         return known[value.lower()]
 
+    @property
+    def has_agent(self) -> bool:
+        """Whether the agent runner has an agent to run, as `prime run` picks one: the CLI of
+        `agent.command`, else the coding loop on `agent.model` or `brain.model`."""
+        return bool(self.agent.command or self.agent.model or self.brain.model)
+
 
 class Priority(Section):
     """A user priority with the note that explains it."""
@@ -269,6 +280,18 @@ class OrgConfig(Section):
         default=72.0, ge=0, description="Run-sheet cooldown of each item after an attempt."
     )
     onboarding: OnboardingSettings = OnboardingSettings()
+    require_approval: bool = Field(
+        default=False,
+        description="Approval mode for every repository: the run sheet carries only work a "
+        "maintainer approved on its repository's dashboard (and nothing from a repository "
+        "without a Repo Prime, which has no dashboard to tick).",
+    )
+    dispatch_unmanaged: tuple[str, ...] = Field(
+        default=(),
+        description="Globs (OWNER/NAME or NAME) of repositories without a Repo Prime whose "
+        "fixable signals Org Prime may still dispatch fixes for; by default it dispatches only "
+        "the work a repository's own Prime planned, and never into the org repository.",
+    )
     dispatch_workflow: str = Field(
         default="prime-dispatch.yml",
         description="Workflow file Org Prime starts after committing a changed run sheet; "

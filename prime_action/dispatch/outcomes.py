@@ -17,7 +17,7 @@ LATE_REPORTABLE = frozenset({"pending", "running", "timeout"})
 
 
 class Outcome(Frozen):
-    """What a runner reports: success (with a PR, or none when nothing differed), or why not."""
+    """What a runner reports: success (with a PR), or why not."""
 
     attempt: str
     status: OutcomeStatus

@@ -281,8 +281,12 @@ class PrimeState(Frozen):
     signals: tuple[SignalResult, ...] = ()
     # signal -> fingerprint a human said no to (closed issue, PR closed unmerged).
     refused: dict[str, str] = Field(default_factory=dict)
-    # signal -> fingerprint on which three attempts failed for the same reason.
+    # signal -> fingerprint on which attempts failed in a way that needs a human (three equal
+    # failures, or one that would repeat).
     blocked: dict[str, str] = Field(default_factory=dict)
+    # signal -> fingerprint a maintainer approved (a run or retry box, `/prime run`): in
+    # approval mode (jobs.require_approval) nothing else is dispatched.
+    approved: dict[str, str] = Field(default_factory=dict)
     # signal -> moment before which no new job is submitted for it.
     cooldown_until: dict[str, datetime] = Field(default_factory=dict)
     # signals the user told Prime to leave alone (`/prime skip SIGNAL`).

@@ -101,6 +101,7 @@ def aggregate_on_github(
     inputs = OrgInputs(
         owner=owner,
         config=config,
+        home=home.repo,
         state=org_state(home),
         repos=found,
         ledger=ledger(home),

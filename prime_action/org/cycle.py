@@ -28,7 +28,7 @@ from prime_action.org.model import (
 )
 from prime_action.org.patterns import find_patterns
 from prime_action.org.priorities import PriorityCommand, apply_commands, pending_commands
-from prime_action.org.ranking import rank
+from prime_action.org.ranking import not_dispatched, rank
 from prime_action.org.rerank import rerank
 from prime_action.templating import render
 
@@ -40,6 +40,8 @@ class OrgInputs(Frozen):
 
     owner: str
     config: OrgConfig
+    # The org repository (OWNER/NAME): Org Prime never dispatches into it.
+    home: str = ""
     state: OrgState = OrgState()
     repos: tuple[RepoFacts, ...] = ()
     ledger: tuple[Attempt, ...] = ()
@@ -104,7 +106,13 @@ def aggregate(inputs: OrgInputs, llm: LLM | None = None) -> OrgOutcome:
     kept, excluded = select(inputs.repos, config)
     previous, problem = runsheet.load(inputs.run_sheet_text)
     ranked = rank(
-        kept, config=config, state=state, ledger=inputs.ledger, previous=previous, now=inputs.now
+        kept,
+        config=config,
+        state=state,
+        ledger=inputs.ledger,
+        previous=previous,
+        now=inputs.now,
+        home=inputs.home,
     )
     reranked = rerank(
         ranked.items,
@@ -136,6 +144,7 @@ def aggregate(inputs: OrgInputs, llm: LLM | None = None) -> OrgOutcome:
         patterns=patterns,
         warnings=warnings,
         ranking_note=reranked.note,
+        not_dispatched=not_dispatched(kept, config, inputs.home),
     )
     return OrgOutcome(
         run_sheet=ranked.items,

@@ -56,6 +56,8 @@ class OrgView(Frozen):
     # How the top of the run sheet was ordered, when a model was asked.
     ranking_note: str = ""
     org_spend: Spend | None = None
+    # Repositories without a Repo Prime, not opted in, whose fixable signals are not dispatched.
+    not_dispatched: tuple[str, ...] = ()
 
     @property
     def readable(self) -> tuple[RepoFacts, ...]:

@@ -18,6 +18,11 @@ def matches(repo: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
+def opted_in(repo: str, config: OrgConfig) -> bool:
+    """Whether Org Prime may dispatch into a repository without a Repo Prime."""
+    return matches(repo, config.dispatch_unmanaged)
+
+
 def exclusion(facts: RepoFacts, config: OrgConfig) -> str | None:
     """Why the org config leaves a repository out, or None when it is included.
 

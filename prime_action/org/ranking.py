@@ -13,6 +13,7 @@ from prime_action.domain.models import (
     RunnerType,
     RunSheetItem,
 )
+from prime_action.org.filters import opted_in
 from prime_action.org.model import NeedsHuman, OrgState, Ranked, RepoFacts
 from prime_action.org.priorities import factor, points
 
@@ -44,7 +45,11 @@ def _managed(facts: RepoFacts) -> Iterator[Candidate | NeedsHuman]:
         yield NeedsHuman(repo=facts.repo, signal="*", reason="paused by a maintainer")
         return
     for signal in sorted({*state.blocked, *state.refused}):
-        why = "blocked: three attempts failed" if signal in state.blocked else "fix declined"
+        why = (
+            "blocked: the same attempt would fail again"
+            if signal in state.blocked
+            else "fix declined"
+        )
         yield NeedsHuman(repo=facts.repo, signal=signal, reason=why)
     held = {*state.blocked, *state.refused, *state.skipped}
     for item in state.plan:
@@ -101,11 +106,50 @@ def _remote(facts: RepoFacts) -> Iterator[Candidate]:
             )
 
 
-def candidates(repos: tuple[RepoFacts, ...]) -> Iterator[Candidate | NeedsHuman]:
-    """Work each readable repository offers: its Repo Prime's plan, or its fixable signals."""
+def candidates(
+    repos: tuple[RepoFacts, ...], config: OrgConfig, home: str = ""
+) -> Iterator[Candidate | NeedsHuman]:
+    """Work each readable repository offers: its Repo Prime's plan, or the fixable signals of
+    one that `dispatch_unmanaged` opts in; never the org repository's own (`home`)."""
     for facts in repos:
-        if facts.error is None:
-            yield from (_managed(facts) if facts.managed else _remote(facts))
+        if facts.error is not None or facts.repo.lower() == home.lower():
+            continue
+        if facts.managed:
+            yield from _approved(_managed(facts), facts, config)
+        elif opted_in(facts.repo, config) and not config.require_approval:
+            yield from _remote(facts)
+
+
+def _approved(
+    found: Iterator[Candidate | NeedsHuman], facts: RepoFacts, config: OrgConfig
+) -> Iterator[Candidate | NeedsHuman]:
+    """In the org's approval mode, only work a maintainer approved on the repository's
+    dashboard, on the evidence it was approved for."""
+    approved = facts.state.approved if facts.state is not None else {}
+    for item in found:
+        if (
+            not config.require_approval
+            or isinstance(item, NeedsHuman)
+            or approved.get(item.signal) == item.fingerprint
+        ):
+            yield item
+
+
+def not_dispatched(
+    repos: tuple[RepoFacts, ...], config: OrgConfig, home: str = ""
+) -> tuple[str, ...]:
+    """Repositories without a Repo Prime, not opted in, whose fixable signals wait (sorted)."""
+    return tuple(
+        sorted(
+            facts.repo
+            for facts in repos
+            if facts.error is None
+            and not facts.managed
+            and facts.repo.lower() != home.lower()
+            and not opted_in(facts.repo, config)
+            and any(True for _ in _remote(facts))
+        )
+    )
 
 
 def _latest(ledger: tuple[Attempt, ...]) -> dict[tuple[str, str], Attempt]:
@@ -148,6 +192,7 @@ def rank(
     ledger: tuple[Attempt, ...],
     previous: tuple[RunSheetItem, ...],
     now: datetime,
+    home: str = "",
 ) -> Ranked:
     """Rank every candidate of the readable repositories into the run sheet.
 
@@ -158,6 +203,7 @@ def rank(
         ledger: the dispatcher's attempts (recent failures, blocked items).
         previous: the run sheet committed last time: an item keeps its `added_at`.
         now: the current moment.
+        home: the org repository (OWNER/NAME), never dispatched into.
 
     Returns:
         Items ranked 1..n (ties broken by repository and signal, so the order is stable),
@@ -167,7 +213,7 @@ def rank(
     latest, failures = _latest(ledger), _failures(ledger, now)
     scored: list[tuple[tuple[int, float, str, str], Candidate, datetime]] = []
     waiting: list[NeedsHuman] = []
-    for found in candidates(repos):
+    for found in candidates(repos, config, home):
         if isinstance(found, NeedsHuman):
             waiting.append(found)
             continue

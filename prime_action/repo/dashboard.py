@@ -47,11 +47,14 @@ _CUTS = (
     ("decisions", 0),
     ("growth", 0),
     ("ok", 0),
+    ("needs_agent", 0),
     ("plan", _HEAD),
+    ("awaiting_approval", _HEAD),
     ("signals", _HEAD),
     ("in_flight", _HEAD),
     ("needs_human", _HEAD),
     ("plan", 0),
+    ("awaiting_approval", 0),
     ("signals", 0),
     ("in_flight", 0),
     ("needs_human", 0),
@@ -74,6 +77,10 @@ class DashboardView(Frozen):
     state: PrimeState
     signals: tuple[SignalResult, ...] = ()
     needs_human: tuple[NeedsHuman, ...] = ()
+    # Failing signals whose fix needs an agent, when none is configured (so not planned).
+    needs_agent: tuple[SignalResult, ...] = ()
+    # Approval mode: failing signals waiting for a maintainer's tick before any dispatch.
+    awaiting_approval: tuple[SignalResult, ...] = ()
     # Any order: the newest MAX_DECISIONS are shown, newest first.
     decisions: tuple[DecisionRecord, ...] = ()
     spend_today: float = 0.0
@@ -107,9 +114,10 @@ def render_dashboard(view: DashboardView) -> str:
     """Render the dashboard body, kept under GitHub's size limit.
 
     When the full body is too long, sections are cut from the least important: recent
-    decisions, growth mode's cycles, then ok signals, then the plan, the other signals, jobs
-    in flight and needs-human down to their first ten items, then those to nothing. Each cut
-    section says how many items it hides. The header and the controls are never cut.
+    decisions, growth mode's cycles, then ok signals and the signals needing an agent, then
+    the plan, the other signals, jobs in flight and needs-human down to their first ten
+    items, then those to nothing. Each cut section says how many items it hides. The header
+    and the controls are never cut.
 
     Args:
         view: what to show.
@@ -141,6 +149,8 @@ def _parts(view: DashboardView) -> dict[str, tuple[object, ...]]:
         "signals": tuple(others),
         "in_flight": view.state.in_flight,
         "needs_human": view.needs_human,
+        "needs_agent": view.needs_agent,
+        "awaiting_approval": view.awaiting_approval,
         # Growth mode's cycles, newest first (empty without a seed).
         "growth": tuple(reversed(rows(view.state.growth))),
     }

@@ -84,6 +84,23 @@ def _pr_refusal(
     return state.model_copy(update={"refused": {**state.refused, signal: failing[signal]}})
 
 
+def _approvals(
+    state: PrimeState, outcomes: list[CommandOutcome], signals: tuple[SignalResult, ...]
+) -> PrimeState:
+    """A maintainer's run or retry (a box, a `/prime` command) approves the signal's current
+    evidence: in approval mode that fix may now be dispatched, a new fingerprint asks again.
+
+    An approval lasts while its evidence does: once the signal stops failing on it, the
+    approval goes, so a problem that comes back is asked about again.
+    """
+    fingerprints = {s.name: s.fingerprint for s in signals if s.status == "failing"}
+    approved = {k: v for k, v in state.approved.items() if fingerprints.get(k) == v}
+    for outcome in outcomes:
+        if outcome.reply in ("run", "retry") and outcome.signal in fingerprints:
+            approved[outcome.signal] = fingerprints[outcome.signal]
+    return state if approved == state.approved else state.model_copy(update={"approved": approved})
+
+
 def _job_result(
     state: PrimeState, result: JobResult | None, config: RepoConfig, now: datetime
 ) -> PrimeState:
@@ -159,6 +176,7 @@ def prepare(
         state = outcomes[-1].state
     for name in dict.fromkeys((signal, *signals_closed) if signal else signals_closed):
         state = _pr_refusal(state, reason, name, signals)
+    state = _approvals(state, outcomes, signals)
     state = _job_result(state, result, config, now)
     state = expire_in_flight(state, signals, now, config.jobs.in_flight_timeout_hours)
     state = _refusals(state, signals, issues, closed_now)

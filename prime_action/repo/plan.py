@@ -8,6 +8,11 @@ from prime_action.config.models import RepoConfig
 from prime_action.domain.models import DecisionRecord, PlanItem, PrimeState, SignalResult
 
 DECISION_RETENTION = timedelta(hours=48)
+# The agent runner would only report "no agent" (issue 16's dead loops): such an item waits,
+# listed on the dashboard with the line of config that gives it an agent.
+NEEDS_AGENT = "needs an agent: set agent.command or agent.model in .github/prime.yml"
+# Approval mode (jobs.require_approval): an item waits for a maintainer's tick on its box.
+AWAITING_APPROVAL = "awaiting approval: tick its box on the dashboard"
 
 
 def hold_reason(signal: SignalResult, state: PrimeState, config: RepoConfig, now: datetime) -> str:
@@ -28,11 +33,13 @@ def hold_reason(signal: SignalResult, state: PrimeState, config: RepoConfig, now
     checks = (
         (name in state.skipped, "skipped by a maintainer (/prime skip)"),
         (any(job.signal == name for job in state.in_flight), "a job is already in flight"),
-        (state.blocked.get(name) == fp, "blocked: three attempts failed; waiting for a human"),
+        (state.blocked.get(name) == fp, "blocked: its attempts need a human; waiting for one"),
         (state.refused.get(name) == fp, "a maintainer said no to this fix; waiting for a change"),
         (until is not None and now < until, f"cooling down until {until}"),
         (runner is not None and runner not in config.jobs.runners,
          f"runner '{runner}' is not allowed by jobs.runners"),
+        (runner == "agent" and not config.has_agent, NEEDS_AGENT),
+        (config.jobs.require_approval and state.approved.get(name) != fp, AWAITING_APPROVAL),
     )  # fmt: skip
     return next((reason for hit, reason in checks if hit), "")
 

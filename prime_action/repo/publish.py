@@ -15,6 +15,7 @@ from prime_action.repo.dashboard import (
     parse_ticks,
     ticks_to_commands,
 )
+from prime_action.repo.plan import AWAITING_APPROVAL, hold_reason
 
 TICK_REASONS = ("dashboard-edited", "local")
 
@@ -47,7 +48,9 @@ def needs_human(state: PrimeState, issues: tuple[TrackedIssue, ...]) -> tuple[Ne
     """The signals waiting for a maintainer: blocked after failures, or refused."""
     numbers = {i.signal: i.number for i in sorted(issues, key=lambda i: i.state == "open")}
     blocked = (
-        NeedsHuman(signal=s, reason="three attempts failed the same way", issue=numbers.get(s))
+        NeedsHuman(
+            signal=s, reason="blocked: the same attempt would fail again", issue=numbers.get(s)
+        )
         for s in sorted(state.blocked)
     )
     refused = (
@@ -56,6 +59,35 @@ def needs_human(state: PrimeState, issues: tuple[TrackedIssue, ...]) -> tuple[Ne
         if s not in state.blocked
     )
     return (*blocked, *refused)
+
+
+def needs_agent(
+    signals: tuple[SignalResult, ...], state: PrimeState, config: RepoConfig
+) -> tuple[SignalResult, ...]:
+    """The failing signals that only an agent can fix, when none is configured (not planned)."""
+    if config.has_agent or "agent" not in config.jobs.runners:
+        return ()
+    return tuple(
+        s
+        for s in signals
+        if s.status == "failing"
+        and s.fix is not None
+        and s.fix.runner == "agent"
+        and s.name not in state.skipped
+    )
+
+
+def awaiting_approval(
+    signals: tuple[SignalResult, ...], state: PrimeState, config: RepoConfig, now: datetime
+) -> tuple[SignalResult, ...]:
+    """The failing, fixable signals held only until a maintainer approves them (approval mode)."""
+    return tuple(
+        s
+        for s in signals
+        if s.status == "failing"
+        and s.fix is not None
+        and hold_reason(s, state, config, now) == AWAITING_APPROVAL
+    )
 
 
 def dashboard_view(
@@ -74,6 +106,8 @@ def dashboard_view(
         state=state,
         signals=signals,
         needs_human=needs_human(state, issues),
+        needs_agent=needs_agent(signals, state, config),
+        awaiting_approval=awaiting_approval(signals, state, config, now),
         decisions=decisions,
         spend_today=state.cost.usd_today if state.cost.day == f"{now:%Y-%m-%d}" else 0.0,
         budget=config.brain.budget_usd_per_day if config.brain.model else 0.0,

@@ -92,6 +92,8 @@ class Turn(Frozen):
     stop: str | None = None  # why the attempt ends without a change
     # The agent asked for a human: the same input would end the same way, so it blocks.
     escalated: bool = False
+    # An edit outside the contract: refused again on the same input, so it blocks too.
+    refused: bool = False
 
 
 def _no_beat(_: str) -> None:
@@ -184,7 +186,7 @@ def take_turn(answer: str, workspace: AgentWorkspace, request: AgentRequest) -> 
         texts = apply_edits(parsed.edits, workspace.read, request.policy.rails)
     except EditRefused as e:
         return Turn(stop=f"nothing pushed: the agent proposed an edit outside the repository's "
-                    f"contract: {e}")  # fmt: skip
+                    f"contract: {e}", refused=True)  # fmt: skip
     except FormatError as e:
         return Turn(feedback=f"Nothing was applied: {e}.")
     for path, text in texts.items():
@@ -250,7 +252,7 @@ def run_loop(
         turn = take_turn(completion.text, workspace, request)
         progress = _advance(progress, turn, completion.usage.cost_usd)
         if turn.stop:
-            end = blocked if turn.escalated else failed
+            end = blocked if turn.escalated or turn.refused else failed
             return end(attempt, f"{turn.stop} ({progress.work()})")
         if turn.done is not None and progress.tests_pass:
             files = {path: workspace.read(path) or "" for path in sorted(progress.edited)}

@@ -86,10 +86,14 @@ class Proposal(Frozen):
 
 
 class BoundaryError(Exception):
-    """A change the boundary refuses: it is not pushed, and the attempt fails with the reason."""
+    """A change the boundary refuses: it is not pushed, and the attempt ends with the reason."""
 
 
-class WorkflowRefused(BoundaryError):
+class PathRefused(BoundaryError):
+    """A change outside the repository's contract: the same input would be refused again."""
+
+
+class WorkflowRefused(PathRefused):
     """A change under .github/workflows/ without permission; a human must make it by hand."""
 
     def __init__(self, files: Mapping[str, str]) -> None:
@@ -153,7 +157,7 @@ def propose(
         return Proposal(note=f"no diff against {base}: nothing to propose")
     reason = rules.check_guardrails(files, before, policy.rails)
     if reason:
-        raise BoundaryError(f"not pushed: {reason}")
+        raise PathRefused(f"not pushed: {reason}")
     digest = rules.content_hash(files)
     body = f"{body.rstrip()}\n{rules.content_marker(digest)}\n"
     pulls = host.pulls()

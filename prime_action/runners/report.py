@@ -44,7 +44,9 @@ def job_result_payload(attempt: Attempt, issue: int | None) -> dict[str, Any]:
     }
 
 
-def _tell(store: IssueStore, issue: int, attempt: Attempt, labels: LabelSettings) -> None:
+def _tell(
+    store: IssueStore, issue: int, attempt: Attempt, labels: LabelSettings, *, at_once: bool
+) -> None:
     """Comment on the tracking issue only when a person must act (the runner gave up).
 
     A PR notifies by itself, a failure that will be retried and a cancelled run are no news:
@@ -52,7 +54,7 @@ def _tell(store: IssueStore, issue: int, attempt: Attempt, labels: LabelSettings
     """
     if attempt.status == "blocked":
         marker = comment_marker(f"result-{attempt.id}")
-        body = render("comments/job-result.md.j2", marker=marker, attempt=attempt)
+        body = render("comments/job-result.md.j2", marker=marker, attempt=attempt, at_once=at_once)
         store.comment(issue, body, marker)
     if attempt.status != "cancelled":
         add = (labels.needs_human,) if attempt.status == "blocked" else ()
@@ -92,6 +94,8 @@ def report(
     store = issues(attempt.repo)
     issue = tracking_issue(store, attempt.signal)
     if issue is not None:
-        _tell(store, issue, attempt, labels)
+        # The runner blocked it itself (it would end the same way again), or a third equal
+        # failure did; the comment says which.
+        _tell(store, issue, attempt, labels, at_once=outcome.status == "blocked")
     notify(attempt.repo, job_result_payload(attempt, issue))
     return attempt

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from prime_action.dispatch.outcomes import SKIPPED, Outcome
+from prime_action.dispatch.outcomes import SKIPPED, Outcome, OutcomeStatus
 from prime_action.domain.models import Frozen
-from prime_action.runners.boundary import BoundaryError, Proposal, WorkflowRefused, branch_name
+from prime_action.runners.boundary import (
+    BoundaryError,
+    PathRefused,
+    Proposal,
+    WorkflowRefused,
+    branch_name,
+)
+
+# The reason of an attempt whose fix found nothing to write while its signal still failed.
+NOTHING_TO_CHANGE = "nothing to change while the signal fails: "
 
 
 class Draft(Frozen):
@@ -29,11 +38,15 @@ class RunResult(Frozen):
 
 
 def from_proposal(attempt: str, signal: str, proposal: Proposal) -> RunResult:
-    """The outcome of a proposal: a PR, nothing to do (success), or a rule's skip (failed)."""
+    """The outcome of a proposal: a PR (success), nothing to change, or a rule's skip (failed).
+
+    Nothing to change while the signal still fails is no success: the same fix would find
+    nothing again at every cooldown (issue 16's dead loops), so it blocks once with why.
+    """
     if proposal.skipped:
         return failed(attempt, f"{SKIPPED}{proposal.note}")
     if proposal.pull is None:
-        return RunResult(outcome=Outcome(attempt=attempt, status="success", reason=proposal.note))
+        return blocked(attempt, f"{NOTHING_TO_CHANGE}{proposal.note}")
     note = proposal.note or (
         "committed" if proposal.committed else f"{branch_name(signal)} already had it"
     )
@@ -42,9 +55,11 @@ def from_proposal(attempt: str, signal: str, proposal: Proposal) -> RunResult:
 
 
 def from_refusal(attempt: str, error: BoundaryError) -> RunResult:
-    """A refused change: nothing pushed, the attempt fails with the reason."""
+    """A refused change: nothing pushed; a path outside the contract blocks at once, since the
+    same input is refused again, and other refusals fail with the reason."""
     manual = error.files if isinstance(error, WorkflowRefused) else {}
-    return RunResult(outcome=Outcome(attempt=attempt, status="failed", reason=str(error)),
+    status: OutcomeStatus = "blocked" if isinstance(error, PathRefused) else "failed"
+    return RunResult(outcome=Outcome(attempt=attempt, status=status, reason=str(error)),
                      manual=manual)  # fmt: skip
 
 

@@ -14,7 +14,14 @@ from prime_action.domain.models import Frozen
 from prime_action.runners.boundary import BoundaryError, PrPolicy, PullRequestHost, propose
 from prime_action.runners.fileops import pr_marker
 from prime_action.runners.job import Job
-from prime_action.runners.result import Draft, RunResult, failed, from_proposal, from_refusal
+from prime_action.runners.result import (
+    Draft,
+    RunResult,
+    blocked,
+    failed,
+    from_proposal,
+    from_refusal,
+)
 from prime_action.templating import render
 
 OUTPUT_TAIL = 2000  # characters of a failed command's output kept in the reason
@@ -89,7 +96,7 @@ def draft_shell(request: Request, workspace: Workspace) -> Draft | RunResult:
     """Run the signal's commands: the files they changed, or why the attempt ends here."""
     job = request.job
     if not request.commands:
-        return failed(job.attempt, f"no commands for '{job.signal}': set jobs.shell_commands")
+        return blocked(job.attempt, f"no commands for '{job.signal}': set jobs.shell_commands")
     reason = run_commands(workspace, request.commands, request.timeout)
     if reason:
         return failed(job.attempt, reason)

@@ -166,7 +166,9 @@ def test_a_hostile_result_is_refused_with_its_reason_and_nothing_is_pushed(
     assert main(["run", "--apply", str(tmp_path / "result")]) == 1
 
     outcome = json.loads((tmp_path / OUTCOME_FILE).read_text())
-    assert outcome["status"] == "failed"
+    # A workflow file is refused by the PR boundary's rule, which would refuse it again with
+    # the same input: blocked at once (issue 16). The rest fail the patch's own validation.
+    assert outcome["status"] == ("blocked" if "workflows" in reason else "failed")
     assert reason in outcome["reason"]
     assert fake_github.pulls("acme/calc") == []
     assert fake_github.ref("acme/calc", "heads/prime/ci") is None

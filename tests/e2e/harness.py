@@ -16,15 +16,19 @@ from testing.state import Issue
 from tests.events.payloads import payload
 
 REPO = "octo-org/octo-repo"  # the repository the vendored example payloads name
+# An agent CLI, so that agent-runner items are planned (without one they wait, listed as
+# needing an agent: tests/e2e/test_agent_gate.py).
+AGENT_CONFIG = "agent:\n  command: [claude, -p]\n"
 FILES = {
     "README.md": "# demo\n",
     "package.json": '{"name": "demo"}\n',
     ".github/workflows/ci.yml": "name: CI\non: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
     "    steps:\n      - uses: actions/checkout@v4\n",
+    ".github/prime.yml": AGENT_CONFIG,
 }
 # One tracking issue per problem (`jobs.tracking_issues: always`): tests of commands, closes
 # and labels on tracking issues run so; by default a fix's PR is its only record.
-FOLLOWED = {**FILES, ".github/prime.yml": "version: 1\njobs:\n  tracking_issues: always\n"}
+FOLLOWED = {**FILES, ".github/prime.yml": f"{AGENT_CONFIG}jobs:\n  tracking_issues: always\n"}
 TOKEN = "t0ken-never-printed"  # noqa: S105 -- a fake, checked never to be printed
 
 

@@ -53,12 +53,16 @@ def _files(index: int) -> dict[str, str]:
     return files
 
 
+# Every remote repository opted in: the tests rank the work the unmanaged ones offer.
+ORG_CONFIG = "version: 1\ndispatch_unmanaged: ['*']\n"
+
+
 def build_org(fake: FakeGitHub, size: int, config: str = "") -> list[str]:
     """Create the org repository and `size` repositories; return the looked-after ones."""
     fake.add_repo(
         ORG_REPO,
         {
-            ".github/prime-org.yml": config or "version: 1\n",
+            ".github/prime-org.yml": config or ORG_CONFIG,
             ".github/workflows/prime-dispatch.yml": DISPATCH,
         },
     )

@@ -26,7 +26,7 @@ from prime_action.flows.pulls import gate_pull
 from prime_action.runners.boundary import BoundaryError, PrPolicy, branch_name, propose
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
 from testing.github import FakeGitHub
-from tests.e2e.harness import FILES, REPO, Actions
+from tests.e2e.harness import AGENT_CONFIG, FILES, REPO, Actions
 
 # The wake runs on the system clock (the Actions harness), so the gate and reports do too.
 CLOCK = SystemClock()
@@ -61,7 +61,7 @@ automation_contract:
   merge_policy: {mode: auto}
 """
 # Room for the repository's other fixes too, so the tickets' jobs start in the same wake.
-CONFIG = "jobs:\n  max_in_flight: 20\n"
+CONFIG = "jobs:\n  max_in_flight: 20\n" + AGENT_CONFIG
 LONG = "def tokens(text):\n" + "".join(f"    x{n} = {n}\n" for n in range(8)) + "    return text\n"
 SHORT = "def tokens(text):\n    return text.split()\n"
 

@@ -22,7 +22,7 @@ from testing.github import FakeGitHub
 from testing.graphql import FakeGraphQL, GraphQLCall
 from testing.llm import FAKE_USAGE
 from testing.router import FakeRequest
-from tests.e2e.org_world import NOW, ORG_REPO, OWNER, actions_env, build_org
+from tests.e2e.org_world import NOW, ORG_CONFIG, ORG_REPO, OWNER, actions_env, build_org
 
 
 def _run(fake: FakeGitHub, tmp: Path, **env: str) -> OrgRun:
@@ -61,13 +61,39 @@ def test_an_org_of_200_repositories_gives_a_valid_ranked_run_sheet_in_few_reques
     assert contiguous(items)
     assert len(items) > 100
     assert items[0].signal == "ci"
-    assert {i.repo for i in items} <= {*kept, ORG_REPO}
+    assert {i.repo for i in items} <= set(kept)  # never the org repository itself
     assert any(i.runner == "fileops" and i.signal == "dependabot" for i in items)
     assert fake_github.read(ORG_REPO, "STATUS.md") is not None
     assert any(ORG_DASHBOARD in (i.body or "") for i in fake_github.issues(ORG_REPO))
     assert run.dispatched
     assert fake_github.dispatches[-1].path.endswith("prime-dispatch.yml")
     assert "acme/svc-0005" in summary_of(run, NOW)
+
+
+def test_by_default_org_prime_dispatches_only_into_repositories_with_a_repo_prime(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    kept = build_org(fake_github, 40, config="version: 1\n")
+    managed = {repo for repo in kept if fake_github.ref(repo, "prime-state") is not None}
+    _run(fake_github, tmp_path)
+    items, _ = load(fake_github.read(ORG_REPO, "run-sheet.json") or "")
+    assert items
+    assert {i.repo for i in items} <= managed
+    status = fake_github.read(ORG_REPO, "STATUS.md") or ""
+    assert "without a Repo Prime have fixes Org Prime does not dispatch" in status
+    assert "`dispatch_unmanaged:`" in status
+    assert ORG_REPO not in status.split("does not dispatch:", 1)[1].split("\n", 1)[0]
+
+
+def test_a_repository_opted_in_is_dispatched_into_and_no_other_unmanaged_one(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    kept = build_org(fake_github, 12, config="version: 1\ndispatch_unmanaged: [svc-0001]\n")
+    managed = {repo for repo in kept if fake_github.ref(repo, "prime-state") is not None}
+    _run(fake_github, tmp_path)
+    items, _ = load(fake_github.read(ORG_REPO, "run-sheet.json") or "")
+    assert f"{OWNER}/svc-0001" not in managed
+    assert {i.repo for i in items} == {*managed, f"{OWNER}/svc-0001"}
 
 
 def test_a_second_run_with_nothing_changed_writes_nothing(
@@ -434,7 +460,7 @@ class ReversingLLM:
 def test_the_model_reorders_the_top_once_and_a_rerun_neither_calls_nor_commits(
     fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
 ) -> None:
-    build_org(fake_github, 40, config="version: 1\nbrain: {model: fake/model}\n")
+    build_org(fake_github, 40, config=ORG_CONFIG + "brain: {model: fake/model}\n")
     llm = ReversingLLM()
     client = GitHubClient("t0ken", fake_github.base_url, write_spacing=0)
     environ = ActionsEnv.from_environ(actions_env(fake_github, tmp_path))

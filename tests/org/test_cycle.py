@@ -19,7 +19,9 @@ def _flag(n: int) -> Flag:
 
 
 def _inputs(**extra: object) -> OrgInputs:
-    return OrgInputs.model_validate({"owner": "acme", "config": OrgConfig(), "now": NOW, **extra})
+    # Remote repositories opted in: these tests rank what they offer (by default, nothing).
+    config = OrgConfig(dispatch_unmanaged=("*",))
+    return OrgInputs.model_validate({"owner": "acme", "config": config, "now": NOW, **extra})
 
 
 def _delegation(repo: str, status: DelegationStatus = "sending") -> Delegation:
@@ -127,6 +129,28 @@ def test_a_damaged_previous_run_sheet_is_a_warning_and_the_sheet_is_rebuilt(
     for found, start in zip(outcome.view.warnings, warnings, strict=True):
         assert found.startswith(start)
         assert found.endswith("it is rewritten from scratch on this run")
+
+
+def test_the_dashboard_names_repositories_whose_fixes_are_not_dispatched_and_how_to_opt_in() -> (
+    None
+):
+    repos = (
+        remote("acme/api", signal("license")),
+        remote("acme/ok", signal("license", "ok")),
+        remote("acme/prime-org", signal("readme")),
+        managed("acme/web", ("ci", 7.0)),
+    )
+    inputs = _inputs(repos=repos, home="acme/prime-org")
+    outcome = aggregate(inputs.model_copy(update={"config": OrgConfig()}))
+    assert [(i.repo, i.signal) for i in outcome.run_sheet] == [("acme/web", "ci")]
+    assert outcome.view.not_dispatched == ("acme/api",)
+    line = (
+        "1 repositories without a Repo Prime have fixes Org Prime does not dispatch: acme/api. "
+        "Install Prime there (`prime init . --mode org`), or opt them in with "
+        "`dispatch_unmanaged:` in `.github/prime-org.yml`."
+    )
+    assert line in outcome.dashboard
+    assert line in outcome.status_md
 
 
 def test_warnings_read_in_come_before_the_run_sheets_own() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from prime_action.config.models import OrgConfig
 from prime_action.domain.models import (
     ORG_QUEUED,
@@ -18,7 +20,8 @@ from prime_action.org.runsheet import contiguous
 from tests.org.factories import NOW, managed, remote, signal
 
 STATE = OrgState()
-CONFIG = OrgConfig()
+# Remote repositories opted in: these tests rank what they offer (the default offers nothing).
+CONFIG = OrgConfig(dispatch_unmanaged=("*",))
 
 
 def _rank(
@@ -160,6 +163,48 @@ def test_an_item_keeps_its_added_at_from_the_previous_run_sheet_and_ages() -> No
     assert order(ranked)[0] == ("acme/a", "license")
     assert ranked.items[0].added_at == earlier
     assert ranked.items[1].added_at == NOW
+
+
+def test_by_default_only_what_a_repo_prime_planned_is_ranked() -> None:
+    repos = (remote("acme/a", signal("license")), managed("acme/b", ("readme", 5.0)))
+    ranked = rank(repos, config=OrgConfig(), state=STATE, ledger=(), previous=(), now=NOW)
+    assert order(ranked) == [("acme/b", "readme")]
+
+
+@pytest.mark.parametrize(
+    ("patterns", "ranked"),
+    [(("acme/a",), True), (("A",), True), (("acme/*",), True), (("b", "acme/c*"), False)],
+)
+def test_dispatch_unmanaged_opts_a_remote_repository_in_by_glob(
+    patterns: tuple[str, ...], ranked: bool
+) -> None:
+    config = OrgConfig(dispatch_unmanaged=patterns)
+    found = rank(
+        (remote("acme/a", signal("license")),),
+        config=config, state=STATE, ledger=(), previous=(), now=NOW,
+    )  # fmt: skip
+    assert bool(found.items) is ranked
+
+
+def test_the_org_repository_is_never_ranked_even_opted_in_or_managed() -> None:
+    repos = (
+        remote("acme/prime-org", signal("license")),
+        managed("acme/Prime-Org", ("readme", 5.0)),
+        remote("acme/api", signal("license")),
+    )
+    ranked = rank(
+        repos, config=CONFIG, state=STATE, ledger=(), previous=(), now=NOW, home="acme/prime-org"
+    )
+    assert order(ranked) == [("acme/api", "license")]
+
+
+def test_in_the_orgs_approval_mode_only_approved_work_is_ranked() -> None:
+    approved = managed("acme/api", ("ci", 7.0), ("license", 5.0), approved={"ci": "fp-ci"})
+    stale = managed("acme/web", ("readme", 5.0), approved={"readme": "an-older-fingerprint"})
+    repos = (approved, stale, remote("acme/cli", signal("license")))
+    config = CONFIG.model_copy(update={"require_approval": True})
+    ranked = rank(repos, config=config, state=STATE, ledger=(), previous=(), now=NOW)
+    assert order(ranked) == [("acme/api", "ci")]
 
 
 def test_score_multiplies_weight_priority_age_and_divides_by_failures() -> None:

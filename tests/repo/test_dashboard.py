@@ -108,6 +108,29 @@ def test_each_section_renders_its_rows(line: str) -> None:
     assert line + "\n" in render_dashboard(full_view())
 
 
+def test_signals_needing_an_agent_are_listed_with_the_line_of_config_to_add() -> None:
+    body = render_dashboard(view(needs_agent=(signal("gitignore"),)))
+    section = body.split("## Needs an agent\n", 1)[1].split("\n## ", 1)[0]
+    assert "agent: {command: [claude, -p]}\n" in section
+    assert "`.github/prime.yml`" in section
+    assert "- **gitignore**: gitignore detail\n" in section
+    assert "<!-- prime:" not in section  # nothing to tick: the config is the answer
+    assert "## Needs an agent" not in render_dashboard(full_view())
+
+
+def test_fixes_awaiting_approval_get_a_box_each_and_the_section_says_why() -> None:
+    body = render_dashboard(view(awaiting_approval=(signal("license"), signal("readme"))))
+    section = body.split("## Awaiting approval\n", 1)[1].split("\n## ", 1)[0]
+    assert "`jobs.require_approval`" in section
+    assert (
+        "- [ ] <!-- prime:run=license --> **license**: add license (fileops runner, weight 5.0;"
+        " license detail)\n"
+    ) in section
+    assert "- [ ] <!-- prime:run=readme -->" in section
+    assert parse_ticks(tick_all(body)).run == ("license", "readme")
+    assert "## Awaiting approval" not in render_dashboard(full_view())
+
+
 def test_failing_signals_are_listed_before_ok_ones_heaviest_first() -> None:
     body = render_dashboard(full_view())
     assert body.index("| **ci**") < body.index("| **license**") < body.index("| **readme**")

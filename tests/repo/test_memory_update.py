@@ -194,6 +194,36 @@ def test_command_is_applied_before_the_plan_is_built() -> None:
     assert prepared.picture.plan == ()
 
 
+APPROVAL = RepoConfig.model_validate({"jobs": {"require_approval": True}})
+
+
+@pytest.mark.parametrize("command", ["run", "retry"])
+def test_a_run_or_retry_approves_the_current_evidence_and_plans_it_in_approval_mode(
+    command: str,
+) -> None:
+    held = _prepare(PrimeState(), config=APPROVAL)
+    assert held.picture.plan == ()
+    prepared = _prepare(PrimeState(), config=APPROVAL, commands=((command, ("license",)),))
+    assert prepared.state.approved == {"license": "fp-license"}
+    assert [i.signal for i in prepared.picture.plan] == ["license"]
+
+
+@pytest.mark.parametrize(
+    ("signals", "kept"),
+    [
+        ((signal("license"),), {"license": "fp-license"}),
+        ((signal("license", fingerprint="new"),), {}),
+        ((signal("license", "ok"),), {}),
+    ],
+    ids=["same-evidence", "new-evidence", "recovered"],
+)
+def test_an_approval_lasts_while_its_evidence_does(
+    signals: tuple[object, ...], kept: dict[str, str]
+) -> None:
+    state = PrimeState(approved={"license": "fp-license"})
+    assert _prepare(state, config=APPROVAL, signals=signals).state.approved == kept
+
+
 def test_uneventful_wake_keeps_the_scheduled_next_wake() -> None:
     first = conclude(None, _prepare(PrimeState()), Decision(summary="s"), "id", NOW)
     again = conclude(first, _prepare(first), Decision(summary="s"), "id", NOW + timedelta(hours=1))

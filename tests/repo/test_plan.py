@@ -7,8 +7,22 @@ from datetime import timedelta
 import pytest
 
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import Decision, DecisionRecord, InFlight, PlanItem, PrimeState
-from prime_action.repo.plan import build_plan, expire_in_flight, hold_reason, prune_decisions
+from prime_action.domain.models import (
+    Decision,
+    DecisionRecord,
+    Fix,
+    InFlight,
+    PlanItem,
+    PrimeState,
+)
+from prime_action.repo.plan import (
+    AWAITING_APPROVAL,
+    NEEDS_AGENT,
+    build_plan,
+    expire_in_flight,
+    hold_reason,
+    prune_decisions,
+)
 from tests.values import NOW, signal
 
 CONFIG = RepoConfig()
@@ -37,6 +51,52 @@ def test_signal_is_held_back_only_for_a_current_reason(state: PrimeState, reason
 def test_disallowed_runner_holds_the_signal_back() -> None:
     config = RepoConfig.model_validate({"jobs": {"runners": ["agent"]}})
     assert "not allowed" in hold_reason(signal("license"), PrimeState(), config, NOW)
+
+
+@pytest.mark.parametrize(
+    ("config", "held"),
+    [
+        ({}, True),
+        ({"agent": {"command": ["claude", "-p"]}}, False),
+        ({"agent": {"model": "openai/gpt-4o-mini"}}, False),
+        ({"brain": {"model": "openai/gpt-4o-mini"}}, False),
+    ],
+    ids=["no-agent", "agent-cli", "agent-model", "brain-model"],
+)
+def test_an_agent_item_waits_for_an_agent_as_the_runner_would_pick_one(
+    config: dict[str, object], held: bool
+) -> None:
+    agent_fix = Fix(runner="agent", approach="write AGENTS.md")
+    found = hold_reason(
+        signal("agent-instructions", fix=agent_fix),
+        PrimeState(),
+        RepoConfig.model_validate(config),
+        NOW,
+    )
+    assert (found == NEEDS_AGENT) is held
+    assert found in ("", NEEDS_AGENT)
+
+
+def test_without_an_agent_only_the_other_runners_items_are_planned() -> None:
+    signals = (signal("license"), signal("contributing", fix=Fix(runner="agent", approach="x")))
+    assert [i.signal for i in build_plan(signals, PrimeState(), CONFIG, NOW)] == ["license"]
+
+
+APPROVAL = RepoConfig.model_validate({"jobs": {"require_approval": True}})
+
+
+@pytest.mark.parametrize(
+    ("approved", "held"),
+    [({}, True), ({"license": "fp-license"}, False), ({"license": "old-fp"}, True)],
+    ids=["not-approved", "approved", "approved-for-other-evidence"],
+)
+def test_in_approval_mode_only_a_fix_approved_on_its_evidence_is_planned(
+    approved: dict[str, str], held: bool
+) -> None:
+    state = PrimeState(approved=approved)
+    assert (hold_reason(signal("license"), state, APPROVAL, NOW) == AWAITING_APPROVAL) is held
+    assert bool(build_plan((signal("license"),), state, APPROVAL, NOW)) is not held
+    assert hold_reason(signal("license"), state, CONFIG, NOW) == ""  # approval mode is opt-in
 
 
 def test_plan_is_heaviest_first_and_keeps_the_age_of_known_items() -> None:

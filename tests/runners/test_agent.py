@@ -129,7 +129,8 @@ def test_an_edit_to_a_forbidden_path_pushes_nothing_and_the_attempt_says_why(
 
     result = run_agent(forbidden, workspace, host, fake_github.now(), llm=llm)
 
-    assert result.outcome.status == "failed"
+    # The same input proposes the same refused edit: blocked at once, not retried (issue 16).
+    assert result.outcome.status == "blocked"
     assert "outside the repository's contract: calc.py matches guardrails.forbidden_paths" in (
         result.outcome.reason
     )
@@ -238,7 +239,8 @@ def test_an_agent_cli_ending_with_a_dash_reads_the_prompt_on_stdin(
 
 FORBID_CALC = PrPolicy(rails=Guardrails(forbidden_paths=("calc.py",)))
 # mode of the fake CLI -> (timeout, policy, the attempt's status and reason); an escalation
-# blocks at once (the same input would escalate again), the others fail and may be retried.
+# and a refused path block at once (the same input would end the same way again), the
+# others fail and may be retried.
 REFUSALS: dict[str, tuple[float, PrPolicy, str, str]] = {
     "escalate": (
         60,
@@ -253,7 +255,7 @@ REFUSALS: dict[str, tuple[float, PrPolicy, str, str]] = {
         "failed",
         "the agent's change fails the tests: The tests failed (exit 1)",
     ),
-    "edit": (60, FORBID_CALC, "failed", "calc.py matches guardrails.forbidden_paths"),
+    "edit": (60, FORBID_CALC, "blocked", "calc.py matches guardrails.forbidden_paths"),
 }
 
 

@@ -8,6 +8,7 @@ from prime_action.domain.markers import pull_signals
 from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.fileops import RepoListing, run_fileops
 from prime_action.runners.job import Job
+from prime_action.runners.result import NOTHING_TO_CHANGE
 from testing.github import FakeGitHub
 from tests.runners.conftest import REPO
 
@@ -59,18 +60,21 @@ def test_with_group_none_each_signal_gets_its_own_branch(
     assert heads == ["prime/license", "prime/security-policy"]
 
 
-def test_a_repository_that_has_the_file_succeeds_without_a_pull_request(
+def test_a_fix_with_nothing_to_change_blocks_once_with_the_reason_and_opens_no_pr(
     fake_github: FakeGitHub, host: GitHubPulls
 ) -> None:
+    # The signal failed, yet its fix finds nothing to write: a success here was retried at
+    # every cooldown forever (issue 16); blocked, it waits for a person or a new fingerprint.
     listing = LISTING.model_copy(update={"paths": ("README.md", "docs/SECURITY.md")})
 
     result = run_fileops(JOB, listing, host, issue=None, now=fake_github.now())
 
     assert (result.outcome.status, result.outcome.pr_url, result.outcome.reason) == (
-        "success",
+        "blocked",
         None,
-        "nothing to change",
+        f"{NOTHING_TO_CHANGE}nothing to change",
     )
+    assert fake_github.pulls(REPO) == []
 
 
 def test_a_signal_without_a_fileops_fix_fails_with_the_reason(

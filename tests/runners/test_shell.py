@@ -12,6 +12,7 @@ from prime_action.adapters.local.workspace import GitWorkspace
 from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.guardrails import Guardrails
 from prime_action.runners.job import Job
+from prime_action.runners.result import NOTHING_TO_CHANGE
 from prime_action.runners.shell import Request, run_shell
 from testing.github import FakeGitHub
 from tests.runners.conftest import REPO
@@ -53,15 +54,28 @@ def test_the_commands_change_the_checkout_and_the_diff_becomes_one_pull_request(
     assert "sed -i" in (pull.body or "")
 
 
-def test_commands_that_change_nothing_succeed_without_a_pull_request(
+def test_commands_that_change_nothing_block_once_without_a_pull_request(
     fake_github: FakeGitHub, host: GitHubPulls, tmp_path: Path
 ) -> None:
     request = Request(job=JOB, commands=("true",), timeout=10)
 
     result = run_shell(request, checkout(fake_github, tmp_path), host, fake_github.now())
 
-    assert (result.outcome.status, result.outcome.pr_url) == ("success", None)
+    # Not a success to retry at every cooldown (issue 16): the same commands change nothing.
+    assert (result.outcome.status, result.outcome.pr_url) == ("blocked", None)
+    assert result.outcome.reason.startswith(NOTHING_TO_CHANGE)
     assert fake_github.pulls(REPO) == []
+
+
+def test_a_signal_without_shell_commands_blocks_at_once_naming_the_setting(
+    fake_github: FakeGitHub, host: GitHubPulls, tmp_path: Path
+) -> None:
+    request = Request(job=JOB, commands=(), timeout=10)
+
+    result = run_shell(request, checkout(fake_github, tmp_path), host, fake_github.now())
+
+    assert result.outcome.status == "blocked"
+    assert "set jobs.shell_commands" in result.outcome.reason
 
 
 @pytest.mark.parametrize(
@@ -92,7 +106,7 @@ def test_a_change_to_a_forbidden_path_is_not_pushed(
 
     result = run_shell(request, checkout(fake_github, tmp_path), host, fake_github.now())
 
-    assert result.outcome.status == "failed"
+    assert result.outcome.status == "blocked"  # refused again on the same input
     assert "src/app.py matches guardrails.forbidden_paths" in result.outcome.reason
     assert fake_github.writes == 0
 
