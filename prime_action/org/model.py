@@ -96,6 +96,8 @@ class OrgState(Frozen):
     spend: Spend = Spend()
     # The deterministic top the model last ordered: unchanged, its order is reused, no call.
     rerank_key: str = ""
+    # OWNER/NAME -> the `next_wake_at` it was last sent `prime-wake` for: one wake per due time.
+    woken: dict[str, datetime] = Field(default_factory=dict)
 
 
 class Pattern(Frozen):
