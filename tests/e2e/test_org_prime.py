@@ -463,3 +463,16 @@ def test_the_model_reorders_the_top_once_and_a_rerun_neither_calls_nor_commits(
     assert llm.calls == 1
     assert not again.committed
     assert fake_github.ref(ORG_REPO, "main") == head
+
+
+@pytest.mark.slow
+def test_an_org_run_over_1000_repositories_makes_at_most_ceil_n_over_50_plus_3_requests(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 1000)
+    fake_github.reset_counts()
+    run = _run(fake_github, tmp_path)
+    # One query for the org repository, one per page of 50 listed repositories (archived and
+    # forks are left out at source), then the writes: commit, dashboard, dispatcher.
+    assert run.requests == len(fake_github.requests) <= 1000 // 50 + 3
+    assert len(run.outcome.run_sheet) == 500  # bounded by run_sheet_max_items
