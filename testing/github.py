@@ -59,6 +59,17 @@ class RecordedRequest:
     status: int | None  # None when the fake raised (a fault, or a failed check)
 
 
+def _graphql_query(request: RecordedRequest) -> bool:
+    """A POST /graphql whose document is a query (it only reads), not a mutation."""
+    body = request.body if isinstance(request.body, dict) else {}
+    query = body.get("query")
+    return (
+        request.path.endswith("graphql")
+        and isinstance(query, str)
+        and not query.lstrip().startswith("mutation")
+    )
+
+
 @dataclass
 class _Hook:
     predicate: Predicate
@@ -171,8 +182,8 @@ class FakeGitHub(GitHubState):
 
     @property
     def writes(self) -> int:
-        """How many requests since the last reset_counts() were not GETs."""
-        return sum(1 for r in self.log if r.method != "GET")
+        """How many requests since the last reset_counts() wrote: not GETs, nor GraphQL queries."""
+        return sum(1 for r in self.log if r.method != "GET" and not _graphql_query(r))
 
     def reset_counts(self) -> None:
         """Forget the requests received so far (state stays)."""

@@ -228,8 +228,7 @@ def org_on_github(
         dispatched=bool(done.get("dispatched")),
         requests=client.counter.total,
         graphql=gql.queries + gql.mutations,
-        # The counter sees every GraphQL POST as a write; only mutations write.
-        writes=client.counter.writes - gql.queries,
+        writes=client.counter.writes,
         aggregation_requests=reads,
         warnings=tuple(done["warnings"]),
     )

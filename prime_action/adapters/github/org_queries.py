@@ -134,11 +134,14 @@ mutation PrimeCommit($input: CreateCommitOnBranchInput!) {
 """
 
 
-def files_query(batch: list[tuple[str, list[str]]]) -> tuple[str, dict[str, Any]]:
+def files_query(
+    batch: list[tuple[str, list[str]]], *, with_pulls: bool = True
+) -> tuple[str, dict[str, Any]]:
     """One query reading blobs of many repositories by id: aliases r0.., f0.. per repository.
 
     Args:
         batch: (OWNER/NAME, blob ids) per repository.
+        with_pulls: read each repository's open pull requests too.
 
     Returns:
         The query text and its variables (names and ids travel as variables, never pasted).
@@ -155,7 +158,8 @@ def files_query(batch: list[tuple[str, list[str]]]) -> tuple[str, dict[str, Any]
             variables[f"b{r}_{f}"] = oid
             params.append(f"$b{r}_{f}: GitObjectID!")
             blobs.append(f"f{f}: object(oid: $b{r}_{f}) {{ {BLOB} }}")
-        parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {PULLS} {' '.join(blobs)} }}")
+        fields = " ".join([PULLS] * with_pulls + blobs)
+        parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {fields} }}")
     text = f"query OrgFiles({', '.join(params)}) {{\n  " + "\n  ".join(parts) + "\n}\n"
     return text, variables
 
