@@ -388,19 +388,19 @@ class FakeGitHub(GitHubState):
         # installed with on_graphql() is the place for that.
         body = json.loads(raw) if raw else {}
         request = FakeRequest(method, path, "", {}, query, body)
-        if self.graphql_handler is None:
+        handler = self.graphql_handler
+        if handler is None:
             # GitHub always answers GraphQL: by default from this fake's repositories, checked
             # against GitHub's schema (a test may install another handler first).
             from testing.graphql import FakeGraphQL  # noqa: PLC0415 (it imports this module)
 
-            FakeGraphQL().install(self)
-        assert self.graphql_handler is not None
+            handler = FakeGraphQL().install(self)
         if fault is not None and fault.applies_first:
             # Applied, then answered 502 (`_fault` would look for a REST route to apply it).
-            self.graphql_handler(self, body)
+            handler(self, body)
             fault = Fault.BAD_GATEWAY
         if fault is not None:
             return self._fault(request, fault)
-        reply = self.graphql_handler(self, body)
+        reply = handler(self, body)
         self._record(request, reply.status)
         return self._wire(reply)
