@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from prime_action.domain.models import Frozen
@@ -51,12 +51,19 @@ def due_wakes(repos: Iterable[RepoFacts], state: OrgState, now: datetime, limit:
     return Alarm(calls=calls, deferred=max(0, len(due) - limit))
 
 
-def record_wakes(state: OrgState, alarm: Alarm, managed: Iterable[str]) -> OrgState:
+def record_wakes(state: OrgState, alarm: Alarm, due: Mapping[str, datetime | None]) -> OrgState:
     """The org state with this run's wakes recorded, before any goes out.
 
-    Only repositories still managed keep an entry, so `woken` never outgrows the org.
+    Args:
+        state: the org state as read.
+        alarm: this run's wakes.
+        due: each managed repository's `next_wake_at` as read this run.
+
+    Returns:
+        The state whose `woken` holds only entries that still matter: a repository that woke
+        has a new `next_wake_at`, so its entry goes, and `woken` stays as small as the
+        number of repositories woken and not yet awake.
     """
-    keep = set(managed)
-    woken = {repo: at for repo, at in state.woken.items() if repo in keep}
+    woken = {repo: at for repo, at in state.woken.items() if due.get(repo) == at}
     woken |= {c.repo: c.due for c in alarm.calls}
     return state if woken == state.woken else state.model_copy(update={"woken": woken})

@@ -130,7 +130,8 @@ def aggregate(inputs: OrgInputs, llm: LLM | None = None) -> OrgOutcome:
     )
     state = delegation.record(state, new, asked)
     wakes = due_wakes(kept, state, inputs.now, config.max_wakes_per_run)
-    state = record_wakes(state, wakes, (r.repo for r in kept if r.managed))
+    due = {r.repo: r.state.next_wake_at for r in kept if r.managed and r.state is not None}
+    state = record_wakes(state, wakes, due)
     view = build_view(
         inputs.owner,
         config,

@@ -52,13 +52,15 @@ def test_due_wakes(
     assert alarm.deferred == deferred
 
 
-def test_recorded_wakes_keep_only_repositories_still_managed() -> None:
-    state = OrgState(woken={"a/gone": NOW, "a/kept": NOW - timedelta(hours=6)})
+def test_recorded_wakes_keep_only_entries_for_due_times_not_yet_passed_on() -> None:
+    earlier = NOW - timedelta(hours=6)
+    state = OrgState(woken={"a/gone": NOW, "a/woke": earlier, "a/waiting": earlier})
     alarm = Alarm(calls=(WakeCall(repo="a/new", due=NOW),))
-    after = record_wakes(state, alarm, ["a/kept", "a/new"])
-    assert after.woken == {"a/kept": NOW - timedelta(hours=6), "a/new": NOW}
+    due = {"a/woke": NOW + timedelta(hours=6), "a/waiting": earlier, "a/new": NOW}
+    after = record_wakes(state, alarm, due)
+    assert after.woken == {"a/waiting": earlier, "a/new": NOW}
 
 
 def test_recording_nothing_new_leaves_the_state_as_it_was() -> None:
     state = OrgState(woken={"a/kept": NOW})
-    assert record_wakes(state, Alarm(), ["a/kept"]) is state
+    assert record_wakes(state, Alarm(), {"a/kept": NOW}) is state
