@@ -54,6 +54,34 @@ def hourly_cron(full_name: str) -> str:
     return f"{cron_minute(full_name)} * * * *"
 
 
+# Hours between scheduled ticks that divide a day evenly, so every tick is the same distance
+# from the next. Each tick bills a whole minute on a private repository.
+SCHEDULE_HOURS = (1, 2, 3, 4, 6, 8, 12, 24)
+# Standalone: a tick every 3 hours bills 240 minutes a month on a private repository (hourly:
+# 720), and events (job results, CI, issues, merges) still wake Prime at once.
+STANDALONE_HOURS = 3
+# Org mode: Org Prime sends `prime-wake` when a repository is due; the tick is only a safety net.
+ORG_MODE_HOURS = 24
+
+
+def repo_cron(full_name: str, hours: int) -> str:
+    """A tick every `hours` hours at the repository's minute, e.g. `17 */3 * * *`.
+
+    A daily tick also takes its hour from the name, so an org's repositories do not all tick
+    in the same hour.
+
+    Raises:
+        UsageError: when `hours` does not divide a day.
+    """
+    if hours not in SCHEDULE_HOURS:
+        msg = f"--schedule-hours {hours}: use one of {', '.join(map(str, SCHEDULE_HOURS))}"
+        raise UsageError(msg)
+    minute = cron_minute(full_name)
+    if hours == 24:
+        return f"{minute} {cron_minute(full_name + '#hour') % 24} * * *"
+    return f"{minute} {'*' if hours == 1 else f'*/{hours}'} * * *"
+
+
 def config_schema_url(action_ref: str) -> str:
     """The raw URL of the config JSON Schema shipped in the action's repository at its ref.
 
@@ -85,6 +113,8 @@ def render_repo_workflow(
     action_ref: str = DEFAULT_ACTION_REF,
     ci_workflows: Sequence[str] = DEFAULT_CI_WORKFLOWS,
     default_branch: str = DEFAULT_BRANCH,
+    org_mode: bool = False,
+    schedule_hours: int | None = None,
 ) -> str:
     """Render `.github/workflows/prime.yml` for one repository.
 
@@ -94,6 +124,8 @@ def render_repo_workflow(
         ci_workflows: names of the CI workflows whose completion on the default branch wakes
             Prime.
         default_branch: the branch whose pushes, CI runs and merged PRs wake Prime.
+        org_mode: Org Prime wakes this repository (`prime-wake`); the tick is a safety net.
+        schedule_hours: hours between ticks (default: 3 standalone, 24 in org mode).
 
     Returns:
         The workflow's YAML text.
@@ -110,7 +142,8 @@ def render_repo_workflow(
     return _render(
         "workflows/repo.yml.j2",
         repo=" ".join(repo.split()),
-        cron=hourly_cron(repo),
+        cron=repo_cron(repo, schedule_hours or (ORG_MODE_HOURS if org_mode else STANDALONE_HOURS)),
+        org_mode=org_mode,
         action_ref=check_action_ref(action_ref),
         ci_workflows=list(ci_workflows),
         default_branch=default_branch,
@@ -210,16 +243,16 @@ def render_dispatch_workflow(*, repo: str, action_ref: str = DEFAULT_ACTION_REF)
 
 
 # Org Prime's workflow and config in the org repository (DESIGN §5).
+ONBOARD_HOUR = 7  # UTC, on Mondays: onboarding PRs arrive at the start of a working week
 ORG_WORKFLOW_PATH = ".github/workflows/prime-org.yml"
 ORG_CONFIG_PATH = ".github/prime-org.yml"
-ORG_HOUR = 6  # UTC: the run sheet is fresh before a European working day starts
 
 
 def render_org_workflow(*, repo: str, action_ref: str = DEFAULT_ACTION_REF) -> str:
     """Render the org repository's `.github/workflows/prime-org.yml`.
 
     Args:
-        repo: the org repository's `OWNER/NAME`, from which the daily minute is derived.
+        repo: the org repository's `OWNER/NAME`, from which the hourly minute is derived.
         action_ref: the Prime action to run, `OWNER/NAME@REF`.
 
     Returns:
@@ -228,7 +261,8 @@ def render_org_workflow(*, repo: str, action_ref: str = DEFAULT_ACTION_REF) -> s
     return render(
         "workflows/org.yml.j2",
         repo=" ".join(repo.split()),
-        cron=f"{cron_minute(repo)} {ORG_HOUR} * * *",
+        # Hourly: each run is the alarm clock of the repositories whose next wake passed.
+        cron=hourly_cron(repo),
         action_ref=check_action_ref(action_ref),
     )
 
@@ -334,7 +368,7 @@ def render_onboard_workflow(*, repo: str, action_ref: str = DEFAULT_ACTION_REF) 
     at = check_action_ref(action_ref).partition(" # ")[0].partition("@")[2]
     return render(
         "workflows/onboard.yml.j2",
-        cron=f"{cron_minute(repo)} {ORG_HOUR + 1} * * 1",
+        cron=f"{cron_minute(repo)} {ONBOARD_HOUR} * * 1",
         action_ref=action_ref,
         ref=at if re.fullmatch(r"[0-9a-f]{40}", at) else "",
     )

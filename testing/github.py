@@ -59,6 +59,17 @@ class RecordedRequest:
     status: int | None  # None when the fake raised (a fault, or a failed check)
 
 
+def _graphql_query(request: RecordedRequest) -> bool:
+    """A POST /graphql whose document is a query (it only reads), not a mutation."""
+    body = request.body if isinstance(request.body, dict) else {}
+    query = body.get("query")
+    return (
+        request.path.endswith("graphql")
+        and isinstance(query, str)
+        and not query.lstrip().startswith("mutation")
+    )
+
+
 @dataclass
 class _Hook:
     predicate: Predicate
@@ -171,8 +182,8 @@ class FakeGitHub(GitHubState):
 
     @property
     def writes(self) -> int:
-        """How many requests since the last reset_counts() were not GETs."""
-        return sum(1 for r in self.log if r.method != "GET")
+        """How many requests since the last reset_counts() wrote: not GETs, nor GraphQL queries."""
+        return sum(1 for r in self.log if r.method != "GET" and not _graphql_query(r))
 
     def reset_counts(self) -> None:
         """Forget the requests received so far (state stays)."""
@@ -377,16 +388,19 @@ class FakeGitHub(GitHubState):
         # installed with on_graphql() is the place for that.
         body = json.loads(raw) if raw else {}
         request = FakeRequest(method, path, "", {}, query, body)
-        if self.graphql_handler is None:
-            msg = f"{method} {path}: GraphQL is not faked; install a handler with fake.on_graphql()"
-            self.violations.append(msg)
-            raise AssertionError(msg)
+        handler = self.graphql_handler
+        if handler is None:
+            # GitHub always answers GraphQL: by default from this fake's repositories, checked
+            # against GitHub's schema (a test may install another handler first).
+            from testing.graphql import FakeGraphQL  # noqa: PLC0415 (it imports this module)
+
+            handler = FakeGraphQL().install(self)
         if fault is not None and fault.applies_first:
             # Applied, then answered 502 (`_fault` would look for a REST route to apply it).
-            self.graphql_handler(self, body)
+            handler(self, body)
             fault = Fault.BAD_GATEWAY
         if fault is not None:
             return self._fault(request, fault)
-        reply = self.graphql_handler(self, body)
+        reply = handler(self, body)
         self._record(request, reply.status)
         return self._wire(reply)

@@ -23,8 +23,11 @@ from prime_action.workflows import (
     DISPATCH_WORKFLOW_PATH,
     ONBOARD_WORKFLOW_PATH,
     ORG_CONFIG_PATH,
+    ORG_MODE_HOURS,
     ORG_WORKFLOW_PATH,
     RUNNER_WORKFLOW_PATH,
+    SCHEDULE_HOURS,
+    STANDALONE_HOURS,
     WORKFLOW_PATH,
     render_caller,
     render_dispatch_workflow,
@@ -98,6 +101,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="write short callers of Prime's reusable workflows (on: workflow_call) instead "
         "of the full workflows",
     )
+    parser.add_argument(
+        "--schedule-hours",
+        type=int,
+        metavar="N",
+        help="hours between the workflow's scheduled ticks, one of "
+        f"{', '.join(map(str, SCHEDULE_HOURS))} (default: {STANDALONE_HOURS}; with --mode org "
+        f"{ORG_MODE_HOURS}, since Org Prime wakes the repository); each tick bills a minute on "
+        "a private repository",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
 
 
@@ -144,6 +156,8 @@ def _repo_workflow(root: Path, args: argparse.Namespace) -> str:
         action_ref=args.action_ref,
         ci_workflows=args.ci_workflows or detect_ci_workflows(root),
         default_branch=args.default_branch or detect_default_branch(root),
+        org_mode=args.mode == "org",
+        schedule_hours=args.schedule_hours,
     )
 
 
@@ -286,6 +300,7 @@ def _refuse_conflicts(args: argparse.Namespace) -> None:
             ("--mode", args.mode != "standalone"),
             ("--ci-workflow", bool(args.ci_workflows)),
             ("--default-branch", bool(args.default_branch)),
+            ("--schedule-hours", args.schedule_hours is not None),
         )
         if given
     ]

@@ -272,6 +272,20 @@ class OrgConfig(Section):
     brain: BrainSettings = BrainSettings()
     capacity: dict[RunnerType, int] = Field(default_factory=_default_capacity)
     max_dispatches_per_cycle: int = Field(default=20, ge=1)
+    run_sheet_max_items: int = Field(
+        default=500,
+        ge=1,
+        description="Most items run-sheet.json lists, by rank: about a day of the dispatcher's "
+        "hourly cycles; the rest are counted on the org dashboard and listed again when "
+        "they rise.",
+    )
+    max_wakes_per_run: int = Field(
+        default=400,
+        ge=0,
+        description="Most `prime-wake` events one Org Prime run sends to repositories whose "
+        "next wake has passed (longest overdue first; the rest wait for the next run). "
+        "GitHub allows about 500 content-creating requests an hour.",
+    )
     trust: TrustSettings = Field(
         default_factory=TrustSettings,
         description="Who may send `/prime priority` commands on the org dashboard issue.",

@@ -196,7 +196,7 @@ def onboard_on_github(
         opened=tuple(opened),
         notes=tuple(notes),
         requests=client.counter.total,
-        writes=client.counter.writes - gql.queries,
+        writes=client.counter.writes,  # GraphQL queries are reads: the counter leaves them out
     )
 
 

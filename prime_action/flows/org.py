@@ -26,6 +26,7 @@ from prime_action.adapters.github.org import (
     save_state,
 )
 from prime_action.adapters.github.org_delegate import send_delegations
+from prime_action.adapters.github.org_wake import send_wakes
 from prime_action.adapters.llm.factory import with_model
 from prime_action.brain.llm import LLM
 from prime_action.config.models import BrainSettings, LabelSettings
@@ -50,6 +51,9 @@ class OrgRun(Frozen):
     dashboard_written: bool = False
     dispatched: bool = False
     delegations_sent: int = 0
+    # `prime-wake` events sent to repositories whose next wake passed; more due than the cap.
+    woken: int = 0
+    wakes_deferred: int = 0
     requests: int = 0
     graphql: int = 0
     writes: int = 0
@@ -155,6 +159,7 @@ def write_outputs(
     """Send delegations, then commit run sheet and STATUS.md, the org state and the
     dashboard, each only if changed."""
     home, outcome, sent = send_delegations(client, gql, home, outcome)
+    home, woken, refused = send_wakes(client, gql, home, outcome)
     files = {
         path: text
         for path, text, old in (
@@ -163,7 +168,12 @@ def write_outputs(
         )
         if text != old
     }
-    done: dict[str, Any] = {"warnings": (), "outcome": outcome, "delegations": sent}
+    done: dict[str, Any] = {
+        "warnings": refused,
+        "outcome": outcome,
+        "delegations": sent,
+        "woken": woken,
+    }
     if files and home.branch and home.head:
         commit_files(
             gql,
@@ -181,7 +191,7 @@ def write_outputs(
     if done.get("committed") and workflow:
         done["dispatched"] = _dispatch(client, home, workflow)
         if not done["dispatched"]:
-            done["warnings"] = (f"could not start {workflow} in {home.repo}: does it exist?",)
+            done["warnings"] += (f"could not start {workflow} in {home.repo}: does it exist?",)
     return done
 
 
@@ -211,14 +221,15 @@ def org_on_github(
     return OrgRun(
         outcome=done["outcome"],
         delegations_sent=done["delegations"],
+        woken=done["woken"],
+        wakes_deferred=done["outcome"].alarm.deferred,
         committed=bool(done.get("committed")),
         state_saved=bool(done.get("state_saved")),
         dashboard_written=bool(done.get("dashboard_written")),
         dispatched=bool(done.get("dispatched")),
         requests=client.counter.total,
         graphql=gql.queries + gql.mutations,
-        # The counter sees every GraphQL POST as a write; only mutations write.
-        writes=client.counter.writes - gql.queries,
+        writes=client.counter.writes,
         aggregation_requests=reads,
         warnings=tuple(done["warnings"]),
     )
@@ -255,5 +266,7 @@ def summary_of(run: OrgRun, now: datetime) -> str:
         graphql=run.graphql,
         writes=run.writes,
         committed=run.committed,
+        woken=run.woken,
+        deferred=run.wakes_deferred,
         at=now,
     )

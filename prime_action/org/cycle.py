@@ -10,6 +10,7 @@ from prime_action.config.models import OrgConfig
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Attempt, Frozen, RunSheetItem
 from prime_action.org import delegation, runsheet
+from prime_action.org.alarm import Alarm, due_wakes, record_wakes
 from prime_action.org.dashboard import (
     DELEGATIONS_SHOWN,
     OrgView,
@@ -64,6 +65,8 @@ class OrgOutcome(Frozen):
     delegate_commands: tuple[delegation.DelegateCommand, ...] = ()
     view: OrgView
     config: OrgConfig
+    # The `prime-wake` events this run owes (already recorded in `state.woken`).
+    alarm: Alarm = Alarm()
 
     @property
     def replies(self) -> tuple[Reply, ...]:
@@ -122,7 +125,8 @@ def aggregate(inputs: OrgInputs, llm: LLM | None = None) -> OrgOutcome:
         llm=llm,
         now=inputs.now,
     )
-    ranked, state = ranked.model_copy(update={"items": reranked.items}), reranked.state
+    sheet, beyond = runsheet.bounded(reranked.items, config.run_sheet_max_items)
+    ranked, state = ranked.model_copy(update={"items": sheet}), reranked.state
     warnings = (*inputs.warnings, *([problem] if problem else []))
     patterns = find_patterns(kept)
     asked = delegation.pending_commands(
@@ -133,6 +137,9 @@ def aggregate(inputs: OrgInputs, llm: LLM | None = None) -> OrgOutcome:
         delegation.from_patterns(state, patterns, kept, ranked.needs_human, inputs.now),
     )
     state = delegation.record(state, new, asked)
+    wakes = due_wakes(kept, state, inputs.now, config.max_wakes_per_run)
+    due = {r.repo: r.state.next_wake_at for r in kept if r.managed and r.state is not None}
+    state = record_wakes(state, wakes, due)
     view = build_view(
         inputs.owner,
         config,
@@ -145,6 +152,7 @@ def aggregate(inputs: OrgInputs, llm: LLM | None = None) -> OrgOutcome:
         warnings=warnings,
         ranking_note=reranked.note,
         not_dispatched=not_dispatched(kept, config, inputs.home),
+        run_sheet_beyond=beyond,
     )
     return OrgOutcome(
         run_sheet=ranked.items,
@@ -156,6 +164,7 @@ def aggregate(inputs: OrgInputs, llm: LLM | None = None) -> OrgOutcome:
         delegate_commands=asked,
         view=view,
         config=config,
+        alarm=wakes,
     )
 
 

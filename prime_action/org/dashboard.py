@@ -58,6 +58,8 @@ class OrgView(Frozen):
     org_spend: Spend | None = None
     # Repositories without a Repo Prime, not opted in, whose fixable signals are not dispatched.
     not_dispatched: tuple[str, ...] = ()
+    # Ranked items left off run-sheet.json by `run_sheet_max_items`.
+    run_sheet_beyond: int = 0
 
     @property
     def readable(self) -> tuple[RepoFacts, ...]:
@@ -170,9 +172,17 @@ def render_issue(view: OrgView) -> str:
 
 
 def render_summary(
-    view: OrgView, *, requests: int, graphql: int, writes: int, committed: bool, at: datetime
+    view: OrgView,
+    *,
+    requests: int,
+    graphql: int,
+    writes: int,
+    committed: bool,
+    at: datetime,
+    woken: int = 0,
+    deferred: int = 0,
 ) -> str:
-    """The job summary: totals, the top of the run sheet, errors and the request count."""
+    """The job summary: totals, the top of the run sheet, the wakes sent, errors, requests."""
     return _render(
         "org/summary.md.j2",
         view,
@@ -181,5 +191,7 @@ def render_summary(
         graphql=graphql,
         writes=writes,
         committed=committed,
+        woken=woken,
+        deferred=deferred,
         at=at,
     )

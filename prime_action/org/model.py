@@ -109,6 +109,8 @@ class OrgState(Frozen):
     rerank_key: str = ""
     # The onboarding PRs, one per repository: never a second one (a closed one is a "no").
     onboarding: tuple[Onboarding, ...] = ()
+    # OWNER/NAME -> the `next_wake_at` it was last sent `prime-wake` for: one wake per due time.
+    woken: dict[str, datetime] = Field(default_factory=dict)
 
 
 class Pattern(Frozen):

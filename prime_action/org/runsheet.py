@@ -17,6 +17,17 @@ def dump(items: tuple[RunSheetItem, ...]) -> str:
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
+def bounded(items: tuple[RunSheetItem, ...], limit: int) -> tuple[tuple[RunSheetItem, ...], int]:
+    """The first `limit` items by rank (ranks stay 1..n) and how many were left off.
+
+    The dispatcher walks the sheet by rank and starts at most a few items a cycle, so items far
+    down cannot be reached before the next run re-ranks them; listing every fixable item of a
+    large org made the file grow 3 KB per repository without limit.
+    """
+    ordered = tuple(sorted(items, key=lambda i: i.rank))
+    return ordered[:limit], max(0, len(ordered) - limit)
+
+
 def load(text: str | None) -> tuple[tuple[RunSheetItem, ...], str | None]:
     """Read a committed run sheet; a damaged one reads as empty, with the problem.
 

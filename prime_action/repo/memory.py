@@ -95,17 +95,32 @@ def dump_decisions(records: tuple[DecisionRecord, ...]) -> str:
     return "".join(record.model_dump_json() + "\n" for record in records)
 
 
+# The log is rewritten by every wake that decides: 48 hours of wakes every 15 minutes with a
+# model's reasoning can pass a megabyte, so the oldest records also go past this size.
+DECISIONS_MAX_BYTES = 256_000
+
+
 def append_decision(
     records: tuple[DecisionRecord, ...], record: DecisionRecord | None
 ) -> tuple[DecisionRecord, ...]:
-    """Append a decision (if any) to the log and prune the log to 48 hours before it.
+    """Append a decision (if any) to the log; keep 48 hours of it, at most DECISIONS_MAX_BYTES.
 
     Only the newest record keeps its prompt (for `prime explain`): the log stays small.
     """
     if record is None:
         return records
     older = tuple(_without_prompt(r) for r in records)
-    return prune_decisions((*older, record), record.at)
+    return _within(prune_decisions((*older, record), record.at), DECISIONS_MAX_BYTES)
+
+
+def _within(records: tuple[DecisionRecord, ...], limit: int) -> tuple[DecisionRecord, ...]:
+    """The newest records whose lines fit in `limit` bytes; the newest is always kept."""
+    sizes = [len(r.model_dump_json().encode()) + 1 for r in records]
+    total, start = sum(sizes), 0
+    while total > limit and start < len(records) - 1:
+        total -= sizes[start]
+        start += 1
+    return records[start:]
 
 
 def _without_prompt(record: DecisionRecord) -> DecisionRecord:

@@ -92,7 +92,8 @@ def test_workflow_listens_to_every_wake_event(repo: Path) -> None:
         "prime-delegate",
         "prime-wake",
     }
-    assert on["schedule"] == [{"cron": "7 * * * *"}]
+    # Standalone: a tick every 3 hours (240 billed minutes a month, not hourly's 720).
+    assert on["schedule"] == [{"cron": "7 */3 * * *"}]
 
 
 def test_workflow_runs_one_wake_at_a_time_and_never_cancels_one(repo: Path) -> None:
@@ -309,6 +310,34 @@ def test_init_in_org_mode_leaves_jobs_to_the_org_dispatcher(tmp_path: Path) -> N
         parse_yaml((tmp_path / CONFIG).read_text(encoding="utf-8"), RepoConfig, CONFIG).jobs.mode
         == "org"
     )
+    # Org Prime sends prime-wake when the repository is due: one daily safety tick, no hourly.
+    cron = triggers(load(tmp_path / WORKFLOW))["schedule"][0]["cron"]
+    minute, hour, *rest = cron.split()
+    assert hour.isdigit()
+    assert minute.isdigit()
+    assert rest == ["*", "*", "*"]
+    assert "prime-wake" in triggers(load(tmp_path / WORKFLOW))["repository_dispatch"]["types"]
+
+
+@pytest.mark.parametrize(
+    ("hours", "cron"), [("1", "7 * * * *"), ("6", "7 */6 * * *"), ("24", "7 16 * * *")]
+)
+def test_init_sets_the_schedule_it_is_given(tmp_path: Path, hours: str, cron: str) -> None:
+    assert (
+        main(["init", str(tmp_path), "--repo", "acme/api", "--schedule-hours", hours, *PINNED]) == 0
+    )
+
+    assert triggers(load(tmp_path / WORKFLOW))["schedule"] == [{"cron": cron}]
+
+
+def test_a_schedule_that_does_not_divide_a_day_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["init", str(tmp_path), "--repo", "acme/api", "--schedule-hours", "5", *PINNED]) == 2
+    )
+    assert "--schedule-hours 5: use one of 1, 2, 3, 4, 6, 8, 12, 24" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
 
 
 def test_the_ci_workflows_are_the_checkouts_own_push_and_pull_request_workflows(
@@ -339,6 +368,7 @@ def test_a_checkout_without_ci_workflows_gets_the_usual_name(repo: Path) -> None
         (["--org", "--mode", "org"], "--mode: only for a repository's own workflow, not --org"),
         (["--seed", "--ci-workflow", "Tests"], "--ci-workflow: only for"),
         (["--org", "--default-branch", "trunk"], "--default-branch: only for"),
+        (["--org", "--schedule-hours", "6"], "--schedule-hours: only for"),
     ],
 )
 def test_flags_of_another_kind_of_setup_are_refused_not_dropped(

@@ -122,11 +122,17 @@ def test_repositories_that_404_or_deny_access_are_reported_and_the_others_ranked
     build_org(fake_github, 30)
     graphql.deny(f"{OWNER}/svc-0001")
     gone = f"{OWNER}/svc-0002"
+    # The listing page carries the files the detectors read, except a path it does not ask for
+    # (this spelling); only then is the repository read again, and it vanished in between.
+    fake_github.push(gone, {".github/Dependabot.yml": "version: 2\n"})
 
     def delete(fake: FakeGitHub, call: object) -> None:
         del fake.repos[gone]
 
-    graphql.after(lambda call: call.name == "OrgRepositories", delete)
+    # The denied repository's pull requests come back FORBIDDEN, which nulls its listing node:
+    # the page is read again without pull requests (a second OrgRepositories), then files.
+    listings = iter(range(2))
+    graphql.after(lambda call: call.name == "OrgRepositories" and next(listings) == 1, delete)
     run = _run(fake_github, tmp_path)
     errors = {r.repo: r.error for r in run.outcome.view.errors}
     assert "FORBIDDEN" in (errors[f"{OWNER}/svc-0001"] or "")

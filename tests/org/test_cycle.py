@@ -193,3 +193,19 @@ def test_settle_records_how_each_sending_delegation_went_and_re_renders(
     assert [d.error for d in settled.state.delegations if d.status in ("failed", "unknown")] == [
         error for status, error in results.values() if status in ("failed", "unknown")
     ]
+
+
+def test_the_run_sheet_lists_at_most_its_configured_items_and_counts_the_rest() -> None:
+    repos = tuple(remote(f"acme/r{n:02d}", signal("license", weight=n + 1)) for n in range(12))
+    config = OrgConfig(run_sheet_max_items=5, dispatch_unmanaged=("*",))
+    outcome = aggregate(_inputs(repos=repos, config=config))
+    assert [i.repo for i in outcome.run_sheet] == [f"acme/r{n:02d}" for n in (11, 10, 9, 8, 7)]
+    assert [i.rank for i in outcome.run_sheet] == [1, 2, 3, 4, 5]
+    assert runsheet.load(outcome.run_sheet_text)[0] == outcome.run_sheet
+    assert "**5** items on the run sheet (7 more ranked below them" in outcome.dashboard
+    assert "7 more ranked below them" in outcome.status_md
+
+
+def test_a_run_sheet_under_its_bound_says_nothing_of_one() -> None:
+    outcome = aggregate(_inputs(repos=(remote("acme/a", signal("license")),)))
+    assert "**1** items on the run sheet;" in outcome.dashboard

@@ -16,10 +16,11 @@ SHA = "0123456789abcdef0123456789abcdef01234567"
 PINNED = ["--ref", SHA]
 
 
-def test_the_org_workflow_wakes_daily_on_demand_on_flags_and_on_priority_commands() -> None:
+def test_the_org_workflow_wakes_hourly_on_demand_on_flags_and_on_priority_commands() -> None:
     doc = yaml.safe_load(render_org_workflow(repo="acme/prime-org"))
     triggers = doc[True]
-    assert triggers["schedule"][0]["cron"].endswith(" 6 * * *")
+    # Hourly: each run is the alarm clock of the repositories whose next wake has passed.
+    assert triggers["schedule"][0]["cron"].endswith(" * * * *")
     assert "workflow_dispatch" in triggers
     assert triggers["repository_dispatch"]["types"] == ["prime-flag"]
     assert triggers["issue_comment"]["types"] == ["created"]

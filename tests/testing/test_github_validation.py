@@ -85,9 +85,12 @@ def test_a_swallowed_violation_is_still_recorded(fake_github: FakeGitHub) -> Non
     ]
 
 
-def test_graphql_needs_a_handler(fake_github: FakeGitHub) -> None:
-    fake_github.graphql_handler = None  # the fixture installs the GraphQL fake
-    _refused(fake_github, "POST", "/graphql", json={"query": "{ viewer { login } }"})
+def test_graphql_is_answered_by_default_and_a_handler_replaces_the_default(
+    fake_github: FakeGitHub,
+) -> None:
+    fake_github.graphql_handler = None  # as a FakeGitHub made without the fixture
+    answer = requests.post(f"{API}/graphql", json={"query": "{ viewer { login } }"}, timeout=5)
+    assert answer.json() == {"data": {"viewer": {"login": fake_github.actor.login}}}
     fake_github.on_graphql(lambda fake, body: Reply(200, {"data": {"viewer": {"login": "x"}}}))
     answer = requests.post(f"{API}/graphql", json={"query": "{ viewer { login } }"}, timeout=5)
     assert answer.json() == {"data": {"viewer": {"login": "x"}}}

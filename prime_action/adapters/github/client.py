@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -35,11 +36,27 @@ class RequestCounter(logging.Handler):
         self.writes = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        verb = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        args = record.args if isinstance(record.args, tuple) else ()
+        verb = args[0] if args else None
         if not isinstance(verb, str):
             return
         self.total += 1
-        self.writes += verb.upper() not in READ_VERBS
+        self.writes += verb.upper() not in READ_VERBS and not _graphql_query(args)
+
+
+def _graphql_query(args: tuple[object, ...]) -> bool:
+    """Whether a logged request is a GraphQL query: a POST that only reads.
+
+    PyGithub logs (verb, scheme, host, url, headers, input, ...), the input as sent.
+    """
+    url, body = (args[3], args[5]) if len(args) > 5 else ("", None)
+    if not isinstance(url, str) or not url.endswith("graphql") or not isinstance(body, str):
+        return False
+    try:
+        query = json.loads(body).get("query", "")
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(query, str) and not query.lstrip().startswith("mutation")
 
 
 @dataclass

@@ -15,8 +15,10 @@ from prime_action.adapters.github.org_queries import (
     COMMIT,
     FILES_PER_QUERY,
     HOME,
+    LEAN_LISTING,
     LISTING,
     PAGE,
+    REPO_CONFIG,
     Listed,
     files_query,
     listed,
@@ -32,7 +34,6 @@ from prime_action.org.model import CommandComment, OrgState, RepoFacts
 from prime_action.repo.memory import parse_state
 from prime_action.signals.base import PullRequestInfo, RepoSnapshot
 
-REPO_CONFIG = ".github/prime.yml"
 STATE_BRANCH = "prime-state"
 STATE_FILE = "org-state.json"
 
@@ -135,6 +136,10 @@ def _page_error(answer: GraphQLAnswer, index: int) -> str | None:
 def list_repos(gql: GraphQL, owner: str, config: OrgConfig) -> list[Listed]:
     """Every repository of the owner, PAGE per request, archived and forks left out at source.
 
+    Each page carries what the detectors read (files, workflows, pull requests), so a run
+    makes one request per page. A page with a repository the token may not fully read is read
+    again without pull requests (one more request), so that repository is still named.
+
     Raises:
         GitHubError: when the owner does not exist or cannot be listed.
     """
@@ -148,18 +153,29 @@ def list_repos(gql: GraphQL, owner: str, config: OrgConfig) -> list[Listed]:
             "isArchived": None if config.archived else False,
             "isFork": None if config.forks else False,
         }
-        answer = gql.query(f"list the repositories of {owner}", LISTING, variables)
+        connection, items = _page(gql, owner, variables)
+        found += [_whole_state(gql, item) for item in items]
+        if not connection["pageInfo"]["hasNextPage"]:
+            return found
+        after = connection["pageInfo"]["endCursor"]
+
+
+def _page(
+    gql: GraphQL, owner: str, variables: dict[str, Any]
+) -> tuple[dict[str, Any], list[Listed]]:
+    """One listing page; read again lean when a repository's node came back null."""
+    for query in (LISTING, LEAN_LISTING):
+        answer = gql.query(f"list the repositories of {owner}", query, variables)
         root = answer.data.get("repositoryOwner")
         if root is None:
             msg = f"owner '{owner}' not found: set `owner` in the org config to an account name"
             raise GitHubError(msg, status=404)
         connection = root["repositories"]
-        for index, node in enumerate(connection.get("nodes") or ()):
-            if node:
-                found.append(_whole_state(gql, listed(node, _page_error(answer, index))))
-        if not connection["pageInfo"]["hasNextPage"]:
-            return found
-        after = connection["pageInfo"]["endCursor"]
+        nodes = connection.get("nodes") or ()
+        if query is LEAN_LISTING or all(nodes):
+            break
+    items = [listed(node, _page_error(answer, i)) for i, node in enumerate(nodes) if node]
+    return connection, items
 
 
 def _whole_state(gql: GraphQL, item: Listed) -> Listed:
@@ -184,11 +200,29 @@ class Remote(Frozen):
 
 
 def read_files(gql: GraphQL, items: list[Listed]) -> dict[str, Remote | str]:
-    """Wanted files and open pull requests, FILES_PER_QUERY repositories a request.
+    """Wanted files and open pull requests of unmanaged repositories.
+
+    The listing page carried them: only a text GitHub cut (one REST read each), a wanted path
+    the page does not carry, or pull requests it could not read cost requests of their own
+    (FILES_PER_QUERY repositories a query).
 
     Returns:
         OWNER/NAME -> what was read, or the error that hid the repository.
     """
+    result: dict[str, Remote | str] = {}
+    rest: list[Listed] = []
+    for item in items:
+        wanted = _wanted(item)
+        files = {p: gql.blob_text(item.repo, item.cut[p]) for p in wanted if p in item.cut}
+        files |= {p: item.texts[p] for p in wanted if p in item.texts}
+        if item.pulls is None or len(files) < len(wanted):
+            rest.append(item)
+        else:
+            result[item.repo] = Remote(files=files, pulls=item.pulls)
+    return result | _query_files(gql, rest)
+
+
+def _query_files(gql: GraphQL, items: list[Listed]) -> dict[str, Remote | str]:
     result: dict[str, Remote | str] = {}
     todo = [(item.repo, _wanted(item), item) for item in items]
     for start in range(0, len(todo), FILES_PER_QUERY):

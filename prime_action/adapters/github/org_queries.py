@@ -7,32 +7,40 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from prime_action.growth.seed import SEED_PATH
 from prime_action.signals.base import CiStatus, PullRequestInfo
+from prime_action.signals.dependabot import DEPENDABOT_FILES
+from prime_action.signals.lint import LINT_SECTIONS
+from prime_action.signals.workflows import WORKFLOW_DIR
 
-# Fifty repositories per listing page keep an answer (trees three levels deep included)
-# small enough for GitHub's 10-second limit; every connection below stays within the
-# 500,000-node limit (50 x (20 topics + 50 checks + 20 pull requests) nodes).
+# Fifty repositories per listing page keep an answer (trees three levels deep and the files
+# the detectors read included) small enough for GitHub's 10-second limit; every connection
+# below stays within the 500,000-node limit (50 x (20 topics + 50 checks + 20 pull requests)).
 PAGE = 50
 FILES_PER_QUERY = 50
 STATE_EXPRESSION = "prime-state:state.json"
+REPO_CONFIG = ".github/prime.yml"
 # GitHub cuts a Blob's `text` at 512,000 bytes and says so in `isTruncated`; the blob's `oid`
 # lets the whole text be read over REST (GraphQL.whole_text) when that happens.
 BLOB = "... on Blob { text isTruncated oid }"
+
+# The files whose text the remote detectors read, by path: each is one aliased field of the
+# listing page (t0, t1, ...), so an unmanaged repository costs no request of its own. An absent
+# file answers null. The workflows come as one tree, whatever their number.
+TEXT_PATHS: tuple[str, ...] = tuple(
+    sorted(
+        {REPO_CONFIG, SEED_PATH, *DEPENDABOT_FILES}
+        | {file for sections in LINT_SECTIONS.values() for file, _ in sections}
+    )
+)
+WORKFLOWS = WORKFLOW_DIR.rstrip("/")
 
 _ENTRY = "path type oid"
 _TREE = (
     f"tree {{ entries {{ {_ENTRY} object {{ ... on Tree {{ entries {{ {_ENTRY} "
     f"object {{ ... on Tree {{ entries {{ {_ENTRY} }} }} }} }} }} }} }} }}"
 )
-
-REPO_FIELDS = f"""
-fragment Repo on Repository {{
-  nameWithOwner
-  isArchived
-  isFork
-  repositoryTopics(first: 20) {{ nodes {{ topic {{ name }} }} }}
-  state: object(expression: "{STATE_EXPRESSION}") {{ {BLOB} }}
-  defaultBranchRef {{
+_DEFAULT_BRANCH = f"""defaultBranchRef {{
     name
     target {{
       ... on Commit {{
@@ -50,20 +58,33 @@ fragment Repo on Repository {{
         {_TREE}
       }}
     }}
-  }}
-}}
-"""
+  }}"""
 
-# Open pull requests are read with the files, for unmanaged repositories only: the
-# connection cannot be null, so a hidden repository would take its whole listing node with
-# it, whereas an aliased repository is named by its alias.
+# Open pull requests (the stale-prs detector). The connection cannot be null, so a repository
+# whose pull requests the token may not read comes back as a null node: list_repos then reads
+# that page again without them (LEAN_LISTING), and its stale-prs signal is unknown.
 PULLS = (
     "pullRequests(states: OPEN, first: 20, orderBy: {field: UPDATED_AT, direction: ASC}) "
     "{ nodes { number title isDraft updatedAt headRefName author { login } } }"
 )
 
-LISTING = (
-    """
+# What the listing reads of every repository, one field a line: a detector's new need (or the
+# org `.github` repository's community-health defaults) is one more entry here.
+BASE_FIELDS: tuple[str, ...] = (
+    "nameWithOwner",
+    "isArchived",
+    "isFork",
+    "repositoryTopics(first: 20) { nodes { topic { name } } }",
+    f'state: object(expression: "{STATE_EXPRESSION}") {{ {BLOB} }}',
+    _DEFAULT_BRANCH,
+    f'workflows: object(expression: "HEAD:{WORKFLOWS}") '
+    f"{{ ... on Tree {{ entries {{ path type object {{ {BLOB} }} }} }} }}",
+    *(f't{n}: object(expression: "HEAD:{path}") {{ {BLOB} }}' for n, path in enumerate(TEXT_PATHS)),
+)
+REPO_FIELDS = "fragment Repo on Repository {\n  " + "\n  ".join((*BASE_FIELDS, PULLS)) + "\n}\n"
+LEAN_FIELDS = "fragment Repo on Repository {\n  " + "\n  ".join(BASE_FIELDS) + "\n}\n"
+
+_LISTING = """
 query OrgRepositories($owner: String!, $first: Int!, $after: String, $isArchived: Boolean,
                       $isFork: Boolean) {
   repositoryOwner(login: $owner) {
@@ -77,8 +98,8 @@ query OrgRepositories($owner: String!, $first: Int!, $after: String, $isArchived
   }
 }
 """
-    + REPO_FIELDS
-)
+LISTING = _LISTING + REPO_FIELDS
+LEAN_LISTING = _LISTING + LEAN_FIELDS
 
 HOME = """
 query OrgHome($owner: String!, $name: String!, $config: String!, $labels: [String!]) {
@@ -113,11 +134,14 @@ mutation PrimeCommit($input: CreateCommitOnBranchInput!) {
 """
 
 
-def files_query(batch: list[tuple[str, list[str]]]) -> tuple[str, dict[str, Any]]:
+def files_query(
+    batch: list[tuple[str, list[str]]], *, with_pulls: bool = True
+) -> tuple[str, dict[str, Any]]:
     """One query reading blobs of many repositories by id: aliases r0.., f0.. per repository.
 
     Args:
         batch: (OWNER/NAME, blob ids) per repository.
+        with_pulls: read each repository's open pull requests too.
 
     Returns:
         The query text and its variables (names and ids travel as variables, never pasted).
@@ -134,7 +158,8 @@ def files_query(batch: list[tuple[str, list[str]]]) -> tuple[str, dict[str, Any]
             variables[f"b{r}_{f}"] = oid
             params.append(f"$b{r}_{f}: GitObjectID!")
             blobs.append(f"f{f}: object(oid: $b{r}_{f}) {{ {BLOB} }}")
-        parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {PULLS} {' '.join(blobs)} }}")
+        fields = " ".join([PULLS] * with_pulls + blobs)
+        parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {fields} }}")
     text = f"query OrgFiles({', '.join(params)}) {{\n  " + "\n  ".join(parts) + "\n}\n"
     return text, variables
 
@@ -152,6 +177,11 @@ class Listed(BaseModel):
     # The state blob's id when GraphQL cut its text (the whole text is read over REST).
     state_truncated: str | None = None
     blobs: dict[str, str] = {}  # path -> blob id, three levels deep
+    # The texts the listing carried (TEXT_PATHS and the workflows); a cut one: path -> blob id.
+    texts: dict[str, str] = {}
+    cut: dict[str, str] = {}
+    # Open pull requests; None when the token may not read them (LEAN_LISTING).
+    pulls: tuple[PullRequestInfo, ...] | None = None
     ci: CiStatus | None = None
     empty: bool = False  # no default branch yet
     error: str | None = None
@@ -193,7 +223,7 @@ def _blobs(tree: dict[str, Any] | None) -> dict[str, str]:
 
 
 def pulls(repo: dict[str, Any]) -> tuple[PullRequestInfo, ...]:
-    """The open pull requests of a files-query repository."""
+    """The open pull requests of a listed (or files-query) repository node."""
     return tuple(
         PullRequestInfo(
             number=p["number"],
@@ -208,10 +238,31 @@ def pulls(repo: dict[str, Any]) -> tuple[PullRequestInfo, ...]:
     )
 
 
+def _texts(node: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """(path -> text, path -> blob id of a cut text) of the files the listing carried."""
+    blobs = [(path, node.get(f"t{n}")) for n, path in enumerate(TEXT_PATHS)]
+    tree = (node.get("workflows") or {}).get("entries") or ()
+    blobs += [
+        (f"{WORKFLOWS}/{e['path'].rsplit('/', 1)[-1]}", e.get("object"))
+        for e in tree
+        if e and e.get("type") == "blob" and e.get("path")
+    ]
+    texts, cut = {}, {}
+    for path, blob in blobs:
+        if not blob or (blob.get("text") is None and not blob.get("isTruncated")):
+            continue
+        if blob.get("isTruncated"):
+            cut[path] = str(blob["oid"])
+        else:
+            texts[path] = str(blob["text"])
+    return texts, cut
+
+
 def listed(node: dict[str, Any], error: str | None = None) -> Listed:
     """A listing node as a value; `error` marks what could not be read of it."""
     ref = node.get("defaultBranchRef") or {}
     commit = ref.get("target") or {}
+    texts, cut = _texts(node)
     return Listed(
         repo=node["nameWithOwner"],
         archived=bool(node.get("isArchived")),
@@ -224,6 +275,9 @@ def listed(node: dict[str, Any], error: str | None = None) -> Listed:
         if (node.get("state") or {}).get("isTruncated")
         else None,
         blobs=_blobs(commit.get("tree")),
+        texts=texts,
+        cut=cut,
+        pulls=pulls(node) if "pullRequests" in node else None,
         ci=_ci(commit) if commit else None,
         empty=not ref,
         error=error,

@@ -36,8 +36,31 @@ def test_a_snapshot_lists_every_path_and_reads_only_the_wanted_files(
     assert snapshot.paths == tuple(sorted(FILES))
     assert snapshot.files == {p: FILES[p] for p in ("pyproject.toml", ".github/workflows/ci.yml")}
     assert (snapshot.now, snapshot.remote) == (NOW, True)
-    assert len(fake_github.requests) == 4 + 2
+    # The tree, one GraphQL query for both wanted files, check runs, statuses, pull requests.
+    assert len(fake_github.requests) == 4 + 1
     assert fake_github.writes == 0
+
+
+@pytest.mark.parametrize("workflows", [3, 300])
+def test_the_wanted_files_cost_one_query_whatever_their_number(
+    fake_github: FakeGitHub, client: GitHubClient, workflows: int
+) -> None:
+    files = {f".github/workflows/w{n:03}.yml": f"name: w{n}\non: push\n" for n in range(workflows)}
+    eyes = _eyes(fake_github, client, FILES | files)
+    fake_github.reset_counts()
+    snapshot = eyes.snapshot(RepoConfig(), NOW)
+    assert {p: snapshot.files[p] for p in files} == files
+    assert len(fake_github.requests) == 5
+    assert [r for r in fake_github.requests if r[0] == "POST"] == [("POST", "/graphql")]
+    assert fake_github.writes == 0
+
+
+def test_a_file_over_graphqls_cut_is_read_whole_over_rest(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    big = "x: " + "y" * 600_000 + "\n"  # GitHub cuts Blob.text at 512,000 bytes
+    eyes = _eyes(fake_github, client, FILES | {".github/workflows/big.yml": big})
+    assert eyes.snapshot(RepoConfig(), NOW).files[".github/workflows/big.yml"] == big
 
 
 @pytest.mark.parametrize(

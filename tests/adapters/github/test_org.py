@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from prime_action.adapters.github.client import GitHubClient
-from prime_action.adapters.github.graphql import GraphQL
+from prime_action.adapters.github.graphql import GraphQL, GraphQLAnswer, GraphQLProblem
 from prime_action.adapters.github.org import (
     STATE_BRANCH,
     STATE_FILE,
@@ -111,21 +113,71 @@ def test_repositories_are_listed_a_page_a_query_archived_and_forks_left_out(
     assert {"acme/old", "acme/copy"} <= {i.repo for i in everything}
 
 
-def test_files_are_read_for_listed_repositories_and_a_vanished_one_gets_an_error(
+def test_files_and_pull_requests_come_with_the_listing_page_at_no_request_of_their_own(
     fake_github: FakeGitHub, gql: GraphQL
 ) -> None:
-    fake_github.add_repo("acme/api", {"pyproject.toml": "[project]\n", "src/a.py": ""})
+    workflows = {f".github/workflows/w{n:03}.yml": f"name: w{n}\non: push\n" for n in range(300)}
+    fake_github.add_repo("acme/api", {"pyproject.toml": "[project]\n", "src/a.py": ""} | workflows)
     fake_github.push("acme/api", {"x": "1"}, branch="prime/license")
     fake_github.add_pull("acme/api", "prime/license", title="Add a license")
-    fake_github.add_repo("acme/gone", {"pyproject.toml": "[project]\n"})
+    items = list_repos(gql, "acme", OrgConfig())
+    assert gql.queries == 1
+    found = read_files(gql, items)
+    assert gql.queries == 1
+    api = found["acme/api"]
+    assert not isinstance(api, str)
+    assert api.files == {"pyproject.toml": "[project]\n"} | workflows
+    assert [(p.title, p.by_prime) for p in api.pulls] == [("Add a license", True)]
+
+
+def test_a_wanted_file_the_listing_does_not_carry_is_queried_and_a_vanished_repo_errs(
+    fake_github: FakeGitHub, gql: GraphQL
+) -> None:
+    # The dependabot detector finds its config whatever its case; the listing asks by exact path.
+    odd = {"package.json": "{}\n", ".github/Dependabot.yml": "version: 2\n"}
+    fake_github.add_repo("acme/odd", odd)
+    fake_github.add_repo("acme/gone", {".github/DEPENDABOT.yml": "version: 2\n"})
     items = list_repos(gql, "acme", OrgConfig())
     del fake_github.repos["acme/gone"]
     found = read_files(gql, items)
-    api = found["acme/api"]
-    assert not isinstance(api, str)
-    assert api.files == {"pyproject.toml": "[project]\n"}
-    assert [(p.title, p.by_prime) for p in api.pulls] == [("Add a license", True)]
+    assert gql.queries == 2
+    assert not isinstance(found["acme/odd"], str)
+    assert found["acme/odd"].files == odd
     assert str(found["acme/gone"]).startswith("NOT_FOUND: ")
+
+
+def test_a_page_with_a_repository_whose_pull_requests_are_hidden_is_read_again_lean(
+    fake_github: FakeGitHub, gql: GraphQL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_github.add_repo("acme/api", {"README.md": "x\n"})
+    fake_github.add_repo("acme/secret", {"README.md": "x\n"})
+    answers = iter([_without("acme/secret"), None])
+    query = gql.query
+
+    def hiding(what: str, text: str, variables: dict[str, object]) -> GraphQLAnswer:
+        answer = query(what, text, variables)
+        hide = next(answers, None)
+        return hide(answer) if hide else answer
+
+    monkeypatch.setattr(gql, "query", hiding)
+    items = list_repos(gql, "acme", OrgConfig())
+    assert [i.repo for i in items] == ["acme/api", "acme/secret"]
+    assert gql.queries == 2
+    assert {i.repo: i.pulls for i in items} == {"acme/api": None, "acme/secret": None}
+
+
+def _without(repo: str) -> Callable[[GraphQLAnswer], GraphQLAnswer]:
+    """GitHub's answer when the token may not read one repository's pull requests."""
+
+    def hide(answer: GraphQLAnswer) -> GraphQLAnswer:
+        nodes = answer.data["repositoryOwner"]["repositories"]["nodes"]
+        index = next(i for i, n in enumerate(nodes) if n["nameWithOwner"] == repo)
+        nodes[index] = None
+        path = ("repositoryOwner", "repositories", "nodes", index, "pullRequests")
+        problem = GraphQLProblem(type="FORBIDDEN", message="Resource not accessible", path=path)
+        return answer.model_copy(update={"problems": (problem,)})
+
+    return hide
 
 
 def test_facts_tell_managed_empty_failed_and_remote_repositories_apart(
@@ -138,6 +190,7 @@ def test_facts_tell_managed_empty_failed_and_remote_repositories_apart(
     fake_github.add_repo("acme/remote", {".github/prime.yml": "license: [not, a, string]\n"})
     items = list_repos(gql, "acme", OrgConfig())
     remote = read_files(gql, [i for i in items if i.repo == "acme/remote"])
+    assert gql.queries == 1  # the listing page carried the files
     found, warnings = facts(items, remote, NOW)
     by_repo = {f.repo: f for f in found}
     assert by_repo["acme/managed"].managed
