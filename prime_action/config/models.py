@@ -159,6 +159,11 @@ class PrSettings(Section):
         default=("security-policy", "dependabot", "vulnerabilities"),
         description="Signals whose fixes pass the open-PR limits (never the hourly ones).",
     )
+    close_idle_days: int = Field(
+        default=30,
+        ge=0,
+        description="Close a Prime PR untouched this many days, with one comment (0: never).",
+    )
 
 
 class AgentSettings(Section):
