@@ -203,7 +203,9 @@ class RefreshPull(Frozen):
     number: int
     branch: str
     signals: tuple[str, ...]
+    # The comment when the base already has the fix; the body note when Prime cannot redo it.
     closing: str
+    manual: str
 
     def describe(self) -> str:
         """The write, in a dry run's words."""

@@ -10,6 +10,7 @@ same signals (or carrying the same content) closes the older PR; a PR idle for
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen
@@ -25,6 +26,8 @@ class PrimePull(Frozen):
 
     number: int
     branch: str
+    # The branch it asks to merge into.
+    base: str
     # The signals it fixes: its branch's and those its body's markers name.
     signals: tuple[str, ...]
     created_at: datetime
@@ -41,7 +44,7 @@ class PrimePull(Frozen):
 
 
 def plan_hygiene(
-    pulls: tuple[PrimePull, ...], *, idle_days: int, now: datetime, base: str = "the default branch"
+    pulls: tuple[PrimePull, ...], *, idle_days: int, now: datetime
 ) -> tuple[Effect, ...]:
     """The hygiene writes for Prime's open PRs, at most one per PR.
 
@@ -49,22 +52,22 @@ def plan_hygiene(
         pulls: Prime's open pull requests.
         idle_days: `prs.close_idle_days` (0: never close for idleness).
         now: the current moment.
-        base: the default branch's name, as the texts say it.
 
     Returns:
         Refreshes, closes and body notes, oldest PR first.
     """
     effects: list[Effect] = []
     for pull in sorted(pulls, key=lambda p: p.number):
-        effect = _one(pull, pulls, idle_days=idle_days, now=now, base=base)
+        effect = _one(pull, pulls, idle_days=idle_days, now=now)
         if effect is not None:
             effects.append(effect)
     return tuple(effects)
 
 
 def _one(
-    pull: PrimePull, pulls: tuple[PrimePull, ...], *, idle_days: int, now: datetime, base: str
+    pull: PrimePull, pulls: tuple[PrimePull, ...], *, idle_days: int, now: datetime
 ) -> Effect | None:
+    base = pull.base
     if pull.human_commits:
         return _note(pull, HUMAN_NOTE, "pulls/note-human.md.j2", base)
     newer = superseded_by(pull, pulls)
@@ -78,11 +81,16 @@ def _one(
         return ClosePull(number=pull.number, body=body, why="stale")
     if pull.mergeable is not False:
         return None
-    if not pull.refreshable:
-        return _note(pull, MANUAL_NOTE, "pulls/note-manual.md.j2", base)
+    manual = _note(pull, MANUAL_NOTE, "pulls/note-manual.md.j2", base)
+    if manual is None or not pull.refreshable:
+        return manual  # None: Prime said once that it cannot redo this change
     closing = render("pulls/obsolete.md.j2", marker=_marker("obsolete", pull), base=base)
     return RefreshPull(
-        number=pull.number, branch=pull.branch, signals=pull.signals, closing=closing
+        number=pull.number,
+        branch=pull.branch,
+        signals=pull.signals,
+        closing=closing,
+        manual=manual.note,
     )
 
 
@@ -111,3 +119,19 @@ def _note(pull: PrimePull, marker: str, template: str, base: str) -> NotePull | 
 
 def _marker(why: str, pull: PrimePull) -> str:
     return comment_marker(f"{why}-{pull.number}")
+
+
+class PullKeeper(Protocol):
+    """Prime's open pull requests: what the hygiene plan reads, and the writes it makes."""
+
+    # Prime's open PRs, with GitHub's mergeability and who wrote their commits.
+    def prime_pulls(self) -> tuple[PrimePull, ...]: ...
+
+    # Comment once, then close, the body marked as closed by Prime (no person's "no").
+    def close_pull(self, number: int, comment: str, why: str) -> None: ...
+
+    # Re-apply the fix on the moved base (or close with `closing`); the report's line.
+    def refresh_pull(self, effect: RefreshPull) -> str: ...
+
+    # Append a note to the body unless its marker is there already.
+    def note_pull(self, number: int, marker: str, note: str) -> None: ...

@@ -38,6 +38,7 @@ from prime_action.repo.actions import (
 )
 from prime_action.repo.dashboard import Ticks
 from prime_action.repo.effects import Adopt, Effect, Reply, SaveState, WriteDashboard
+from prime_action.repo.hygiene import PrimePull, plan_hygiene
 from prime_action.repo.memory_update import (
     Prepared,
     changed,
@@ -87,6 +88,8 @@ class WakeInputs(Frozen):
     decisions: tuple[DecisionRecord, ...] = ()
     # Whether the repository can reach Org Prime (flag-org).
     org_link: bool = False
+    # Prime's open PRs (PR hygiene); empty where they are not read (a local wake).
+    pulls: tuple[PrimePull, ...] = ()
 
 
 class WakePlan(Frozen):
@@ -188,8 +191,9 @@ def plan_wake(inputs: WakeInputs, decision: Decision, attempts: dict[str, str]) 
         inputs.growth.seed, prepared.state, signals, acts.tracked, config.labels.automated
     )
     acts = plan_tickets(acts, tickets)
+    hygiene = plan_hygiene(inputs.pulls, idle_days=config.prs.close_idle_days, now=inputs.now)
     plan = WakePlan(
-        effects=acts.effects,
+        effects=(*acts.effects, *hygiene),
         state=acts.state,
         decision=decision,
         signals=signals,

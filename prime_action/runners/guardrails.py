@@ -108,6 +108,12 @@ def content_marker(digest: str) -> str:
     return f"<!-- prime:content={digest} -->"
 
 
+def content_of(body: str) -> str:
+    """The content hash a PR body's marker records ("" when it has none)."""
+    found = _CONTENT.findall(body)
+    return found[0] if found else ""
+
+
 def same_change(pulls: tuple[PullInfo, ...], digest: str) -> PullInfo | None:
     """An open PR whose body says it carries exactly this change."""
     return next(

@@ -18,6 +18,7 @@ def pull(number: int, *signals: str, days_idle: float = 1, **extra: Any) -> Prim
     fields: dict[str, Any] = {
         "number": number,
         "branch": f"prime/{names[0]}",
+        "base": "main",
         "signals": names,
         "created_at": NOW - timedelta(days=days_idle + 1),
         "updated_at": NOW - timedelta(days=days_idle),
@@ -132,7 +133,7 @@ def test_plan_hygiene(
 
 
 def test_the_stale_comment_says_why_and_how_to_get_it_back() -> None:
-    (effect,) = plan_hygiene((pull(3, days_idle=31),), idle_days=30, now=NOW, base="main")
+    (effect,) = plan_hygiene((pull(3, days_idle=31),), idle_days=30, now=NOW)
     assert isinstance(effect, ClosePull)
     assert effect.body.startswith("<!-- prime:comment=stale-3 -->")
     assert "for 30 days" in effect.body
@@ -149,8 +150,14 @@ def test_the_superseded_comment_names_the_replacement() -> None:
 
 
 def test_a_refresh_carries_the_comment_for_a_base_that_already_has_the_fix() -> None:
-    (effect,) = plan_hygiene((pull(4, mergeable=False),), idle_days=30, now=NOW, base="trunk")
+    (effect,) = plan_hygiene((pull(4, mergeable=False, base="trunk"),), idle_days=30, now=NOW)
     assert isinstance(effect, RefreshPull)
     assert effect.branch == "prime/editorconfig"
     assert effect.closing.startswith("<!-- prime:comment=obsolete-4 -->")
     assert "trunk already has what this pull request adds" in effect.closing
+    assert effect.manual.startswith(MANUAL_NOTE)
+
+
+def test_a_refreshable_pr_prime_could_not_redo_is_not_tried_again() -> None:
+    pulls = (pull(4, mergeable=False, notes=(MANUAL_NOTE,)),)
+    assert plan_hygiene(pulls, idle_days=30, now=NOW) == ()
