@@ -225,6 +225,17 @@ class NotePull(Frozen):
         return f"note in PR #{self.number}'s body why Prime leaves its conflict"
 
 
+class UnmarkPull(Frozen):
+    """Take "closed by Prime" out of a reopened PR's body: a later close is a person's again."""
+
+    kind: Literal["unmark-pull"] = "unmark-pull"
+    number: int
+
+    def describe(self) -> str:
+        """The write, in a dry run's words."""
+        return f"take Prime's closing mark out of the reopened PR #{self.number}"
+
+
 Effect = Annotated[
     Adopt
     | OpenIssue
@@ -238,7 +249,8 @@ Effect = Annotated[
     | Reply
     | ClosePull
     | RefreshPull
-    | NotePull,
+    | NotePull
+    | UnmarkPull,
     Field(discriminator="kind"),
 ]
 

@@ -23,6 +23,7 @@ from prime_action.repo.effects import (
     SaveState,
     SetLabels,
     Submit,
+    UnmarkPull,
     WriteDashboard,
     settle,
 )
@@ -143,6 +144,9 @@ def _hygiene(effect: Effect, pulls: PullKeeper) -> str | None:
     if isinstance(effect, NotePull):
         pulls.note_pull(effect.number, effect.marker, effect.note)
         return f"noted in PR #{effect.number}'s body why Prime leaves its conflict"
+    if isinstance(effect, UnmarkPull):
+        pulls.unmark_pull(effect.number)
+        return f"PR #{effect.number} was reopened: its close is no longer Prime's"
     return None
 
 

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen
-from prime_action.repo.effects import ClosePull, Effect, NotePull, RefreshPull
+from prime_action.repo.effects import ClosePull, Effect, NotePull, RefreshPull, UnmarkPull
 from prime_action.templating import render
 
 HUMAN_NOTE = "<!-- prime:note=conflict-human -->"
@@ -41,6 +41,8 @@ class PrimePull(Frozen):
     refreshable: bool = False
     # The hygiene notes its body already carries (their markers).
     notes: tuple[str, ...] = ()
+    # Its body still says Prime closed it: a person reopened it.
+    reopened: bool = False
 
 
 def plan_hygiene(
@@ -54,9 +56,9 @@ def plan_hygiene(
         now: the current moment.
 
     Returns:
-        Refreshes, closes and body notes, oldest PR first.
+        Unmarking reopened PRs first, then refreshes, closes and body notes, oldest PR first.
     """
-    effects: list[Effect] = []
+    effects: list[Effect] = [UnmarkPull(number=p.number) for p in pulls if p.reopened]
     for pull in sorted(pulls, key=lambda p: p.number):
         effect = _one(pull, pulls, idle_days=idle_days, now=now)
         if effect is not None:
@@ -135,3 +137,6 @@ class PullKeeper(Protocol):
 
     # Append a note to the body unless its marker is there already.
     def note_pull(self, number: int, marker: str, note: str) -> None: ...
+
+    # Take the "closed by Prime" mark out of a reopened PR's body.
+    def unmark_pull(self, number: int) -> None: ...

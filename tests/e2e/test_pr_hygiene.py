@@ -189,3 +189,17 @@ def test_reading_prime_prs_gets_each_again_while_github_computes_mergeability(
     ]
     assert len(gets) == 2  # nothing moved: GitHub's answer stands
     assert pull(fake, number).state == "open"
+
+
+def test_a_stale_pr_a_person_reopens_loses_prime_s_mark_and_stays_open(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    number = prime_pull(fake, "editorconfig")
+    pull(fake, number).updated_at = iso(NOW - timedelta(days=31))
+    wake(fake, tmp_path)
+    reopened = pull(fake, number)
+    reopened.state, reopened.updated_at = "open", iso(NOW)
+    wake(fake, tmp_path, NOW + timedelta(hours=7))
+    assert pull(fake, number).state == "open"
+    assert "closed_by" not in find_data(pull(fake, number).body)
+    assert len(fake.comments(REPO, number)) == 1

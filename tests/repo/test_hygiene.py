@@ -161,3 +161,9 @@ def test_a_refresh_carries_the_comment_for_a_base_that_already_has_the_fix() -> 
 def test_a_refreshable_pr_prime_could_not_redo_is_not_tried_again() -> None:
     pulls = (pull(4, mergeable=False, notes=(MANUAL_NOTE,)),)
     assert plan_hygiene(pulls, idle_days=30, now=NOW) == ()
+
+
+def test_a_reopened_pr_loses_prime_s_closing_mark_first() -> None:
+    effects = plan_hygiene((pull(6, reopened=True), pull(2)), idle_days=30, now=NOW)
+    assert [e.kind for e in effects] == ["unmark-pull", "close-pull"]
+    assert effects[0].describe() == "take Prime's closing mark out of the reopened PR #6"

@@ -78,6 +78,7 @@ class GitHubPullKeeper:
             human_commits=rules.human_commits(messages),
             refreshable=bool(signals) and set(signals) <= FIXABLE,
             notes=tuple(n for n in (HUMAN_NOTE, MANUAL_NOTE) if n in body),
+            reopened=find_data(body).get("closed_by") == "prime",
         )
 
     def close_pull(self, number: int, comment: str, why: str) -> None:
@@ -103,6 +104,15 @@ class GitHubPullKeeper:
             return
         text = f"{body.rstrip()}\n\n{note}"
         self._client.write(f"note on PR #{number}", lambda: pull.edit(body=text))
+
+    def unmark_pull(self, number: int) -> None:
+        """Take `closed_by`/`closed_as` out of the body's data marker."""
+        pull = self._pull(number)
+        body = pull.body or ""
+        data = find_data(body)
+        kept = {k: v for k, v in data.items() if k not in ("closed_by", "closed_as")}
+        text = body.replace(data_marker(data), data_marker(kept) if kept else "").rstrip() + "\n"
+        self._client.write(f"update PR #{number}", lambda: pull.edit(body=text))
 
     def refresh_pull(self, effect: RefreshPull) -> str:
         """Re-apply the fix on the moved base, or close the PR when the base has it all."""
