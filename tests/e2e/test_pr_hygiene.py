@@ -188,6 +188,8 @@ def test_reading_prime_prs_gets_each_again_while_github_computes_mergeability(
         r for r in fake.log if r.method == "GET" and r.template.endswith("/pulls/{pull_number}")
     ]
     assert len(gets) == 2  # nothing moved: GitHub's answer stands
+    compares = [r for r in fake.log if r.template.endswith("/compare/{basehead}")]
+    assert len(compares) == 2  # who wrote each PR's commits
     assert pull(fake, number).state == "open"
 
 
