@@ -16,7 +16,7 @@ from prime_action.adapters.github.client import GitHubClient
 from prime_action.domain.markers import find_data
 from prime_action.fileops.fixes import render_fix
 from prime_action.flows.wake import GitHubWake, wake_on_github
-from prime_action.repo.hygiene import HUMAN_NOTE
+from prime_action.repo.hygiene import HUMAN_NOTE, MANUAL_NOTE
 from prime_action.runners import guardrails as rules
 from prime_action.runners.fileops import pr_marker
 from testing.github import FakeGitHub
@@ -205,3 +205,22 @@ def test_a_stale_pr_a_person_reopens_loses_prime_s_mark_and_stays_open(
     assert pull(fake, number).state == "open"
     assert "closed_by" not in find_data(pull(fake, number).body)
     assert len(fake.comments(REPO, number)) == 1
+
+
+def test_a_conflicted_pr_that_is_more_than_a_templated_fix_is_noted_once_and_left(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    number = prime_pull(fake, "editorconfig")
+    # An agent's change for the same signal: Prime's commit, but files no template writes.
+    fake.push(
+        REPO, {"src/app.py": "x = 1\n"}, branch="prime/editorconfig",
+        message="prime: fix editorconfig", author=PRIME,
+    )  # fmt: skip
+    head = fake.ref(REPO, "prime/editorconfig")
+    fake.push(REPO, {".editorconfig": "root = true\n"})
+    wake(fake, tmp_path)
+    wake(fake, tmp_path, NOW + timedelta(hours=7))
+    left = pull(fake, number)
+    assert (left.state, fake.ref(REPO, "prime/editorconfig")) == ("open", head)
+    assert (left.body or "").count(MANUAL_NOTE) == 1
+    assert fake.comments(REPO, number) == []

@@ -60,7 +60,10 @@ class GitHubPullKeeper:
         return own and pull.head.ref.startswith(BRANCH_PREFIX)
 
     def _get(self, number: int) -> PullRequest:
-        return self._client.read(f"read PR #{number}", lambda: self._repo.get_pull(number))
+        # complete(): the client is lazy, and the read must happen here, under the retries.
+        return self._client.read(
+            f"read PR #{number}", lambda: self._repo.get_pull(number).complete()
+        )
 
     def _value(self, pull: PullRequest) -> PrimePull:
         body = pull.body or ""
