@@ -186,6 +186,8 @@ class ClosePull(Frozen):
     why: Literal["stale", "superseded"]
     # The PR that replaces it (superseded).
     by: int | None = None
+    # The signals it fixes (a stale PR's cool down: Prime asks again only later).
+    signals: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """The write, in a dry run's words."""

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import Frozen
+from prime_action.domain.models import Frozen, PrimeState
 from prime_action.repo.effects import ClosePull, Effect, NotePull, RefreshPull, UnmarkPull
 from prime_action.templating import render
 
@@ -79,8 +79,9 @@ def _one(
         )
         return ClosePull(number=pull.number, body=body, why="superseded", by=newer.number)
     if idle(pull, idle_days, now):
-        body = render("pulls/stale.md.j2", marker=_marker("stale", pull), days=idle_days, base=base)
-        return ClosePull(number=pull.number, body=body, why="stale")
+        marker = _marker("stale", pull)
+        body = render("pulls/stale.md.j2", marker=marker, days=idle_days, signals=pull.signals)
+        return ClosePull(number=pull.number, body=body, why="stale", signals=pull.signals)
     if pull.mergeable is not False:
         return None
     manual = _note(pull, MANUAL_NOTE, "pulls/note-manual.md.j2", base)
@@ -94,6 +95,25 @@ def _one(
         closing=closing,
         manual=manual.note,
     )
+
+
+def cool_down(
+    state: PrimeState, effects: tuple[Effect, ...], *, days: int, now: datetime
+) -> PrimeState:
+    """The state with each stale-closed PR's signals cooling down for `days` days.
+
+    Nobody wanted the change for that long: Prime asks again (a new PR) only after as long
+    again, unless a person reopens the PR first.
+    """
+    until = now + timedelta(days=days)
+    cooling = dict(state.cooldown_until)
+    for effect in effects:
+        if isinstance(effect, ClosePull) and effect.why == "stale":
+            for signal in effect.signals:
+                cooling[signal] = max(cooling.get(signal, until), until)
+    if cooling == state.cooldown_until:
+        return state
+    return state.model_copy(update={"cooldown_until": cooling})
 
 
 def superseded_by(pull: PrimePull, pulls: tuple[PrimePull, ...]) -> PrimePull | None:

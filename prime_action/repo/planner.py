@@ -38,7 +38,7 @@ from prime_action.repo.actions import (
 )
 from prime_action.repo.dashboard import Ticks
 from prime_action.repo.effects import Adopt, Effect, Reply, SaveState, WriteDashboard
-from prime_action.repo.hygiene import PrimePull, plan_hygiene
+from prime_action.repo.hygiene import PrimePull, cool_down, plan_hygiene
 from prime_action.repo.memory_update import (
     Prepared,
     changed,
@@ -191,10 +191,11 @@ def plan_wake(inputs: WakeInputs, decision: Decision, attempts: dict[str, str]) 
         inputs.growth.seed, prepared.state, signals, acts.tracked, config.labels.automated
     )
     acts = plan_tickets(acts, tickets)
-    hygiene = plan_hygiene(inputs.pulls, idle_days=config.prs.close_idle_days, now=inputs.now)
+    days = config.prs.close_idle_days
+    hygiene = plan_hygiene(inputs.pulls, idle_days=days, now=inputs.now)
     plan = WakePlan(
         effects=(*acts.effects, *hygiene),
-        state=acts.state,
+        state=cool_down(acts.state, hygiene, days=days, now=inputs.now),
         decision=decision,
         signals=signals,
         submitted=acts.submitted,

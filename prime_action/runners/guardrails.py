@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
 
 from prime_action.config.models import GuardrailSettings, PrSettings
+from prime_action.domain.markers import find_data
 from prime_action.domain.models import Attempt, Frozen
 
 WORKFLOWS_DIR = ".github/workflows/"
@@ -122,12 +123,18 @@ def same_change(pulls: tuple[PullInfo, ...], digest: str) -> PullInfo | None:
 
 
 def refused_change(pulls: tuple[PullInfo, ...], digest: str) -> PullInfo | None:
-    """A PR carrying exactly this change that a person closed unmerged: their "no" to it."""
+    """A PR carrying exactly this change that a person closed unmerged: their "no" to it.
+
+    One Prime closed itself (idle, superseded; its body says `closed_by: prime`) is no "no".
+    """
     return next(
         (
             p
             for p in pulls
-            if p.state == "closed" and not p.merged and digest in _CONTENT.findall(p.body)
+            if p.state == "closed"
+            and not p.merged
+            and digest in _CONTENT.findall(p.body)
+            and find_data(p.body).get("closed_by") != "prime"
         ),
         None,
     )

@@ -87,6 +87,7 @@ def test_a_pr_idle_past_close_idle_days_is_closed_with_one_comment_not_read_as_a
     assert "reopen this pull request" in comment.body
     assert find_data(closed.body) == {"closed_by": "prime", "closed_as": "stale"}
     assert prime_state(fake).refused == {}
+    assert prime_state(fake).cooldown_until["editorconfig"] >= NOW + timedelta(days=30)
     before = comments(fake)
     wake(fake, tmp_path, NOW + timedelta(hours=7))
     assert comments(fake) == before

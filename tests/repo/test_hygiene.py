@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from prime_action.domain.models import PrimeState
 from prime_action.repo.effects import ClosePull, Effect, NotePull, RefreshPull
-from prime_action.repo.hygiene import HUMAN_NOTE, MANUAL_NOTE, PrimePull, plan_hygiene
+from prime_action.repo.hygiene import HUMAN_NOTE, MANUAL_NOTE, PrimePull, cool_down, plan_hygiene
 from tests.values import NOW
 
 
@@ -167,3 +168,20 @@ def test_a_reopened_pr_loses_prime_s_closing_mark_first() -> None:
     effects = plan_hygiene((pull(6, reopened=True), pull(2)), idle_days=30, now=NOW)
     assert [e.kind for e in effects] == ["unmark-pull", "close-pull"]
     assert effects[0].describe() == "take Prime's closing mark out of the reopened PR #6"
+
+
+def test_a_stale_close_cools_its_signals_down_as_long_again() -> None:
+    effects = plan_hygiene(
+        (pull(3, "editorconfig", "license", days_idle=31),), idle_days=30, now=NOW
+    )
+    state = cool_down(PrimeState(), effects, days=30, now=NOW)
+    until = NOW + timedelta(days=30)
+    assert state.cooldown_until == {"editorconfig": until, "license": until}
+    (effect,) = effects
+    assert isinstance(effect, ClosePull)
+    assert "`/prime skip editorconfig`, `/prime skip license`" in effect.body
+
+
+def test_superseded_and_refreshed_prs_cool_nothing_down() -> None:
+    effects = plan_hygiene((pull(3), pull(4, mergeable=False)), idle_days=30, now=NOW)
+    assert cool_down(PrimeState(), effects, days=30, now=NOW) == PrimeState()
