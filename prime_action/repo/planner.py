@@ -135,6 +135,11 @@ def _see(inputs: WakeInputs) -> _Seen:
     elif state.rebuilt:
         # The dashboard said "rebuilt" for one wake; that was the last one.
         state = state.model_copy(update={"rebuilt": False})
+    # A stale PR this wake closes cools its signals down before the brain sees them: no job
+    # for the same fix in the same wake.
+    days = config.prs.close_idle_days
+    stale = plan_hygiene(inputs.pulls, idle_days=days, now=now)
+    state = cool_down(state, stale, days=days, now=now)
     request = inputs.request
     prepared = prepare(
         state,
@@ -191,11 +196,10 @@ def plan_wake(inputs: WakeInputs, decision: Decision, attempts: dict[str, str]) 
         inputs.growth.seed, prepared.state, signals, acts.tracked, config.labels.automated
     )
     acts = plan_tickets(acts, tickets)
-    days = config.prs.close_idle_days
-    hygiene = plan_hygiene(inputs.pulls, idle_days=days, now=inputs.now)
+    hygiene = plan_hygiene(inputs.pulls, idle_days=config.prs.close_idle_days, now=inputs.now)
     plan = WakePlan(
         effects=(*acts.effects, *hygiene),
-        state=cool_down(acts.state, hygiene, days=days, now=inputs.now),
+        state=acts.state,
         decision=decision,
         signals=signals,
         submitted=acts.submitted,
