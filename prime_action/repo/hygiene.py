@@ -4,7 +4,8 @@ Pure: the wake reads Prime's open PRs as values and gets effects back. A PR with
 that Prime did not write belongs to its person: it is never refreshed or closed, and a
 conflict is noted once in its body (an edit notifies nobody). A replacement covering the
 same signals (or carrying the same content) closes the older PR; a PR idle for
-`prs.close_idle_days` is closed; a conflicted fileops PR is rebuilt on the new base.
+`prs.close_idle_days` is closed, and its signals cool down as long again; a conflicted
+fileops PR is rebuilt on the new base.
 """
 
 from __future__ import annotations
