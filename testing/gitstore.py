@@ -171,6 +171,24 @@ class GitStore:
             pending.extend(found.parents if found else ())
         return False
 
+    def merge_base(self, base: str, head: str) -> str | None:
+        """Return the newest commit of `head`'s history that `base` also reaches, if any."""
+        return next((s for s in self.history(head) if self.is_ancestor(s, base)), None)
+
+    def clashes(self, base: str, head: str) -> set[str] | None:
+        """The paths a merge of `head` into `base` conflicts on (None: no common history).
+
+        File by file: both sides changed a path, to different contents, since their merge
+        base. Git merges two edits to different lines of one file; this store is stricter
+        there, and exact for what Prime's fixes do (add or replace whole files).
+        """
+        since = self.merge_base(base, head)
+        if since is None:
+            return None
+        ours, theirs, start = (self.files_at(s) for s in (base, head, since))
+        changed = {p for p in start.keys() | theirs.keys() if start.get(p) != theirs.get(p)}
+        return {p for p in changed if ours.get(p) != start.get(p) and ours.get(p) != theirs.get(p)}
+
     def history(self, head: str) -> list[str]:
         """Return the commits reachable from `head`, newest first (first-parent order first)."""
         ordered: list[str] = []

@@ -110,7 +110,7 @@ def _side(urls: Urls, repo: Repo, ref: str, sha: str, pushed_at: str) -> Body:
 
 
 def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
-    """A pull-request (GET/POST/PATCH of /pulls); also used, trimmed, for the list."""
+    """A pull-request (GET/POST/PATCH of /pulls); `pull_request_simple` trims it for lists."""
     pull = found.pull
     if pull is None:
         msg = f"issue #{found.number} of {repo.full_name} is not a pull request"
@@ -166,9 +166,9 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         "auto_merge": None,
         "draft": pull.draft,
         "merged": pull.merged,
-        "mergeable": None if pull.merged else True,
+        "mergeable": pull.mergeable,
         "rebaseable": None,
-        "mergeable_state": "unknown",
+        "mergeable_state": pull.mergeable_state,
         "merged_by": None,
         "comments": sum(1 for c in repo.comments.values() if c.number == found.number),
         "review_comments": 0,
@@ -179,3 +179,16 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         "changed_files": 0,
     }
     return body
+
+
+# What a listed pull request (pull-request-simple) lacks: GitHub answers these per PR only.
+FULL_ONLY = (
+    "additions", "changed_files", "comments", "commits", "deletions", "maintainer_can_modify",
+    "mergeable", "mergeable_state", "merged", "merged_by", "rebaseable", "review_comments",
+)  # fmt: skip
+
+
+def pull_request_simple(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
+    """A pull request as GET /pulls lists it: no mergeability, no counts."""
+    full = pull_request(urls, repo, found, pushed_at)
+    return {key: value for key, value in full.items() if key not in FULL_ONLY}

@@ -29,7 +29,29 @@ def _pull(state: GitHubState, repo: Repo, number: str) -> Issue:
 
 
 def _render(state: GitHubState, repo: Repo, found: Issue) -> Reply:
+    check_mergeable(repo, found)
     return Reply(200, render.pull_request(state.urls, repo, found, state.pushed_at(repo)))
+
+
+def check_mergeable(repo: Repo, found: Issue) -> None:
+    """GitHub's mergeability job, run as a get, create or edit of a pull request reads it.
+
+    The first read after the base or the head moved starts the job and answers `mergeable`
+    null ("unknown"); a later read sees its answer: `dirty` (false) when the branches
+    conflict, `draft` for a draft, otherwise `clean`. A closed pull request is never checked.
+    """
+    pull = found.pull
+    if pull is None or found.state != "open":
+        if pull is not None:
+            pull.checked, pull.mergeable, pull.mergeable_state = None, None, "unknown"
+        return
+    sides = (repo.head(pull.base) or pull.base_sha, repo.head(pull.head) or pull.head_sha)
+    if pull.checked != sides:
+        pull.checked, pull.mergeable, pull.mergeable_state = sides, None, "unknown"
+        return
+    clashes = repo.git.clashes(*sides)
+    pull.mergeable = not clashes
+    pull.mergeable_state = "dirty" if clashes else "draft" if pull.draft else "clean"
 
 
 def _head_branch(repo: Repo, head: str) -> str:
@@ -60,7 +82,7 @@ def list_pulls(state: GitHubState, request: FakeRequest) -> Reply:
     found = sorted_issues(request, [i for i in repo.issues.values() if _matches(request, repo, i)])
     pushed_at = state.pushed_at(repo)
     return paginate(
-        state, request, [render.pull_request(state.urls, repo, i, pushed_at) for i in found]
+        state, request, [render.pull_request_simple(state.urls, repo, i, pushed_at) for i in found]
     )
 
 

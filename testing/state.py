@@ -83,6 +83,10 @@ class PullFields:
     draft: bool = False
     maintainer_can_modify: bool = False
     requested_reviewers: list[str] = field(default_factory=list)  # logins asked to review
+    # GitHub's mergeability job: the (base, head) commits it last ran for, and its answer.
+    checked: tuple[str, str] | None = None
+    mergeable: bool | None = None
+    mergeable_state: str = "unknown"
 
 
 @dataclass

@@ -174,6 +174,11 @@ class PrSettings(Section):
         description="fileops: every template fix of the repository travels in one PR "
         "(prime/fileops) while it is open; none: one PR per signal.",
     )
+    close_idle_days: int = Field(
+        default=30,
+        ge=0,
+        description="Close a Prime PR untouched this many days, with one comment (0: never).",
+    )
 
 
 class AgentSettings(Section):

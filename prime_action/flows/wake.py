@@ -15,6 +15,7 @@ from prime_action.adapters.github.actions_env import ActionsEnv
 from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
 from prime_action.adapters.github.growth_tickets import GitHubTaskTickets
+from prime_action.adapters.github.hygiene import GitHubPullKeeper
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.org_link import GitHubOrgLink
@@ -152,8 +153,13 @@ def litellm_installed() -> bool:
     return importlib.util.find_spec("litellm") is not None
 
 
-def _ports(
-    client: GitHubClient, env: ActionsEnv, event: Event, store: GitHubStateStore, config: RepoConfig
+def _ports(  # noqa: PLR0917 -- the wake's reads, its config and the injected moment
+    client: GitHubClient,
+    env: ActionsEnv,
+    event: Event,
+    store: GitHubStateStore,
+    config: RepoConfig,
+    now: datetime,
 ) -> WakePorts:
     eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
 
@@ -178,6 +184,7 @@ def _ports(
         repo=env.repository,
         org=_org_link(env, config),
         tickets=GitHubTaskTickets(client, env.repository),
+        pulls=GitHubPullKeeper(client, env.repository, eyes.open_pulls, lambda: now),
     )
 
 
@@ -213,7 +220,7 @@ def wake_on_github(
                                 dry_run=env.dry_run, on_merge=merges.append)  # fmt: skip
         if not go_on:
             return _done(client, pull_flow=flow, warnings=warnings)
-    ports = _ports(client, env, event, store, config)
+    ports = _ports(client, env, event, store, config, now)
     ports = replace(ports, brain=brain(ports.brain))
     request = _request(gated, event, tuple(merges))
     # The state was read once above: a tick that got here is awake.

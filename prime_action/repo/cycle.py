@@ -26,6 +26,7 @@ from prime_action.growth.seed import SEED_PATH, Seed, parse_seed
 from prime_action.growth.step import GrowthInputs
 from prime_action.repo.effects import Outcome, dry_run_lines, settled_state
 from prime_action.repo.execute import TicketWriter, Writers, execute
+from prime_action.repo.hygiene import PullKeeper
 from prime_action.repo.memory_update import hibernating
 from prime_action.repo.planner import (
     WakeInputs,
@@ -103,6 +104,8 @@ class WakePorts:
     org: OrgLink | None = None
     # People's task tickets (growth mode); None where they are not listed (a local wake).
     tickets: TaskTickets | None = None
+    # Prime's open PRs (PR hygiene); None where there are none to keep (a local wake).
+    pulls: PullKeeper | None = None
 
 
 def wake(
@@ -145,7 +148,8 @@ def wake(
 def _carry_out(ports: WakePorts, inputs: WakeInputs, plan: WakePlan) -> WakeReport:
     """Execute the plan; after a lost compare-and-swap race, re-plan and execute the rest."""
     writers = Writers(state=ports.state, issues=ports.issues, jobs=ports.jobs,
-                      dashboard=ports.dashboard, org=ports.org, tickets=ports.tickets)  # fmt: skip
+                      dashboard=ports.dashboard, org=ports.org, tickets=ports.tickets,
+                      pulls=ports.pulls)  # fmt: skip
     outcome = execute(plan.effects, writers, Outcome())
     for _ in range(MAX_WRITE_ATTEMPTS - 1):
         if not outcome.conflict:
@@ -178,6 +182,7 @@ def _read(
         dashboard=ports.dashboard is not None,
         org_link=ports.org is not None,
         growth=_growth(ports, sight.seed, request),
+        pulls=ports.pulls.prime_pulls() if ports.pulls is not None else (),
     )
     if ports.dashboard is not None:
         number = stored.state.dashboard_issue if stored.state else None

@@ -177,6 +177,67 @@ class Reply(Frozen):
         return f"reply to the command on #{self.issue}"
 
 
+class ClosePull(Frozen):
+    """Close one of Prime's PRs with one comment; its body says Prime closed it (not a "no")."""
+
+    kind: Literal["close-pull"] = "close-pull"
+    number: int
+    body: str
+    why: Literal["stale", "superseded"]
+    # The PR that replaces it (superseded).
+    by: int | None = None
+    # The signals it fixes (a stale PR's cool down: Prime asks again only later).
+    signals: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The write, in a dry run's words."""
+        by = f" by #{self.by}" if self.by is not None else ""
+        return f"close PR #{self.number} as {self.why}{by}"
+
+
+class RefreshPull(Frozen):
+    """Re-apply a conflicted fileops PR's fix on the moved base (never over a person's commit).
+
+    When the base already has all of it, the PR is closed with `closing` instead.
+    """
+
+    kind: Literal["refresh-pull"] = "refresh-pull"
+    number: int
+    branch: str
+    signals: tuple[str, ...]
+    # The comment when the base already has the fix; the body note when Prime cannot redo it.
+    closing: str
+    manual: str
+
+    def describe(self) -> str:
+        """The write, in a dry run's words."""
+        return f"refresh PR #{self.number} ({self.branch}) on the moved base"
+
+
+class NotePull(Frozen):
+    """Add a note to a PR's body once (found by its marker): an edit notifies nobody."""
+
+    kind: Literal["note-pull"] = "note-pull"
+    number: int
+    marker: str
+    note: str
+
+    def describe(self) -> str:
+        """The write, in a dry run's words."""
+        return f"note in PR #{self.number}'s body why Prime leaves its conflict"
+
+
+class UnmarkPull(Frozen):
+    """Take "closed by Prime" out of a reopened PR's body: a later close is a person's again."""
+
+    kind: Literal["unmark-pull"] = "unmark-pull"
+    number: int
+
+    def describe(self) -> str:
+        """The write, in a dry run's words."""
+        return f"take Prime's closing mark out of the reopened PR #{self.number}"
+
+
 Effect = Annotated[
     Adopt
     | OpenIssue
@@ -187,7 +248,11 @@ Effect = Annotated[
     | Flag
     | WriteDashboard
     | SaveState
-    | Reply,
+    | Reply
+    | ClosePull
+    | RefreshPull
+    | NotePull
+    | UnmarkPull,
     Field(discriminator="kind"),
 ]
 

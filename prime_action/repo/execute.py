@@ -11,18 +11,23 @@ from prime_action.repo.dashboard import merge_for_write, needs_write, render_das
 from prime_action.repo.effects import (
     Adopt,
     Close,
+    ClosePull,
     Comment,
     Effect,
     Flag,
+    NotePull,
     OpenIssue,
     Outcome,
+    RefreshPull,
     Reply,
     SaveState,
     SetLabels,
     Submit,
+    UnmarkPull,
     WriteDashboard,
     settle,
 )
+from prime_action.repo.hygiene import PullKeeper
 
 
 class TicketWriter(Protocol):
@@ -42,6 +47,7 @@ class Writers:
     dashboard: DashboardStore | None = None
     org: OrgLink | None = None
     tickets: TicketWriter | None = None
+    pulls: PullKeeper | None = None
 
 
 def execute(effects: tuple[Effect, ...], ports: Writers, outcome: Outcome) -> Outcome:
@@ -119,8 +125,29 @@ def _elsewhere(effect: Effect, ports: Writers) -> str:
     if isinstance(effect, Adopt) and ports.tickets is not None:
         ports.tickets.adopt(effect.number, effect.body, effect.labels)
         return f"adopted {effect.label} issue #{effect.number}: {effect.title}"
+    if ports.pulls is not None:
+        line = _hygiene(effect, ports.pulls)
+        if line is not None:
+            return line
     msg = f"no port for the planned effect {effect.kind}: the plan and the ports disagree"
     raise ValueError(msg)
+
+
+def _hygiene(effect: Effect, pulls: PullKeeper) -> str | None:
+    """A write to one of Prime's open PRs (PR hygiene); None for any other effect."""
+    if isinstance(effect, ClosePull):
+        pulls.close_pull(effect.number, effect.body, effect.why)
+        by = f" by #{effect.by}" if effect.by is not None else ""
+        return f"closed PR #{effect.number} as {effect.why}{by}"
+    if isinstance(effect, RefreshPull):
+        return pulls.refresh_pull(effect)
+    if isinstance(effect, NotePull):
+        pulls.note_pull(effect.number, effect.marker, effect.note)
+        return f"noted in PR #{effect.number}'s body why Prime leaves its conflict"
+    if isinstance(effect, UnmarkPull):
+        pulls.unmark_pull(effect.number)
+        return f"PR #{effect.number} was reopened: its close is no longer Prime's"
+    return None
 
 
 def _publish(effect: WriteDashboard, ports: Writers) -> int | None:

@@ -38,6 +38,7 @@ from prime_action.repo.actions import (
 )
 from prime_action.repo.dashboard import Ticks
 from prime_action.repo.effects import Adopt, Effect, Reply, SaveState, WriteDashboard
+from prime_action.repo.hygiene import PrimePull, cool_down, plan_hygiene
 from prime_action.repo.memory_update import (
     Prepared,
     changed,
@@ -89,6 +90,8 @@ class WakeInputs(Frozen):
     decisions: tuple[DecisionRecord, ...] = ()
     # Whether the repository can reach Org Prime (flag-org).
     org_link: bool = False
+    # Prime's open PRs (PR hygiene); empty where they are not read (a local wake).
+    pulls: tuple[PrimePull, ...] = ()
 
 
 class WakePlan(Frozen):
@@ -134,6 +137,11 @@ def _see(inputs: WakeInputs) -> _Seen:
     elif state.rebuilt:
         # The dashboard said "rebuilt" for one wake; that was the last one.
         state = state.model_copy(update={"rebuilt": False})
+    # A stale PR this wake closes cools its signals down before the brain sees them: no job
+    # for the same fix in the same wake.
+    days = config.prs.close_idle_days
+    stale = plan_hygiene(inputs.pulls, idle_days=days, now=now)
+    state = cool_down(state, stale, days=days, now=now)
     request = inputs.request
     prepared = prepare(
         state,
@@ -200,8 +208,9 @@ def plan_wake(inputs: WakeInputs, decision: Decision, attempts: dict[str, str]) 
         inputs.growth.seed, prepared.state, signals, acts.tracked, config.labels.automated
     )
     acts = plan_tickets(acts, tickets)
+    hygiene = plan_hygiene(inputs.pulls, idle_days=config.prs.close_idle_days, now=inputs.now)
     plan = WakePlan(
-        effects=acts.effects,
+        effects=(*acts.effects, *hygiene),
         state=acts.state,
         decision=decision,
         signals=signals,

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
 
 from prime_action.config.models import GuardrailSettings, PrSettings
+from prime_action.domain.markers import find_data
 from prime_action.domain.models import Attempt, Frozen
 
 WORKFLOWS_DIR = ".github/workflows/"
@@ -113,6 +114,12 @@ def content_marker(digest: str) -> str:
     return f"<!-- prime:content={digest} -->"
 
 
+def content_of(body: str) -> str:
+    """The content hash a PR body's marker records ("" when it has none)."""
+    found = _CONTENT.findall(body)
+    return found[0] if found else ""
+
+
 def same_change(pulls: tuple[PullInfo, ...], digest: str) -> PullInfo | None:
     """An open PR whose body says it carries exactly this change."""
     return next(
@@ -121,12 +128,18 @@ def same_change(pulls: tuple[PullInfo, ...], digest: str) -> PullInfo | None:
 
 
 def refused_change(pulls: tuple[PullInfo, ...], digest: str) -> PullInfo | None:
-    """A PR carrying exactly this change that a person closed unmerged: their "no" to it."""
+    """A PR carrying exactly this change that a person closed unmerged: their "no" to it.
+
+    One Prime closed itself (idle, superseded; its body says `closed_by: prime`) is no "no".
+    """
     return next(
         (
             p
             for p in pulls
-            if p.state == "closed" and not p.merged and digest in _CONTENT.findall(p.body)
+            if p.state == "closed"
+            and not p.merged
+            and digest in _CONTENT.findall(p.body)
+            and find_data(p.body).get("closed_by") != "prime"
         ),
         None,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from prime_action.domain.clock import SystemClock
 from prime_action.domain.markers import find_signal
 from prime_action.eyes import SIGNAL_NAMES
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
@@ -27,6 +28,8 @@ def _config(tracking: str) -> str:
 
 @pytest.fixture
 def plane(fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataPlane:
+    # The commands read the system clock: the fake's follows it (a PR just opened is not idle).
+    fake_github.clock.set(SystemClock().now())
     return DataPlane(fake_github, tmp_path, monkeypatch)
 
 

@@ -23,6 +23,7 @@ from prime_action.growth.step import GrowthInputs
 from prime_action.repo.effects import (
     Adopt,
     Close,
+    ClosePull,
     Flag,
     OpenIssue,
     Outcome,
@@ -34,6 +35,7 @@ from prime_action.repo.effects import (
     dry_run_lines,
     settle,
 )
+from prime_action.repo.hygiene import PrimePull
 from prime_action.repo.planner import (
     WakeInputs,
     WakePlan,
@@ -279,3 +281,28 @@ def test_a_trusted_persons_task_ticket_is_adopted_before_any_other_write() -> No
     assert "<!-- prime:signal=" in adopt.body
     assert not [e for e in plan.effects[1:] if isinstance(e, Adopt)]
     assert "growth.manual.7" in {s.name for s in plan.signals}  # its work is a signal now
+
+
+def test_a_wake_closing_a_stale_pr_cools_its_signal_down_and_a_replan_keeps_it() -> None:
+    idle = PrimePull(
+        number=9, branch="prime/license", base="main", signals=("license",),
+        created_at=NOW - timedelta(days=40), updated_at=NOW - timedelta(days=31),
+    )  # fmt: skip
+    inputs = _inputs((signal("license"),), PrimeState(), pulls=(idle,))
+    first = _plan(inputs)
+    assert any(isinstance(e, ClosePull) and e.why == "stale" for e in first.effects)
+    assert first.state.cooldown_until["license"] == NOW + timedelta(days=30)
+    winner = inputs.model_copy(update={"stored": StoredState(state=PrimeState(), version="v2")})
+    again = replan(winner, first, {})
+    assert again.state.cooldown_until["license"] == NOW + timedelta(days=30)
+
+
+def test_the_brain_submits_no_job_for_the_signal_whose_stale_pr_this_wake_closes() -> None:
+    idle = PrimePull(
+        number=9, branch="prime/license", base="main", signals=("license",),
+        created_at=NOW - timedelta(days=40), updated_at=NOW - timedelta(days=31),
+    )  # fmt: skip
+    busy = _plan(_inputs((signal("license"),), PrimeState()))
+    assert busy.state.in_flight
+    quiet = _plan(_inputs((signal("license"),), PrimeState(), pulls=(idle,)))
+    assert not quiet.state.in_flight

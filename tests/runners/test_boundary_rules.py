@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from prime_action.adapters.github.hygiene import closed_by_prime
 from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.runners.boundary import (
     BoundaryError,
@@ -252,3 +253,19 @@ def test_the_same_change_a_person_closed_unmerged_is_not_proposed_again(
     assert again.note == f"#{first.pull.number} with this same change was closed unmerged"
     assert other.pull is not None  # a different change may still be proposed
     assert len(fake_github.pulls(REPO)) == 2
+
+
+def test_the_same_change_prime_closed_itself_as_idle_may_be_proposed_again(
+    fake_github: FakeGitHub, host: GitHubPulls
+) -> None:
+    first = offer(fake_github, host, "gitignore", {".gitignore": "*.pyc\n"})
+    assert first.pull is not None
+    (pull,) = fake_github.pulls(REPO)
+    pull.state = "closed"
+    pull.body = closed_by_prime(pull.body or "", "stale")  # as the PR hygiene closes it
+
+    again = offer(fake_github, host, "gitignore", {".gitignore": "*.pyc\n"})
+
+    assert not again.skipped
+    assert again.pull is not None
+    assert again.pull.number != first.pull.number

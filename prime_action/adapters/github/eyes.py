@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from prime_action.adapters.github.client import GitHubClient, read_blob
@@ -31,6 +32,7 @@ class RemoteEyes:
         self._repo: Repository = client.github.get_repo(repo)
         self._branch = default_branch
         self._shas: dict[str, str] = {}
+        self._open: list[PullRequest] | None = None
 
     def identity(self) -> str:
         """Hash of the identity files' blob SHAs from the last listing (no extra request)."""
@@ -88,10 +90,16 @@ class RemoteEyes:
         state = "failure" if failing else "pending" if pending else "success" if seen else "none"
         return CiStatus(state=state, sha=status.sha or "", failing=tuple(failing))
 
+    def open_pulls(self) -> list[PullRequest]:
+        """The open pull requests as listed (once per run: the PR hygiene reads them too)."""
+        if self._open is None:
+            self._open = self._client.read(
+                "list open pull requests", lambda: list(self._repo.get_pulls(state="open"))
+            )
+        return self._open
+
     def _pulls(self) -> tuple[PullRequestInfo, ...]:
-        pulls = self._client.read(
-            "list open pull requests", lambda: list(self._repo.get_pulls(state="open"))
-        )
+        pulls = self.open_pulls()
         return tuple(
             PullRequestInfo(
                 number=p.number,

@@ -108,6 +108,36 @@ class GitHubPulls:
             raise
         return str(commit.sha)
 
+    def merge_commit(
+        self, branch: str, head: str, base: str, files: Mapping[str, str], message: str
+    ) -> str:
+        """Commit `files` over `base`'s tree with parents (head, base); fast-forward `branch`."""
+        ours = self._client.read("read the head", lambda: self._repo.get_git_commit(head))
+        theirs = self._client.read("read the base", lambda: self._repo.get_git_commit(base))
+        elements = [
+            InputGitTreeElement(path, "100644", "blob", content=text)
+            for path, text in sorted(files.items())
+        ]
+        tree = self._client.repeatable(
+            f"write {branch} tree", lambda: self._repo.create_git_tree(elements, theirs.tree)
+        )
+        commit = self._client.repeatable(
+            f"write {branch} commit",
+            lambda: self._repo.create_git_commit(message, tree, [ours, theirs]),
+        )
+        self._move(branch, commit.sha)
+        return str(commit.sha)
+
+    def _move(self, branch: str, sha: str) -> None:
+        try:
+            ref = self._client.read(f"read {branch}", lambda: self._loaded_ref(branch))
+            self._client.write(f"move {branch}", lambda: ref.edit(sha, force=False))
+        except GitHubError as e:
+            if e.status == 422:  # someone pushed meanwhile: their commits win, rerun later
+                msg = f"{branch} moved during the write; the next attempt builds on it"
+                raise ConflictError(msg) from e
+            raise
+
     def _loaded_ref(self, branch: str) -> GitRef:
         ref = self._repo.get_git_ref(f"heads/{branch}")
         _ = ref.object  # lazy: loading it gives the ref its API url (PATCH .../git/refs/...)
