@@ -50,10 +50,16 @@ DISABLED = "disabled in config"
 
 
 def detectors(config: RepoConfig) -> tuple[Detector, ...]:
-    """The built-in detectors with the config's parameters applied (e.g. `stale_pr_days`)."""
-    return tuple(
-        StalePrs(days=config.stale_pr_days) if isinstance(d, StalePrs) else d for d in DETECTORS
-    )
+    """The built-in detectors with the config's parameters applied (`stale_pr_days`, `pinning`)."""
+    return tuple(_configured(d, config) for d in DETECTORS)
+
+
+def _configured(detector: Detector, config: RepoConfig) -> Detector:
+    if isinstance(detector, StalePrs):
+        return StalePrs(days=config.stale_pr_days)
+    if isinstance(detector, PinnedActions):
+        return PinnedActions(pinning=config.pinning)
+    return detector
 
 
 def unknown_signals(config: RepoConfig) -> tuple[str, ...]:

@@ -111,14 +111,20 @@ def _oracle(findings: list[dict[str, Any]]) -> list[dict[str, str]]:
         {
             "ident": finding["ident"],
             "path": location["symbolic"]["key"]["Local"]["verbatim_path"],
-            "feature": location["concrete"]["feature"].strip().splitlines()[0],
-            "annotation": location["symbolic"]["annotation"],
+            "feature": _feature(finding["locations"][0]["concrete"]["feature"]),
+            "annotation": " | ".join(loc["symbolic"]["annotation"] for loc in finding["locations"]),
         }
         for finding in findings
         if finding["ident"] in ORACLE_AUDITS
         for location in finding["locations"][:1]
     ]
     return sorted(rows, key=lambda r: (r["ident"], r["path"], r["feature"]))
+
+
+def _feature(text: str) -> str:
+    # A job calling a reusable workflow is reported as the whole job: keep its `uses:` line.
+    lines = [line.strip() for line in text.strip().splitlines()]
+    return next((line for line in lines if line.startswith("uses:")), lines[0])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -174,6 +175,37 @@ class AgentSettings(Section):
     timeout_seconds: float = Field(default=1800.0, gt=0, description="The external CLI's limit.")
 
 
+PinPolicy = Literal["hash-pin", "ref-pin"]
+
+# The refs that must stay on a tag: the SLSA generator's reusable workflows verify their own
+# ref and refuse a SHA (its README), so pinning them breaks the release.
+BUILTIN_PIN_POLICIES: dict[str, PinPolicy] = {
+    "slsa-framework/slsa-github-generator/*": "ref-pin",
+}
+
+
+class PinningSettings(Section):
+    """How `uses:` refs must be pinned: zizmor's `unpinned-uses` policy shape and default."""
+
+    default: PinPolicy = Field(
+        default="hash-pin",
+        description="Every action and reusable workflow on a full commit SHA (zizmor >= 1.20).",
+    )
+    policies: dict[str, PinPolicy] = Field(
+        default_factory=dict,
+        description="Pattern (owner/*, owner/repo, owner/repo/path/*) -> policy; the most "
+        "specific match wins; added to the built-in SLSA generator exception.",
+    )
+
+    def policy(self, action: str) -> PinPolicy:
+        """The policy for an `owner/repo[/path]` (the ref stripped), most specific first."""
+        merged = {**BUILTIN_PIN_POLICIES, **self.policies}
+        matches = [p for p in merged if fnmatch.fnmatchcase(action.lower(), p.lower())]
+        if not matches:
+            return self.default
+        return merged[max(matches, key=lambda p: (len(p.rstrip("*")), len(p)))]
+
+
 class RepoConfig(Section):
     """`.github/prime.yml`: everything optional, every default sensible."""
 
@@ -188,6 +220,7 @@ class RepoConfig(Section):
     agent: AgentSettings = AgentSettings()
     signals: dict[str, SignalSettings] = Field(default_factory=dict)
     stale_pr_days: int = Field(default=14, ge=1)
+    pinning: PinningSettings = PinningSettings()
     license: str = Field(
         default="MIT",
         description=f"SPDX id used by the license fix: one of {', '.join(LICENSE_IDS)}.",

@@ -16,7 +16,7 @@ from tests.signals.snapshots import write_tree as tree
 SHA = "8e5e7e5ab8b370d6c329ec480221332ada57f0ab"
 WORKFLOW = (
     "name: CI\non:\n  push:\npermissions:\n  contents: read\njobs:\n  test:\n"
-    f"    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+    f"    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@{SHA}\n"
     f"      - uses: astral-sh/setup-uv@{SHA}\n      - run: uv run pytest\n"
 )
 DEPENDABOT = (

@@ -65,7 +65,8 @@ def test_an_undecodable_wanted_file_is_a_config_error_naming_it(tmp_path: Path) 
 def test_an_undecodable_file_nobody_wants_is_never_read(tmp_path: Path) -> None:
     tree(tmp_path, {".github/workflows/ci.yml": b"\xff", "logo.png": b"\x89PNG\xff"})
     off = SignalSettings(enabled=False)
-    config = RepoConfig(signals={"pinned-actions": off, "workflow-permissions": off})
+    workflow_readers = ("pinned-actions", "workflow-permissions", "lint-config")
+    config = RepoConfig(signals=dict.fromkeys(workflow_readers, off))
     snapshot = local_snapshot(tmp_path, config, NOW)
     assert snapshot.files == {}
     assert "logo.png" in snapshot.paths
