@@ -9,7 +9,7 @@ from pydantic import Field
 from prime_action.domain.errors import UsageError
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen
-from prime_action.fileops.fixes import plan_fix
+from prime_action.fileops.fixes import NeedsHuman, plan_fix
 from prime_action.runners.boundary import (
     DEFAULT_POLICY,
     BoundaryError,
@@ -19,7 +19,7 @@ from prime_action.runners.boundary import (
     propose,
 )
 from prime_action.runners.job import Job
-from prime_action.runners.result import RunResult, failed, from_proposal, from_refusal
+from prime_action.runners.result import RunResult, blocked, failed, from_proposal, from_refusal
 from prime_action.templating import render
 
 
@@ -28,8 +28,9 @@ class RepoListing(Frozen):
 
     paths: tuple[str, ...]
     files: dict[str, str] = Field(default_factory=dict)  # the CONTENT_FILES that exist
-    owner: str  # @user or @org for CODEOWNERS and SECURITY.md
+    owner: str  # @user or @org: SECURITY.md's maintainers, the license's holder
     license_id: str = "MIT"
+    code_owner: str | None = None  # a person or @org/team for CODEOWNERS; None: not known
 
 
 def pr_marker(signal: str) -> str:
@@ -66,17 +67,21 @@ def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
             license_id=listing.license_id,
             year=now.year,
             files=listing.files,
+            code_owner=listing.code_owner,
         )
+    except NeedsHuman as e:
+        return blocked(job.attempt, str(e))
     except UsageError as e:
         return failed(job.attempt, str(e))
-    if not plan.create:
+    changes = plan.changes()
+    if not changes:
         return from_proposal(job.attempt, job.signal, Proposal(note="nothing to change"))
     body = render(
         "pulls/fileops.md.j2",
         marker=pr_marker(job.signal),
         signal=job.signal,
         approach=job.approach,
-        files=sorted(plan.create),
+        files=sorted(changes),
         present=plan.present,
         issue=issue,
         attempt=job.attempt,
@@ -84,7 +89,7 @@ def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
     title = f"Prime: fix {job.signal}"
     try:
         proposal = propose(
-            host, job.signal, plan.create, title=title, body=body, now=now, policy=policy
+            host, job.signal, changes, title=title, body=body, now=now, policy=policy
         )
     except BoundaryError as e:
         return from_refusal(job.attempt, e)
