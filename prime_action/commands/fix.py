@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
+from prime_action.adapters.local.snapshot import list_paths
 from prime_action.config.loader import load_config
 from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock
@@ -17,8 +17,6 @@ from prime_action.fileops.fixes import FIXABLE, LICENSES, FixPlan, content_files
 # request nobody's review), so the codeowners fix needs --owner.
 DEFAULT_OWNER = "@maintainers"
 
-# Never listed: version control, dependencies, virtualenvs and Prime's own local memory.
-SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", ".prime"})
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def list_files(root: Path) -> list[str]:
-    """Every file under root as a sorted posix path relative to it, minus SKIPPED_DIRS.
+    """Every file under root git would track (the scan's listing), as sorted posix paths.
 
     Args:
         root: the checkout to list.
@@ -69,12 +67,7 @@ def list_files(root: Path) -> list[str]:
     Returns:
         Relative posix paths, e.g. ".github/workflows/ci.yml".
     """
-    found: list[str] = []
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = [name for name in subdirs if name not in SKIPPED_DIRS]
-        base = Path(directory).relative_to(root)
-        found.extend((base / name).as_posix() for name in files)
-    return sorted(found)
+    return list(list_paths(root))
 
 
 def _contents(root: Path, paths: list[str]) -> dict[str, str]:
