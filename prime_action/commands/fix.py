@@ -18,7 +18,6 @@ from prime_action.fileops.fixes import FIXABLE, LICENSES, FixPlan, content_files
 DEFAULT_OWNER = "@maintainers"
 
 
-
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
     parser.add_argument("--local", metavar="PATH", type=Path, required=True, help="the checkout")

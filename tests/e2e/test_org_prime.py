@@ -457,3 +457,23 @@ def test_the_model_reorders_the_top_once_and_a_rerun_neither_calls_nor_commits(
     assert llm.calls == 1
     assert not again.committed
     assert fake_github.ref(ORG_REPO, "main") == head
+
+
+def test_the_owner_s_github_repository_security_policy_covers_repositories_without_one(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 6)
+    fake_github.reset_counts()
+    without = _run(fake_github, tmp_path)
+    before = json.loads(fake_github.read(ORG_REPO, "run-sheet.json") or "[]")
+    assert any(row["signal"] == "security-policy" for row in before)
+    fake_github.add_repo(
+        f"{OWNER}/.github",
+        {"SECURITY.md": "Report to security@acme.test\n", ".github/ISSUE_TEMPLATE/bug.yml": "x"},
+    )
+    fake_github.reset_counts()
+    run = _run(fake_github, tmp_path)
+    after = json.loads(fake_github.read(ORG_REPO, "run-sheet.json") or "[]")
+    assert not any(row["signal"] in ("security-policy", "issue-templates") for row in after)
+    # Read in the same batched listing: not one request more for the org's defaults.
+    assert run.aggregation_requests == without.aggregation_requests

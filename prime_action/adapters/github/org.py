@@ -217,6 +217,17 @@ def _remote_config(repo: str, files: dict[str, str]) -> tuple[RepoConfig, str | 
         return RepoConfig(), str(e)
 
 
+def community_paths(items: list[Listed]) -> tuple[str, ...]:
+    """The paths of the owner's `.github` repository, from the listing (no extra request).
+
+    GitHub shows its community-health files (SECURITY.md, CONTRIBUTING.md, issue templates)
+    in every repository of the owner without its own; the listing reads three levels deep,
+    which reaches `.github/ISSUE_TEMPLATE/*`.
+    """
+    home = next((i for i in items if i.repo.lower().endswith("/.github")), None)
+    return tuple(sorted(home.blobs)) if home is not None else ()
+
+
 def facts(
     items: list[Listed], remote: dict[str, Remote | str], now: datetime
 ) -> tuple[tuple[RepoFacts, ...], tuple[str, ...]]:
@@ -227,6 +238,7 @@ def facts(
     """
     out: list[RepoFacts] = []
     warnings: list[str] = []
+    org_paths = community_paths(items)
     for item in items:
         base = RepoFacts(repo=item.repo, archived=item.archived, fork=item.fork, topics=item.topics)
         state = parse_state(item.state_text) if item.state_text else None
@@ -248,6 +260,7 @@ def facts(
                 open_prs=found.pulls,
                 now=now,
                 remote=True,
+                org_paths=org_paths,
             )
             out.append(base.model_copy(update={"signals": run_signals(snapshot, config)}))
     return tuple(out), tuple(warnings)
