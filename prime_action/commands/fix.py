@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         paths,
         owner=args.owner or DEFAULT_OWNER,
         code_owner=args.owner,
+        custom_fixes={c.name: c.fix for c in config.custom_signals if c.fix},
         license_id=args.license_id or config.license,
         year=SystemClock().now().year,
         files=_contents(root, paths),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -206,6 +207,46 @@ class PinningSettings(Section):
         return merged[max(matches, key=lambda p: (len(p.rstrip("*")), len(p)))]
 
 
+CustomCheck = Literal["exists", "absent", "contains", "lacks"]
+
+
+class CustomFix(Section):
+    """The fileops fix of a custom signal: a file to create, with its content."""
+
+    path: str = Field(description="Path of the file to create, relative to the root.")
+    content: str = Field(description="Its content (the file is created only when missing).")
+
+
+class CustomSignal(Section):
+    """A signal of the user's own: a file matching a glob must (not) exist or (not) contain
+    a pattern."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="The signal's name.")
+    glob: str = Field(description="fnmatch pattern on repository paths, e.g. 'docs/*.md'.")
+    check: CustomCheck = Field(
+        default="exists",
+        description="exists / absent: some file matches, or none; contains / lacks: every "
+        "matching file has the pattern, or none has it.",
+    )
+    pattern: str | None = Field(default=None, description="Regex for contains / lacks.")
+    severity: Severity = "medium"
+    detail: str = Field(default="", description="What is wrong, shown when failing.")
+    fix: CustomFix | None = Field(default=None, description="A file that repairs it (exists).")
+
+    @model_validator(mode="after")
+    def _pattern(self) -> CustomSignal:
+        if self.check in ("contains", "lacks") and not self.pattern:
+            msg = f"custom signal {self.name}: check '{self.check}' needs a `pattern`"
+            raise ValueError(msg)
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as e:
+                msg = f"custom signal {self.name}: `pattern` is not a valid regex ({e})"
+                raise ValueError(msg) from e
+        return self
+
+
 class RepoConfig(Section):
     """`.github/prime.yml`: everything optional, every default sensible."""
 
@@ -221,6 +262,9 @@ class RepoConfig(Section):
     signals: dict[str, SignalSettings] = Field(default_factory=dict)
     stale_pr_days: int = Field(default=14, ge=1)
     pinning: PinningSettings = PinningSettings()
+    custom_signals: tuple[CustomSignal, ...] = Field(
+        default=(), description="Signals of your own, run after the built-in ones."
+    )
     license: str = Field(
         default="MIT",
         description=f"SPDX id used by the license fix: one of {', '.join(LICENSE_IDS)}.",
@@ -272,6 +316,11 @@ class OrgConfig(Section):
     )
     cooldown_hours: float = Field(
         default=72.0, ge=0, description="Run-sheet cooldown of each item after an attempt."
+    )
+    custom_signals: tuple[CustomSignal, ...] = Field(
+        default=(),
+        description="Custom signals for every repository; a repository's own of the same name "
+        "wins.",
     )
     dispatch_workflow: str = Field(
         default="prime-dispatch.yml",

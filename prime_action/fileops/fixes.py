@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from pydantic import Field
 
-from prime_action.config.models import LICENSE_IDS
+from prime_action.config.models import LICENSE_IDS, CustomFix
 from prime_action.domain.errors import UsageError
 from prime_action.domain.models import Frozen
 from prime_action.fileops.dependabot import dependabot_plan
@@ -212,6 +212,14 @@ _BUILDERS: dict[str, Callable[[_Request], list[_File]]] = {
 FIXABLE: frozenset[str] = frozenset(_BUILDERS)
 
 
+def _custom_plan(paths: Sequence[str], fix: CustomFix) -> FixPlan:
+    # The user's own template, written as given: its path is created only when missing.
+    if fix.path in paths:
+        return FixPlan(present=(fix.path,))
+    content = fix.content if fix.content.endswith("\n") else f"{fix.content}\n"
+    return FixPlan(create={fix.path: content})
+
+
 def _dependabot_plan(request: _Request, marker: str) -> FixPlan:
     renovate = _find(request.paths, RENOVATE_FILES)
     if renovate is not None:
@@ -277,6 +285,7 @@ def plan_fix(
     year: int,
     files: Mapping[str, str] | None = None,
     code_owner: str | None = None,
+    custom_fixes: Mapping[str, CustomFix] | None = None,
 ) -> FixPlan:
     """Work out a signal's fileops fix for a tree: what to create, and what is already there.
 
@@ -290,6 +299,7 @@ def plan_fix(
         files: contents of the `content_files` that exist, so that a linter configured in
             pyproject.toml or run in CI is seen and dependabot.yml can be merged into.
         code_owner: the person or @org/team CODEOWNERS names; None when no real one is known.
+        custom_fixes: the config's custom signals with a `fix`, by name.
 
     Returns:
         The files to create or rewrite and the existing paths that made others unnecessary.
@@ -299,6 +309,9 @@ def plan_fix(
         UsageError: the signal has no fileops fix, the SPDX id has no template, or the owner
             is not a handle or an email.
     """
+    custom = (custom_fixes or {}).get(signal)
+    if custom is not None:
+        return _custom_plan(paths, custom)
     if signal not in _BUILDERS:
         msg = f"'{signal}' has no fileops fix; choose one of: {', '.join(sorted(FIXABLE))}"
         raise UsageError(msg)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
+from prime_action.config.models import CustomFix
 from prime_action.domain.errors import UsageError
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen
@@ -31,6 +32,7 @@ class RepoListing(Frozen):
     owner: str  # @user or @org: SECURITY.md's maintainers, the license's holder
     license_id: str = "MIT"
     code_owner: str | None = None  # a person or @org/team for CODEOWNERS; None: not known
+    custom_fixes: dict[str, CustomFix] = Field(default_factory=dict)  # the config's, by signal
 
 
 def pr_marker(signal: str) -> str:
@@ -68,6 +70,7 @@ def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
             year=now.year,
             files=listing.files,
             code_owner=listing.code_owner,
+            custom_fixes=listing.custom_fixes,
         )
     except NeedsHuman as e:
         return blocked(job.attempt, str(e))

@@ -18,8 +18,9 @@ from prime_action.signals.base import Detector, RepoSnapshot, result
 WORKFLOW_DIR = ".github/workflows/"
 FULL_SHA = re.compile(r"[0-9a-fA-F]{40}")
 
-# The words opening every workflow `prime init` writes ("... written by `prime init` ...").
-PRIME_MARKER = "written by `prime init`"
+# The words opening every workflow `prime init` writes ("... written by `prime init` ..." or
+# "written by `prime init --org`").
+PRIME_MARKER = "written by `prime init"
 
 # `uses:` forms that name code of this very repository at this very commit: `./path` and
 # the `$/path` shorthand GitHub documents for the same thing.

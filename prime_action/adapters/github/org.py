@@ -23,7 +23,7 @@ from prime_action.adapters.github.org_queries import (
     pulls,
 )
 from prime_action.config.loader import parse_yaml
-from prime_action.config.models import OrgConfig, RepoConfig
+from prime_action.config.models import CustomSignal, OrgConfig, RepoConfig
 from prime_action.domain.errors import ConfigError, GitHubError
 from prime_action.domain.models import Attempt, Frozen
 from prime_action.eyes import run_signals, wanted_files
@@ -170,9 +170,10 @@ def _whole_state(gql: GraphQL, item: Listed) -> Listed:
     return item.model_copy(update={"state_text": text, "state_truncated": None})
 
 
-def _wanted(item: Listed) -> list[str]:
+def _wanted(item: Listed, org_signals: tuple[CustomSignal, ...] = ()) -> list[str]:
     paths = sorted(item.blobs)
-    wanted = wanted_files(paths, RepoConfig()) | ({REPO_CONFIG} & set(paths))
+    config = with_org_signals(RepoConfig(), org_signals)
+    wanted = wanted_files(paths, config) | ({REPO_CONFIG} & set(paths))
     return sorted(wanted)
 
 
@@ -183,14 +184,21 @@ class Remote(Frozen):
     pulls: tuple[PullRequestInfo, ...]
 
 
-def read_files(gql: GraphQL, items: list[Listed]) -> dict[str, Remote | str]:
+def read_files(
+    gql: GraphQL, items: list[Listed], org_signals: tuple[CustomSignal, ...] = ()
+) -> dict[str, Remote | str]:
     """Wanted files and open pull requests, FILES_PER_QUERY repositories a request.
+
+    Args:
+        gql: the GraphQL client.
+        items: the unmanaged repositories.
+        org_signals: the org config's custom signals (their contains / lacks files are read).
 
     Returns:
         OWNER/NAME -> what was read, or the error that hid the repository.
     """
     result: dict[str, Remote | str] = {}
-    todo = [(item.repo, _wanted(item), item) for item in items]
+    todo = [(item.repo, _wanted(item, org_signals), item) for item in items]
     for start in range(0, len(todo), FILES_PER_QUERY):
         chunk = todo[start : start + FILES_PER_QUERY]
         text, variables = files_query([(r, [i.blobs[p] for p in ps]) for r, ps, i in chunk])
@@ -228,10 +236,26 @@ def community_paths(items: list[Listed]) -> tuple[str, ...]:
     return tuple(sorted(home.blobs)) if home is not None else ()
 
 
+def with_org_signals(config: RepoConfig, org: tuple[CustomSignal, ...]) -> RepoConfig:
+    """A repository's config with the org config's custom signals it does not define itself."""
+    own = {spec.name for spec in config.custom_signals}
+    extra = tuple(spec for spec in org if spec.name not in own)
+    return config.model_copy(update={"custom_signals": (*config.custom_signals, *extra)})
+
+
 def facts(
-    items: list[Listed], remote: dict[str, Remote | str], now: datetime
+    items: list[Listed],
+    remote: dict[str, Remote | str],
+    now: datetime,
+    org_signals: tuple[CustomSignal, ...] = (),
 ) -> tuple[tuple[RepoFacts, ...], tuple[str, ...]]:
     """Every listed repository as facts: its Repo Prime's state, or signals computed remotely.
+
+    Args:
+        items: the listing.
+        remote: the files and pull requests read for unmanaged repositories.
+        now: the moment of the run.
+        org_signals: the org config's custom signals, run in every unmanaged repository.
 
     Returns:
         The facts, and warnings (a repository's config that did not parse).
@@ -252,6 +276,7 @@ def facts(
             out.append(base.model_copy(update={"error": found or "not read"}))
         else:
             config, problem = _remote_config(item.repo, found.files)
+            config = with_org_signals(config, org_signals)
             warnings += [problem] if problem else []
             snapshot = RepoSnapshot(
                 paths=tuple(sorted(item.blobs)),

@@ -202,6 +202,7 @@ class GitHubPulls:
             owner=owner,
             license_id=self.config().license,
             code_owner=owner if person else None,
+            custom_fixes={c.name: c.fix for c in self.config().custom_signals if c.fix},
         )
 
 
