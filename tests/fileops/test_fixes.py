@@ -414,3 +414,9 @@ def test_the_license_id_matters_only_to_the_license_fix() -> None:
 def test_an_owner_that_is_no_handle_or_email_is_a_usage_error(owner: str) -> None:
     with pytest.raises(UsageError, match="is not a GitHub @user"):
         render_fix("codeowners", [], owner=owner, license_id="MIT", year=YEAR)
+
+
+def test_security_policy_says_private_reporting_must_be_enabled_and_enables_nothing() -> None:
+    text = fix("security-policy")["SECURITY.md"]
+    assert "Private vulnerability reporting" in text
+    assert "Prime\ndoes not turn on" in text
