@@ -8,6 +8,7 @@ from prime_action.config.models import RepoConfig, SignalSettings
 from prime_action.domain.models import SEVERITY_WEIGHT, SignalResult
 from prime_action.growth.signal import GROWTH
 from prime_action.signals.base import Detector, RepoSnapshot, result
+from prime_action.signals.custom import CustomDetector
 from prime_action.signals.dependabot import Dependabot
 from prime_action.signals.files import (
     AGENT_INSTRUCTIONS,
@@ -50,15 +51,26 @@ DISABLED = "disabled in config"
 
 
 def detectors(config: RepoConfig) -> tuple[Detector, ...]:
-    """The built-in detectors with the config's parameters applied (e.g. `stale_pr_days`)."""
-    return tuple(
-        StalePrs(days=config.stale_pr_days) if isinstance(d, StalePrs) else d for d in DETECTORS
+    """The built-in detectors with the config's parameters applied (`stale_pr_days`,
+    `pinning`), then the config's custom signals (a built-in name cannot be taken)."""
+    custom = tuple(
+        CustomDetector.of(spec) for spec in config.custom_signals if spec.name not in SIGNAL_NAMES
     )
+    return (*(_configured(d, config) for d in DETECTORS), *custom)
+
+
+def _configured(detector: Detector, config: RepoConfig) -> Detector:
+    if isinstance(detector, StalePrs):
+        return StalePrs(days=config.stale_pr_days)
+    if isinstance(detector, PinnedActions):
+        return PinnedActions(pinning=config.pinning)
+    return detector
 
 
 def unknown_signals(config: RepoConfig) -> tuple[str, ...]:
     """Names under `signals:` in the config that no detector has (likely typos)."""
-    return tuple(sorted(set(config.signals) - set(SIGNAL_NAMES)))
+    known = {*SIGNAL_NAMES, *(spec.name for spec in config.custom_signals)}
+    return tuple(sorted(set(config.signals) - known))
 
 
 def _settings(config: RepoConfig, name: str) -> SignalSettings:
@@ -121,7 +133,8 @@ def run_signals(snapshot: RepoSnapshot, config: RepoConfig) -> tuple[SignalResul
         config: the repo config (`signals:` overrides, `stale_pr_days`).
 
     Returns:
-        One result per detector, in `DETECTORS` order; disabled ones are "skipped".
+        One result per detector, in `DETECTORS` order then the custom signals; disabled ones
+        are "skipped".
     """
     results = []
     for detector in detectors(config):

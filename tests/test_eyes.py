@@ -34,7 +34,7 @@ def by_name(results: tuple[SignalResult, ...]) -> dict[str, SignalResult]:
 
 # A remote repository where every signal fails: the worst case a fleet scan meets.
 NEGLECTED = remote(
-    "main.py",
+    *(f"src/m{i}.py" for i in range(5)),
     "package.json",
     files={CI_YML: BAD_WORKFLOW},
     ci=CiStatus(state="failure", sha="c" * 40, failing=("test",)),
@@ -152,7 +152,8 @@ def test_disabled_detectors_want_nothing() -> None:
     off = SignalSettings(enabled=False)
     paths = [CI_YML, "README.md"]
     assert wanted_files(paths, config(**{"pinned-actions": off})) == {CI_YML}
-    both = config(**{"pinned-actions": off, "workflow-permissions": off})
+    # lint-config reads workflows too: a linter run in CI lints.
+    both = config(**{"pinned-actions": off, "workflow-permissions": off, "lint-config": off})
     assert wanted_files(paths, both) == set()
 
 

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
+from prime_action.adapters.local.snapshot import list_paths
 from prime_action.config.loader import load_config
 from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.errors import PrimeError, UsageError
-from prime_action.fileops.fixes import CONTENT_FILES, FIXABLE, LICENSES, FixPlan, plan_fix
+from prime_action.fileops.fixes import FIXABLE, LICENSES, FixPlan, content_files, plan_fix
 
 # Nobody's real handle: locally Prime cannot know who owns the repository without asking git
-# or the network, so CODEOWNERS and SECURITY.md name a placeholder team until --owner says.
+# or the network. SECURITY.md may name this placeholder; CODEOWNERS never does (it would
+# request nobody's review), so the codeowners fix needs --owner.
 DEFAULT_OWNER = "@maintainers"
-
-# Never listed: version control, dependencies, virtualenvs and Prime's own local memory.
-SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", ".prime"})
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -32,8 +30,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--owner",
-        default=DEFAULT_OWNER,
-        help=f"@user, @org/team or email for CODEOWNERS and SECURITY.md (default {DEFAULT_OWNER})",
+        help="@user, @org/team or email for CODEOWNERS (required by that fix) and SECURITY.md "
+        f"(default {DEFAULT_OWNER})",
     )
     parser.add_argument("--dry-run", action="store_true", help="print the files, write nothing")
 
@@ -49,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_fix(
         args.signal,
         paths,
-        owner=args.owner,
+        owner=args.owner or DEFAULT_OWNER,
+        code_owner=args.owner,
+        custom_fixes={c.name: c.fix for c in config.custom_signals if c.fix},
         license_id=args.license_id or config.license,
         year=SystemClock().now().year,
         files=_contents(root, paths),
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def list_files(root: Path) -> list[str]:
-    """Every file under root as a sorted posix path relative to it, minus SKIPPED_DIRS.
+    """Every file under root git would track (the scan's listing), as sorted posix paths.
 
     Args:
         root: the checkout to list.
@@ -67,19 +67,14 @@ def list_files(root: Path) -> list[str]:
     Returns:
         Relative posix paths, e.g. ".github/workflows/ci.yml".
     """
-    found: list[str] = []
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = [name for name in subdirs if name not in SKIPPED_DIRS]
-        base = Path(directory).relative_to(root)
-        found.extend((base / name).as_posix() for name in files)
-    return sorted(found)
+    return list(list_paths(root))
 
 
 def _contents(root: Path, paths: list[str]) -> dict[str, str]:
-    # Only the few root files where a linter may be configured; an unreadable one is
-    # treated as holding no section, which at worst offers a file the user can decline.
+    # Only the few files a fix reads (linter sections and runs, dependabot.yml); an unreadable
+    # one is treated as empty, which at worst offers a file the user can decline.
     contents: dict[str, str] = {}
-    for name in set(CONTENT_FILES).intersection(paths):
+    for name in content_files(paths):
         try:
             contents[name] = (root / name).read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -90,14 +85,26 @@ def _contents(root: Path, paths: list[str]) -> dict[str, str]:
 def _apply(root: Path, plan: FixPlan, *, dry_run: bool) -> None:
     for path in plan.present:
         print(f"{path}: exists, left alone")
-    for path, content in plan.create.items():
+    for path, content in plan.changes().items():
         if dry_run:
             print(f"--- {path} (would write) ---")
             print(content, end="" if content.endswith("\n") else "\n")
+        elif path in plan.update:
+            _rewrite(root / path, content)
+            print(f"{path}: updated")
         else:
             print(f"{path}: {'wrote' if _create(root / path, content) else 'exists, left alone'}")
-    if not plan.create and not plan.present:
+    if not plan.changes() and not plan.present:
         print("nothing to write: no file of this fix applies to the repository")
+
+
+def _rewrite(target: Path, content: str) -> None:
+    # A merge into a file the fix read (dependabot.yml): its text was the input.
+    try:
+        target.write_text(content, encoding="utf-8", newline="")
+    except OSError as e:
+        msg = f"{target}: cannot be written ({e}); check the file's permissions"
+        raise PrimeError(msg) from e
 
 
 def _create(target: Path, content: str) -> bool:

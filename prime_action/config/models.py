@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -194,6 +196,77 @@ class AgentSettings(Section):
     timeout_seconds: float = Field(default=1800.0, gt=0, description="The external CLI's limit.")
 
 
+PinPolicy = Literal["hash-pin", "ref-pin"]
+
+# The refs that must stay on a tag: the SLSA generator's reusable workflows verify their own
+# ref and refuse a SHA (its README), so pinning them breaks the release.
+BUILTIN_PIN_POLICIES: dict[str, PinPolicy] = {
+    "slsa-framework/slsa-github-generator/*": "ref-pin",
+}
+
+
+class PinningSettings(Section):
+    """How `uses:` refs must be pinned: zizmor's `unpinned-uses` policy shape and default."""
+
+    default: PinPolicy = Field(
+        default="hash-pin",
+        description="Every action and reusable workflow on a full commit SHA (zizmor >= 1.20).",
+    )
+    policies: dict[str, PinPolicy] = Field(
+        default_factory=dict,
+        description="Pattern (owner/*, owner/repo, owner/repo/path/*) -> policy; the most "
+        "specific match wins; added to the built-in SLSA generator exception.",
+    )
+
+    def policy(self, action: str) -> PinPolicy:
+        """The policy for an `owner/repo[/path]` (the ref stripped), most specific first."""
+        merged = {**BUILTIN_PIN_POLICIES, **self.policies}
+        matches = [p for p in merged if fnmatch.fnmatchcase(action.lower(), p.lower())]
+        if not matches:
+            return self.default
+        return merged[max(matches, key=lambda p: (len(p.rstrip("*")), len(p)))]
+
+
+CustomCheck = Literal["exists", "absent", "contains", "lacks"]
+
+
+class CustomFix(Section):
+    """The fileops fix of a custom signal: a file to create, with its content."""
+
+    path: str = Field(description="Path of the file to create, relative to the root.")
+    content: str = Field(description="Its content (the file is created only when missing).")
+
+
+class CustomSignal(Section):
+    """A signal of the user's own: a file matching a glob must (not) exist or (not) contain
+    a pattern."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="The signal's name.")
+    glob: str = Field(description="fnmatch pattern on repository paths, e.g. 'docs/*.md'.")
+    check: CustomCheck = Field(
+        default="exists",
+        description="exists / absent: some file matches, or none; contains / lacks: every "
+        "matching file has the pattern, or none has it.",
+    )
+    pattern: str | None = Field(default=None, description="Regex for contains / lacks.")
+    severity: Severity = "medium"
+    detail: str = Field(default="", description="What is wrong, shown when failing.")
+    fix: CustomFix | None = Field(default=None, description="A file that repairs it (exists).")
+
+    @model_validator(mode="after")
+    def _pattern(self) -> CustomSignal:
+        if self.check in ("contains", "lacks") and not self.pattern:
+            msg = f"custom signal {self.name}: check '{self.check}' needs a `pattern`"
+            raise ValueError(msg)
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as e:
+                msg = f"custom signal {self.name}: `pattern` is not a valid regex ({e})"
+                raise ValueError(msg) from e
+        return self
+
+
 class RepoConfig(Section):
     """`.github/prime.yml`: everything optional, every default sensible."""
 
@@ -208,6 +281,10 @@ class RepoConfig(Section):
     agent: AgentSettings = AgentSettings()
     signals: dict[str, SignalSettings] = Field(default_factory=dict)
     stale_pr_days: int = Field(default=14, ge=1)
+    pinning: PinningSettings = PinningSettings()
+    custom_signals: tuple[CustomSignal, ...] = Field(
+        default=(), description="Signals of your own, run after the built-in ones."
+    )
     license: str = Field(
         default="MIT",
         description=f"SPDX id used by the license fix: one of {', '.join(LICENSE_IDS)}.",
@@ -310,6 +387,11 @@ class OrgConfig(Section):
         description="Globs (OWNER/NAME or NAME) of repositories without a Repo Prime whose "
         "fixable signals Org Prime may still dispatch fixes for; by default it dispatches only "
         "the work a repository's own Prime planned, and never into the org repository.",
+    )
+    custom_signals: tuple[CustomSignal, ...] = Field(
+        default=(),
+        description="Custom signals for every repository; a repository's own of the same name "
+        "wins.",
     )
     dispatch_workflow: str = Field(
         default="prime-dispatch.yml",

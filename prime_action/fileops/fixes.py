@@ -10,12 +10,13 @@ from typing import NamedTuple
 
 from pydantic import Field
 
-from prime_action.config.models import LICENSE_IDS
+from prime_action.config.models import LICENSE_IDS, CustomFix
 from prime_action.domain.errors import UsageError
 from prime_action.domain.models import Frozen
+from prime_action.fileops.dependabot import dependabot_plan
 from prime_action.signals.dependabot import DEPENDABOT_FILES, RENOVATE_FILES
-from prime_action.signals.ecosystems import IGNORED_DIRS, ecosystems, languages
-from prime_action.signals.lint import LINT_SECTIONS
+from prime_action.signals.ecosystems import ignored, languages
+from prime_action.signals.lint import LINT_SECTIONS, lint_configs, lint_sources
 from prime_action.templating import render
 
 # SPDX id -> template under fixes/licenses/. Full standard texts only: a license that is
@@ -28,10 +29,20 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class FixPlan(Frozen):
-    """What a fix does to one tree: the files to create, and the files already doing the job."""
+    """What a fix does to one tree: files to create, files to rewrite (a merge into an existing
+    file, e.g. dependabot.yml's missing entries), and the files already doing the job."""
 
     create: dict[str, str] = Field(default_factory=dict)  # path -> content
+    update: dict[str, str] = Field(default_factory=dict)  # existing path -> its new content
     present: tuple[str, ...] = ()  # existing paths that made a file unnecessary
+
+    def changes(self) -> dict[str, str]:
+        """Every file the fix writes, created or rewritten."""
+        return {**self.create, **self.update}
+
+
+class NeedsHuman(UsageError):
+    """A fix only a person can complete (e.g. CODEOWNERS when no real owner is known)."""
 
 
 class Linter(NamedTuple):
@@ -77,8 +88,19 @@ LINTERS: dict[str, Linter] = {
 # is the one this fix checks, so the fix and the signal cannot disagree.
 # Root files whose contents `plan_fix` wants (as `files`) to see linter sections.
 CONTENT_FILES: tuple[str, ...] = tuple(
-    sorted({file for sections in LINT_SECTIONS.values() for file, _ in sections})
+    sorted(
+        {file for sections in LINT_SECTIONS.values() for file, _ in sections}
+        | set(DEPENDABOT_FILES)
+    )
 )
+
+
+def content_files(paths: Sequence[str]) -> tuple[str, ...]:
+    """The files whose contents `plan_fix` wants: CONTENT_FILES, the workflows and the
+    pre-commit config (a linter run there means no lint config is needed), as listed."""
+    listed = set(paths)
+    return tuple(sorted({*(f for f in CONTENT_FILES if f in listed), *lint_sources(paths)}))
+
 
 # Renovate does Dependabot's job (Scorecard's Dependency-Update-Tool accepts either); a
 # second updater would open every bump twice.
@@ -90,6 +112,7 @@ class _Request:
     paths: tuple[str, ...]
     files: Mapping[str, str]
     license_id: str
+    code_owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,32 +133,6 @@ def fix_marker(signal: str) -> str:
     return f"prime:fix={signal}"
 
 
-def _dependabot(request: _Request) -> list[_File]:
-    updates = _updates(request.paths)
-    if not updates:
-        return []
-    return [_File(".github/dependabot.yml", "dependabot.yml.j2", _UPDATERS, {"updates": updates})]
-
-
-def _updates(paths: Sequence[str]) -> list[dict[str, str]]:
-    found = ecosystems(paths)
-    uv_dirs = set(found.get("uv", ()))
-    return [
-        {"ecosystem": eco, "directory": directory, "group": _group(eco, directory)}
-        for eco, directories in found.items()
-        for directory in directories
-        # uv's own ecosystem updates pyproject.toml and uv.lock together; pip on the same
-        # directory would open a second, lock-breaking PR for each bump.
-        if not (eco == "pip" and directory in uv_dirs)
-    ]
-
-
-def _group(ecosystem: str, directory: str) -> str:
-    # A distinct name per entry, so each grouped PR's title says where it comes from.
-    slug = re.sub(r"[^a-z0-9]+", "-", directory.lower()).strip("-")
-    return "-".join(part for part in (ecosystem, slug, "minor-patch") if part)
-
-
 def _security_policy(request: _Request) -> list[_File]:
     # GitHub shows a security policy from the root, .github/ or docs/.
     same_job = tuple(
@@ -148,7 +145,15 @@ def _security_policy(request: _Request) -> list[_File]:
 
 def _codeowners(request: _Request) -> list[_File]:
     same_job = (".github/codeowners", "codeowners", "docs/codeowners")
-    return [_File(".github/CODEOWNERS", "CODEOWNERS.j2", same_job)]
+    if _find(request.paths, same_job) is None and request.code_owner is None:
+        # `* @org` is invalid (an organisation cannot own code) and a placeholder team
+        # requests nobody's review: only a person knows which team owns what.
+        msg = (
+            "CODEOWNERS needs a real owner (a person, or a team as @org/team) and none is "
+            "known; write .github/CODEOWNERS by hand, or pass --owner @org/team"
+        )
+        raise NeedsHuman(msg)
+    return [_File(".github/CODEOWNERS", "CODEOWNERS.j2", same_job, {"owner": request.code_owner})]
 
 
 def _editorconfig(request: _Request) -> list[_File]:
@@ -174,10 +179,17 @@ def _lint_config(request: _Request) -> list[_File]:
     found = languages(request.paths)
     context = {"typescript": "typescript" in found}
     files: dict[str, _File] = {}
-    for language in (lang for lang in found if lang in LINTERS):
+    # The languages the lint-config signal judges, with what lints each: fix and signal agree.
+    for language, linted_by in lint_configs(request.paths, request.files).items():
+        if language not in LINTERS:
+            continue
         linter = LINTERS[language]
         # Monorepos keep a config per package, so a config at any depth counts.
-        same_job = (*(f"**/{name}" for name in linter.same_job), *_sections(request, language))
+        same_job = (
+            *(f"**/{name}" for name in linter.same_job),
+            *_sections(request, language),
+            *((linted_by,) if linted_by else ()),
+        )
         files.setdefault(linter.path, _File(linter.path, linter.template, same_job, context))
     return list(files.values())
 
@@ -189,7 +201,7 @@ def _sections(request: _Request, language: str) -> tuple[str, ...]:
 
 # Signal -> the files its fileops fix creates.
 _BUILDERS: dict[str, Callable[[_Request], list[_File]]] = {
-    "dependabot": _dependabot,
+    "dependabot": lambda request: [],  # merges instead: see _dependabot_plan
     "security-policy": _security_policy,
     "codeowners": _codeowners,
     "editorconfig": _editorconfig,
@@ -198,6 +210,27 @@ _BUILDERS: dict[str, Callable[[_Request], list[_File]]] = {
 }
 
 FIXABLE: frozenset[str] = frozenset(_BUILDERS)
+
+
+def _custom_plan(paths: Sequence[str], fix: CustomFix) -> FixPlan:
+    # The user's own template, written as given: its path is created only when missing.
+    if fix.path in paths:
+        return FixPlan(present=(fix.path,))
+    content = fix.content if fix.content.endswith("\n") else f"{fix.content}\n"
+    return FixPlan(create={fix.path: content})
+
+
+def _dependabot_plan(request: _Request, marker: str) -> FixPlan:
+    renovate = _find(request.paths, RENOVATE_FILES)
+    if renovate is not None:
+        return FixPlan(present=(renovate,))
+    config = _find(request.paths, DEPENDABOT_FILES)
+    path, content = dependabot_plan(request.paths, request.files, config, marker)
+    if content is None:
+        return FixPlan(present=(config,) if config else ())
+    if config is None:
+        return FixPlan(create={path: content})
+    return FixPlan(update={path: content})
 
 
 def _spdx(license_id: str) -> str:
@@ -237,8 +270,8 @@ def _matches(path: str, pattern: str) -> bool:
     if pattern.endswith("/"):
         return path.startswith(pattern)
     if pattern.startswith("**/"):
-        *dirs, name = path.split("/")
-        return not IGNORED_DIRS.intersection(dirs) and fnmatch.fnmatchcase(name, pattern[3:])
+        name = path.rsplit("/", 1)[-1]
+        return not ignored(path) and fnmatch.fnmatchcase(name, pattern[3:])
     # fnmatch's "*" crosses "/": keep "license.*" from matching "license.d/notes.txt".
     return path.count("/") == pattern.count("/") and fnmatch.fnmatchcase(path, pattern)
 
@@ -251,6 +284,8 @@ def plan_fix(
     license_id: str,
     year: int,
     files: Mapping[str, str] | None = None,
+    code_owner: str | None = None,
+    custom_fixes: Mapping[str, CustomFix] | None = None,
 ) -> FixPlan:
     """Work out a signal's fileops fix for a tree: what to create, and what is already there.
 
@@ -261,21 +296,31 @@ def plan_fix(
             its account is the license's copyright holder.
         license_id: the SPDX id of the license to add (used by the "license" fix only).
         year: the copyright year (passed in: the core never reads the clock).
-        files: contents of the CONTENT_FILES that exist, so that a linter configured in
-            pyproject.toml or package.json is seen; without them only file names count.
+        files: contents of the `content_files` that exist, so that a linter configured in
+            pyproject.toml or run in CI is seen and dependabot.yml can be merged into.
+        code_owner: the person or @org/team CODEOWNERS names; None when no real one is known.
+        custom_fixes: the config's custom signals with a `fix`, by name.
 
     Returns:
-        The files to create and the existing paths that made others unnecessary.
+        The files to create or rewrite and the existing paths that made others unnecessary.
 
     Raises:
+        NeedsHuman: CODEOWNERS is missing and no real owner is known.
         UsageError: the signal has no fileops fix, the SPDX id has no template, or the owner
             is not a handle or an email.
     """
+    custom = (custom_fixes or {}).get(signal)
+    if custom is not None:
+        return _custom_plan(paths, custom)
     if signal not in _BUILDERS:
         msg = f"'{signal}' has no fileops fix; choose one of: {', '.join(sorted(FIXABLE))}"
         raise UsageError(msg)
-    request = _Request(tuple(paths), dict(files or {}), license_id)
+    if code_owner is not None:
+        code_owner = _checked_owner(code_owner)
+    request = _Request(tuple(paths), dict(files or {}), license_id, code_owner)
     owner = _checked_owner(owner)
+    if signal == "dependabot":
+        return _dependabot_plan(request, fix_marker(signal))
     base = {"marker": fix_marker(signal), "owner": owner, "holder": _holder(owner), "year": year}
     create: dict[str, str] = {}
     present: list[str] = []
@@ -284,7 +329,7 @@ def plan_fix(
         if found is not None:
             present.append(found)
         else:
-            create[file.path] = render(f"fixes/{file.template}", **base, **file.context)
+            create[file.path] = render(f"fixes/{file.template}", **{**base, **file.context})
     return FixPlan(create=create, present=tuple(present))
 
 
@@ -296,6 +341,7 @@ def render_fix(
     license_id: str,
     year: int,
     files: Mapping[str, str] | None = None,
+    code_owner: str | None = None,
 ) -> dict[str, str]:
     """Render a signal's fileops fix: the files to create, none of which exists yet.
 
@@ -305,13 +351,22 @@ def render_fix(
         owner: the GitHub @user, @org/team or email for CODEOWNERS and SECURITY.md.
         license_id: the SPDX id of the license to add (used by the "license" fix only).
         year: the copyright year.
-        files: contents of the CONTENT_FILES that exist (see `plan_fix`).
+        files: contents of the `content_files` that exist (see `plan_fix`).
+        code_owner: the person or @org/team for CODEOWNERS (see `plan_fix`).
 
     Returns:
-        path -> content for each file to create; {} when every file is already there.
+        path -> content for each file to create or rewrite; {} when nothing is to change.
 
     Raises:
         UsageError: as for `plan_fix`.
     """
-    plan = plan_fix(signal, paths, owner=owner, license_id=license_id, year=year, files=files)
-    return dict(plan.create)
+    plan = plan_fix(
+        signal,
+        paths,
+        owner=owner,
+        license_id=license_id,
+        year=year,
+        files=files,
+        code_owner=code_owner,
+    )
+    return plan.changes()

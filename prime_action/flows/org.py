@@ -101,7 +101,8 @@ def aggregate_on_github(
     owner = config.owner or env.repository.split("/", 1)[0]
     listed = list_repos(gql, owner, config)
     unmanaged = [i for i in listed if not i.state_text and not i.error and i.blobs]
-    found, warnings = facts(listed, read_files(gql, unmanaged), now)
+    org_signals = config.custom_signals
+    found, warnings = facts(listed, read_files(gql, unmanaged, org_signals), now, org_signals)
     inputs = OrgInputs(
         owner=owner,
         config=config,

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from pydantic import Field
 
+from prime_action.config.models import CustomFix
 from prime_action.domain.errors import UsageError
 from prime_action.domain.markers import data_marker, find_data, pull_marker
 from prime_action.domain.models import Frozen
-from prime_action.fileops.fixes import plan_fix
+from prime_action.fileops.fixes import NeedsHuman, plan_fix
 from prime_action.runners.boundary import (
     DEFAULT_POLICY,
     BoundaryError,
@@ -21,7 +22,7 @@ from prime_action.runners.boundary import (
 )
 from prime_action.runners.guardrails import PullInfo, content_digests, content_marker
 from prime_action.runners.job import Job
-from prime_action.runners.result import RunResult, failed, from_proposal, from_refusal
+from prime_action.runners.result import RunResult, blocked, failed, from_proposal, from_refusal
 from prime_action.templating import render
 
 
@@ -30,8 +31,10 @@ class RepoListing(Frozen):
 
     paths: tuple[str, ...]
     files: dict[str, str] = Field(default_factory=dict)  # the CONTENT_FILES that exist
-    owner: str  # @user or @org for CODEOWNERS and SECURITY.md
+    owner: str  # @user or @org: SECURITY.md's maintainers, the license's holder
     license_id: str = "MIT"
+    code_owner: str | None = None  # a person or @org/team for CODEOWNERS; None: not known
+    custom_fixes: dict[str, CustomFix] = Field(default_factory=dict)  # the config's, by signal
 
 
 # The branch (prime/fileops) that carries every template fix while its PR is open (prs.group).
@@ -72,17 +75,22 @@ def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
             license_id=listing.license_id,
             year=now.year,
             files=listing.files,
+            code_owner=listing.code_owner,
+            custom_fixes=listing.custom_fixes,
         )
+    except NeedsHuman as e:
+        return blocked(job.attempt, str(e))
     except UsageError as e:
         return failed(job.attempt, str(e))
-    if not plan.create:
+    changes = plan.changes()
+    if not changes:
         return from_proposal(job.attempt, job.signal, Proposal(note="nothing to change"))
     body = render(
         "pulls/fileops.md.j2",
         marker=pr_marker(job.signal),
         signal=job.signal,
         approach=job.approach,
-        files=sorted(plan.create),
+        files=sorted(changes),
         present=plan.present,
         issue=issue,
         attempt=job.attempt,
@@ -91,9 +99,9 @@ def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
     branch = None
     if policy.limits.group == GROUP:
         branch = branch_name(GROUP)
-        title, body = _grouped(host.pulls(), branch, job, sorted(plan.create), issue)
+        title, body = _grouped(host.pulls(), branch, job, sorted(changes), issue)
     try:
-        proposal = propose(host, job.signal, plan.create, title=title, body=body, now=now,
+        proposal = propose(host, job.signal, changes, title=title, body=body, now=now,
                            policy=policy, branch=branch)  # fmt: skip
     except BoundaryError as e:
         return from_refusal(job.attempt, e)

@@ -52,6 +52,9 @@ class RepoSnapshot(Frozen):
     open_prs: tuple[PullRequestInfo, ...] | None = None
     now: datetime
     remote: bool = False
+    # Community-health files of the owner's `.github` repository, which GitHub shows in every
+    # repository that has none of its own (SECURITY.md, CONTRIBUTING.md, issue templates).
+    org_paths: tuple[str, ...] = ()
 
     def has(self, *candidates: str) -> str | None:
         """The first candidate path present (case-insensitive), or None."""

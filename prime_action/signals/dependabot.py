@@ -55,9 +55,19 @@ def configured_ecosystems(text: str) -> tuple[str, ...] | None:
 
 
 def uncovered(found: dict[str, tuple[str, ...]], configured: Sequence[str]) -> tuple[str, ...]:
-    """Ecosystems found in the tree that no Dependabot entry updates."""
+    """Ecosystems a Dependabot config must add: all found when it has no entry at all, else
+    only GitHub Actions.
+
+    A config that names some ecosystems is the maintainers' choice: a library's own ranges
+    in pyproject.toml or a gemspec are theirs to bump (flask, requests, structlog and
+    rubocop update only their workflows). Workflows are the exception: a tag pinned in a
+    workflow is never moved by anyone else, and tags are what got hijacked.
+    """
+    if not configured:
+        return tuple(found)
+    wanted = ("github-actions",) if "github-actions" in found else ()
     return tuple(
-        eco for eco in found if not any(name in configured for name in COVERED_BY.get(eco, (eco,)))
+        eco for eco in wanted if not any(n in configured for n in COVERED_BY.get(eco, (eco,)))
     )
 
 
@@ -66,7 +76,7 @@ def _wanted(found: dict[str, tuple[str, ...]], names: Iterable[str]) -> str:
 
 
 class Dependabot:
-    """Dependabot (or Renovate) keeps every detected ecosystem's dependencies current."""
+    """Dependabot (or Renovate) keeps the repository's dependencies current."""
 
     name: str = "dependabot"
     severity: Severity = "high"  # Scorecard's Dependency-Update-Tool risk
@@ -77,7 +87,7 @@ class Dependabot:
         return tuple(lowered[f] for f in DEPENDABOT_FILES if f in lowered)
 
     def detect(self, snapshot: RepoSnapshot) -> SignalResult:
-        """Ok when Renovate or a Dependabot config covers all ecosystems; else failing."""
+        """Ok when Renovate or a Dependabot config covers what it must; else failing."""
         renovate = snapshot.has(*RENOVATE_FILES)
         if renovate is not None:
             return result(self, "ok", f"Renovate configures updates ({renovate})", renovate)
@@ -91,7 +101,8 @@ class Dependabot:
         missing = uncovered(found, configured)
         if missing:
             return self._partial(config, found, missing)
-        return result(self, "ok", f"{config} covers {', '.join(found) or 'the repo'}", config)
+        covered = ", ".join(sorted(set(configured))) or "nothing"
+        return result(self, "ok", f"{config} updates {covered}", config)
 
     def _missing(self, found: dict[str, tuple[str, ...]]) -> SignalResult:
         if not found:

@@ -44,6 +44,9 @@ class FilePresence:
     patterns: tuple[str, ...]
     missing: str
     fix: Fix | None = None
+    # GitHub shows this kind of file from the owner's `.github` repository in every repository
+    # without its own (community health files: SECURITY, CONTRIBUTING, issue templates...).
+    org_default: bool = False
 
     def wants(self, paths: Sequence[str]) -> Iterable[str]:
         """Presence needs no file contents: the listing says it all."""
@@ -52,9 +55,13 @@ class FilePresence:
     def detect(self, snapshot: RepoSnapshot) -> SignalResult:
         """Ok naming the file found, or failing with the fix."""
         found = find(snapshot.paths, self.patterns)
-        if found is None:
-            return result(self, "failing", self.missing, fix=self.fix)
-        return result(self, "ok", f"found {found}", found)
+        if found is not None:
+            return result(self, "ok", f"found {found}", found)
+        inherited = find(snapshot.org_paths, self.patterns) if self.org_default else None
+        if inherited is not None:
+            # The org's file is the policy here: a generic one would replace it.
+            return result(self, "ok", f"the owner's .github repository provides {inherited}")
+        return result(self, "failing", self.missing, fix=self.fix)
 
 
 # GitHub shows a README, a security policy or a CONTRIBUTING guide from the root, .github/
@@ -92,6 +99,7 @@ SECURITY_POLICY = FilePresence(
         runner="fileops",
         approach="Add SECURITY.md pointing reporters to GitHub private vulnerability reporting.",
     ),
+    org_default=True,
 )
 
 CODEOWNERS = FilePresence(
@@ -132,6 +140,7 @@ CONTRIBUTING = FilePresence(
         runner="agent",
         approach="Write CONTRIBUTING.md from the code: setup, tests, style, pull requests.",
     ),
+    org_default=True,
 )
 
 GITIGNORE = FilePresence(
@@ -151,6 +160,7 @@ ISSUE_TEMPLATES = FilePresence(
         runner="agent",
         approach="Add .github/ISSUE_TEMPLATE/ forms for bug reports and feature requests.",
     ),
+    org_default=True,
 )
 
 PRESENCE: tuple[FilePresence, ...] = (

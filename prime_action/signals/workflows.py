@@ -1,28 +1,30 @@
-"""Workflow detectors: least-privilege `permissions:` and third-party actions pinned to a SHA."""
+"""Workflow detectors: least-privilege `permissions:` and `uses:` pinned as the policy says."""
 
 from __future__ import annotations
 
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from prime_action.config.loader import YamlTooLarge, read_yaml
+from prime_action.config.models import PinningSettings
 from prime_action.domain.models import Fix, Severity, SignalResult
 from prime_action.signals.base import Detector, RepoSnapshot, result
 
 WORKFLOW_DIR = ".github/workflows/"
 FULL_SHA = re.compile(r"[0-9a-fA-F]{40}")
 
-# Owners whose actions may stay on a tag. We follow zizmor's default `unpinned-uses` policy
-# (`actions/*` ref-pinned, everything else hash-pinned) rather than Scorecard's, which also
-# counts GitHub's own actions: code under `actions/` runs on GitHub's runners anyway, so a
-# pin buys little against GitHub itself, while third-party tags are what got hijacked
-# (tj-actions/changed-files, 2025). zizmor ships in our dev tools, so the two agree.
-FIRST_PARTY_OWNERS = frozenset({"actions"})
+# The words opening every workflow `prime init` writes ("... written by `prime init` ..." or
+# "written by `prime init --org`").
+PRIME_MARKER = "written by `prime init"
+
+# `uses:` forms that name code of this very repository at this very commit: `./path` and
+# the `$/path` shorthand GitHub documents for the same thing.
+SAME_REPO = ("./", "$/")
 
 # How many findings a detail names before it says "and N more".
 SHOWN = 5
@@ -35,6 +37,10 @@ class Workflow:
     path: str
     top: dict[str, Any]
     jobs: dict[str, dict[str, Any]]
+    by_prime: bool = False  # written by `prime init` (its opening comment says so)
+    # zizmor audit -> the lines (code before the comment) a `# zizmor: ignore[audit]` marks:
+    # a maintainer's documented exception, which Prime honours for the same rule.
+    ignored: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,22 @@ def parse_workflow(path: str, text: str | None) -> Workflow | Broken:
     jobs = top.get("jobs")
     if not isinstance(jobs, dict) or not jobs:
         return Broken(path, "has no `jobs:` mapping")
-    return Workflow(path, top, {str(k): v for k, v in jobs.items() if isinstance(v, dict)})
+    by_prime = PRIME_MARKER in text[:400]
+    bodies = {str(k): v for k, v in jobs.items() if isinstance(v, dict)}
+    return Workflow(path, top, bodies, by_prime, _ignores(text))
+
+
+_IGNORE = re.compile(r"^\s*-?\s*(?P<code>[^#]*?)\s*#.*zizmor:\s*ignore\[(?P<audits>[^\]]+)\]")
+
+
+def _ignores(text: str) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        match = _IGNORE.match(line)
+        if match:
+            for audit in match["audits"].split(","):
+                found.setdefault(audit.strip(), set()).add(match["code"])
+    return {audit: frozenset(lines) for audit, lines in found.items()}
 
 
 def _parsed(snapshot: RepoSnapshot) -> list[Workflow | Broken]:
@@ -123,47 +144,87 @@ def _verdict(
     return result(detector, "ok", f"all {len(parsed)} workflows pass")
 
 
+def _triggers(workflow: Workflow) -> set[str]:
+    on = workflow.top.get("on")
+    if isinstance(on, str):
+        return {on}
+    return {str(t) for t in on} if isinstance(on, dict | list) else set()
+
+
+def _writes(permissions: object) -> list[str]:
+    if not isinstance(permissions, dict):
+        return []
+    return sorted(str(scope) for scope, level in permissions.items() if level == "write")
+
+
 def permission_problems(workflow: Workflow) -> Iterator[str]:
     """Why a workflow's token is not least-privilege, one finding per problem."""
     where = workflow.path
-    if workflow.top.get("permissions") == "write-all":
+    top = workflow.top.get("permissions")
+    # A reusable workflow runs with the token its caller grants: the caller is the one to judge.
+    reusable = _triggers(workflow) == {"workflow_call"}
+    if top == "write-all":
         yield f"{where}: grants write-all"
-    elif "permissions" not in workflow.top:
+    elif "permissions" not in workflow.top and not reusable:
         bare = [job for job, body in workflow.jobs.items() if "permissions" not in body]
         if bare:
             yield f"{where}: no permissions (jobs {', '.join(bare)})"
+    # A write scope at the top reaches every job; with one job it is that job's own grant.
+    accepted = workflow.ignored.get("excessive-permissions", frozenset())
+    writes = [scope for scope in _writes(top) if f"{scope}: write" not in accepted]
+    if writes and len(workflow.jobs) > 1:
+        jobs = len(workflow.jobs)
+        yield f"{where}: workflow-level write ({', '.join(writes)}) for all {jobs} jobs"
     for job, body in workflow.jobs.items():
         if body.get("permissions") == "write-all":
             yield f"{where}: job {job} grants write-all"
 
 
 def uses_refs(workflow: Workflow) -> Iterator[str]:
-    """Every `uses:` of a workflow: reusable-workflow jobs and action steps."""
+    """Every `uses:` of a workflow: reusable-workflow jobs and action steps.
+
+    In a workflow `prime init` wrote, Prime's own steps (those given a `command:`) are left
+    out: they follow Prime's release tag, which the user chose at install time.
+    """
     for job in workflow.jobs.values():
         if isinstance(job.get("uses"), str):
             yield job["uses"].strip()
         steps = job.get("steps")
         for step in steps if isinstance(steps, list) else ():
-            if isinstance(step, dict) and isinstance(step.get("uses"), str):
+            own = isinstance(step, dict) and workflow.by_prime and _prime_step(step)
+            if isinstance(step, dict) and isinstance(step.get("uses"), str) and not own:
                 yield step["uses"].strip()
 
 
-def is_unpinned(ref: str) -> bool:
-    """Whether a `uses:` value is a third-party action or workflow not pinned to a full SHA."""
-    # Local actions come from this very commit and docker:// images are a different
-    # supply chain (digests), outside what this signal checks.
-    if ref.startswith(("./", "docker://")):
+def _prime_step(step: dict[str, Any]) -> bool:
+    inputs = step.get("with")
+    return isinstance(inputs, dict) and "command" in inputs
+
+
+def is_unpinned(ref: str, pinning: PinningSettings | None = None) -> bool:
+    """Whether a `uses:` value breaks the pinning policy (default: a full commit SHA).
+
+    Args:
+        ref: the `uses:` value.
+        pinning: the policy; None means the default (hash-pin all, SLSA generator by tag).
+
+    Returns:
+        True when the ref must be on a SHA and is not; same-repository refs and docker://
+        images (a different supply chain: digests) are never unpinned.
+    """
+    if ref.startswith((*SAME_REPO, "docker://")):
         return False
     action, _, version = ref.partition("@")
-    if action.split("/")[0].lower() in FIRST_PARTY_OWNERS:
-        return False
+    if (pinning or PinningSettings()).policy(action) == "ref-pin":
+        return not version
     return FULL_SHA.fullmatch(version) is None
 
 
-def unpinned_actions(workflow: Workflow) -> Iterator[str]:
-    """One finding per third-party `uses:` not pinned to a commit SHA."""
+def unpinned_actions(workflow: Workflow, pinning: PinningSettings | None = None) -> Iterator[str]:
+    """One finding per `uses:` that breaks the pinning policy."""
+    accepted = workflow.ignored.get("unpinned-uses", frozenset())
     for ref in uses_refs(workflow):
-        if is_unpinned(ref):
+        if is_unpinned(ref, pinning) and f"uses: {ref}" not in accepted:
             yield f"{workflow.path}: {ref}"
 
 
@@ -190,9 +251,11 @@ class WorkflowPermissions:
         return _verdict(self, snapshot, permission_problems, headline, fix)
 
 
+@dataclass
 class PinnedActions:
-    """Third-party actions are pinned to a full commit SHA, not a movable tag or branch."""
+    """Actions and reusable workflows are pinned as the policy says (default: a commit SHA)."""
 
+    pinning: PinningSettings = field(default_factory=PinningSettings)
     name: str = "pinned-actions"
     severity: Severity = "medium"  # Scorecard's Pinned-Dependencies risk
 
@@ -209,5 +272,7 @@ class PinnedActions:
                 "keeping the tag as a comment (`uses: owner/repo@<sha> # v4`)."
             ),
         )
-        headline = "third-party actions not pinned to a commit SHA"
-        return _verdict(self, snapshot, unpinned_actions, headline, fix)
+        headline = "actions not pinned to a commit SHA"
+        return _verdict(
+            self, snapshot, functools.partial(unpinned_actions, pinning=self.pinning), headline, fix
+        )

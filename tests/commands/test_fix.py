@@ -21,7 +21,8 @@ def tree(root: Path, *files: str, content: str = "x\n") -> Path:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    return tree(tmp_path, "package.json", "pyproject.toml", ".github/workflows/ci.yml", "app.py")
+    sources = [f"{name}.py" for name in ("app", "cli", "core", "models", "views")]
+    return tree(tmp_path, "package.json", "pyproject.toml", ".github/workflows/ci.yml", *sources)
 
 
 def prime_fix(root: Path, *args: str) -> int:
@@ -89,9 +90,25 @@ def test_dry_run_prints_the_files_and_writes_nothing(
     assert out.endswith("\n* @acme/core\n")
 
 
-def test_the_owner_defaults_to_a_maintainers_placeholder(repo: Path) -> None:
-    prime_fix(repo, "codeowners")
-    assert (repo / ".github/CODEOWNERS").read_text(encoding="utf-8").endswith("* @maintainers\n")
+def test_codeowners_without_an_owner_writes_no_placeholder_and_says_why(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert prime_fix(repo, "codeowners") == 2
+    assert not (repo / ".github/CODEOWNERS").exists()
+    assert "pass --owner @org/team" in capsys.readouterr().err
+
+
+def test_a_partial_dependabot_config_gets_the_missing_entries_merged_in(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = "# ours\nversion: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n"
+    tree(repo, ".github/dependabot.yml", content=mine)
+    tree(repo, ".github/workflows/ci.yml", content="on: push\n")
+    assert prime_fix(repo, "dependabot") == 0
+    merged = (repo / ".github/dependabot.yml").read_text(encoding="utf-8")
+    assert merged.startswith(mine)
+    assert '  - package-ecosystem: "github-actions"' in merged
+    assert ".github/dependabot.yml: updated" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from tests.signals.snapshots import write_tree as tree
 SHA = "8e5e7e5ab8b370d6c329ec480221332ada57f0ab"
 WORKFLOW = (
     "name: CI\non:\n  push:\npermissions:\n  contents: read\njobs:\n  test:\n"
-    f"    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+    f"    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@{SHA}\n"
     f"      - uses: astral-sh/setup-uv@{SHA}\n      - run: uv run pytest\n"
 )
 DEPENDABOT = (
@@ -136,3 +136,42 @@ def test_scan_of_a_missing_directory_exits_2(
 
 def test_scan_rejects_an_unknown_format(tmp_path: Path) -> None:
     assert main(["scan", str(tmp_path), "--format", "xml"]) == 2
+
+
+def test_a_custom_signal_from_the_repo_config_is_scanned_and_fixed_locally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = (
+        "custom_signals:\n"
+        "  - {name: changelog, glob: CHANGELOG.md, severity: low,\n"
+        "     fix: {path: CHANGELOG.md, content: '# Changelog'}}\n"
+    )
+    root = tree(tmp_path, {**HEALTHY, ".github/prime.yml": config})
+    statuses = {item["name"]: item["status"] for item in scan_json(root, capsys)}
+    assert statuses["changelog"] == "failing"
+    assert main(["fix", "--local", str(root), "changelog"]) == 0
+    assert (root / "CHANGELOG.md").read_text() == "# Changelog\n"
+    capsys.readouterr()
+    assert {i["name"]: i["status"] for i in scan_json(root, capsys)}["changelog"] == "ok"
+
+
+@pytest.mark.parametrize("org", [False, True])
+def test_prime_init_then_scan_fails_no_signal_because_of_prime_s_own_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], org: bool
+) -> None:
+    root = tree(tmp_path, HEALTHY)
+    before = {i["name"]: i["status"] for i in scan_json(root, capsys)}
+    args = [
+        "init",
+        str(root),
+        "--repo",
+        "acme/demo",
+        "--ref",
+        "a" * 40,
+        *(["--org"] if org else []),
+    ]
+    assert main(args) == 0
+    capsys.readouterr()
+    after = {i["name"]: i["status"] for i in scan_json(root, capsys)}
+    assert sorted((root / ".github" / "workflows").iterdir()) != []
+    assert after == before

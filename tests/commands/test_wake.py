@@ -13,7 +13,8 @@ from prime_action.cli import main
 def _checkout(root: Path) -> Path:
     (root / ".github" / "workflows").mkdir(parents=True)
     (root / "package.json").write_text('{"name": "demo"}\n')
-    (root / "app.py").write_text("print('hi')\n")
+    for name in ("app", "cli", "core", "models", "views"):  # enough Python to want a linter
+        (root / f"{name}.py").write_text("print('hi')\n")
     (root / ".github" / "prime.yml").write_text("agent:\n  command: [claude, -p]\n")
     (root / ".github" / "workflows" / "ci.yml").write_text(
         "name: CI\non: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n"

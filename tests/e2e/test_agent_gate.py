@@ -14,6 +14,10 @@ from tests.e2e.test_data_plane import ORG, REPOS, DataPlane, plane, sheet  # noq
 
 SOLO = "acme/solo"
 FORBID_SECURITY_MD = "guardrails:\n  forbidden_paths: [SECURITY.md]\n"
+CHANGELOG_SIGNAL = (
+    "custom_signals:\n  - name: changelog\n    glob: CHANGELOG.md\n    check: contains\n"
+    '    pattern: Unreleased\n    fix: {path: CHANGELOG.md, content: "## Unreleased\\n"}\n'
+)
 CI = (
     "name: CI\non: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
     "    steps:\n      - uses: actions/checkout@v4\n"
@@ -66,7 +70,8 @@ def test_a_fresh_standalone_install_dispatches_no_agent_job_and_lists_what_needs
 @pytest.mark.parametrize(
     ("signal", "files", "reason"),
     [
-        ("dependabot", {".github/dependabot.yml": "version: 2\nupdates: []\n"},
+        # A custom signal whose fix creates a file that exists (without the text it wants).
+        ("changelog", {".github/prime.yml": CHANGELOG_SIGNAL, "CHANGELOG.md": "# Changes\n"},
          "nothing to change while the signal fails"),
         ("security-policy", {".github/prime.yml": FORBID_SECURITY_MD},
          "SECURITY.md matches guardrails.forbidden_paths"),

@@ -467,8 +467,9 @@ def test_the_organisation_pr_limit_counts_prs_open_now_not_prs_ever_opened(
     plane: DataPlane, fake_github: FakeGitHub, first_merged: bool
 ) -> None:
     arrange(fake_github, REPOS[:2])
-    # Not security-policy: security signals pass the open-PR limits.
-    fake_github.push(ORG, {"run-sheet.json": sheet(REPOS[:2], "codeowners")})
+    # Not security-policy: security signals pass the open-PR limits. Not codeowners: an
+    # organisation cannot own code, so that fix is blocked for a person before any PR.
+    fake_github.push(ORG, {"run-sheet.json": sheet(REPOS[:2], "editorconfig")})
     for repo in REPOS[:2]:
         fake_github.push(repo, {".github/prime.yml": "version: 1\nprs:\n  org_max_open: 1\n"})
     assert plane.dispatch() == 0

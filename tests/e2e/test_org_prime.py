@@ -503,3 +503,23 @@ def test_an_org_run_over_1000_repositories_makes_at_most_ceil_n_over_50_plus_3_r
     assert run.requests == len(fake_github.requests) <= 1000 // 50 + 3
     assert run.aggregation_requests == len(graphql.calls) - 1  # the commit is a mutation
     assert len(run.outcome.run_sheet) == 500  # bounded by run_sheet_max_items
+
+
+def test_the_owner_s_github_repository_security_policy_covers_repositories_without_one(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 6)
+    fake_github.reset_counts()
+    without = _run(fake_github, tmp_path)
+    before = json.loads(fake_github.read(ORG_REPO, "run-sheet.json") or "[]")
+    assert any(row["signal"] == "security-policy" for row in before)
+    fake_github.add_repo(
+        f"{OWNER}/.github",
+        {"SECURITY.md": "Report to security@acme.test\n", ".github/ISSUE_TEMPLATE/bug.yml": "x"},
+    )
+    fake_github.reset_counts()
+    run = _run(fake_github, tmp_path)
+    after = json.loads(fake_github.read(ORG_REPO, "run-sheet.json") or "[]")
+    assert not any(row["signal"] in ("security-policy", "issue-templates") for row in after)
+    # Read in the same batched listing: not one request more for the org's defaults.
+    assert run.aggregation_requests == without.aggregation_requests

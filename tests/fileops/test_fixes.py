@@ -16,6 +16,7 @@ from prime_action.fileops.fixes import (
     CONTENT_FILES,
     FIXABLE,
     LICENSES,
+    content_files,
     fix_marker,
     plan_fix,
     render_fix,
@@ -26,7 +27,14 @@ YEAR = 2026
 
 
 def fix(signal: str, *paths: str, license_id: str = "MIT", **extra: Any) -> dict[str, str]:
+    extra = {"code_owner": OWNER, **extra}
     return render_fix(signal, paths, owner=OWNER, license_id=license_id, year=YEAR, **extra)
+
+
+def five(path: str) -> list[str]:
+    """Five source files like `path`: enough of a language for it to matter to lint-config."""
+    stem, ext = path.rsplit(".", 1)
+    return [f"{stem}{i}.{ext}" for i in range(5)]
 
 
 def dependabot(*paths: str) -> dict[str, Any]:
@@ -109,8 +117,16 @@ def test_dependabot_has_nothing_to_write_without_manifests_or_workflows() -> Non
     ],
 )
 def test_dependabot_is_not_written_when_an_updater_is_configured(existing: str) -> None:
-    plan = plan_fix("dependabot", ["package.json", existing], owner=OWNER, license_id="MIT", year=1)
-    assert plan.create == {}
+    covering = "version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n"
+    plan = plan_fix(
+        "dependabot",
+        ["package.json", existing],
+        owner=OWNER,
+        license_id="MIT",
+        year=1,
+        files={existing: covering},
+    )
+    assert plan.changes() == {}
     assert plan.present == (existing,)
 
 
@@ -129,26 +145,43 @@ LINT_TABLE = [
 
 @pytest.mark.parametrize(("source", "lint_file"), LINT_TABLE)
 def test_each_language_gets_its_lint_config(source: str, lint_file: str) -> None:
-    assert list(fix("lint-config", source)) == [lint_file]
+    assert list(fix("lint-config", *five(source))) == [lint_file]
 
 
 @pytest.mark.parametrize(("source", "lint_file"), LINT_TABLE)
 def test_a_lint_config_anywhere_in_the_tree_counts(source: str, lint_file: str) -> None:
-    assert fix("lint-config", source, f"packages/one/{lint_file}") == {}
+    assert fix("lint-config", *five(source), f"packages/one/{lint_file}") == {}
 
 
 def test_a_lint_config_in_vendored_code_does_not_count() -> None:
-    assert list(fix("lint-config", "app.js", "node_modules/x/.eslintrc.json")) == [
+    assert list(fix("lint-config", *five("app.js"), "node_modules/x/.eslintrc.json")) == [
         "eslint.config.mjs"
     ]
 
 
+def test_a_language_with_a_tiny_share_gets_no_lint_config() -> None:
+    assert list(fix("lint-config", *five("a.py"), *five("b.py"), "tool.sh")) == ["ruff.toml"]
+
+
+def test_a_linter_run_in_ci_needs_no_lint_config() -> None:
+    ci = ".github/workflows/ci.yml"
+    files = {ci: "jobs:\n  l:\n    steps:\n      - run: uvx ruff check\n"}
+    plan = plan_fix(
+        "lint-config", [*five("a.py"), ci], owner=OWNER, license_id="MIT", year=1, files=files
+    )
+    assert (plan.changes(), plan.present) == ({}, (ci,))
+
+
 def test_every_detected_language_gets_one_lint_config() -> None:
-    files = fix("lint-config", "a.py", "b.py", "c.sh", "d.js", "e.ts", "README.md")
+    sources = (*five("a.py"), "z.py", *five("c.sh"), *five("d.js"), *five("e.ts"), "README.md")
+    files = fix("lint-config", *sources)
     assert list(files) == ["ruff.toml", "eslint.config.mjs", ".shellcheckrc"]
 
 
-@pytest.mark.parametrize(("sources", "typescript"), [(("a.ts", "b.js"), True), (("b.js",), False)])
+@pytest.mark.parametrize(
+    ("sources", "typescript"),
+    [((*five("a.ts"), *five("b.js")), True), (tuple(five("b.js")), False)],
+)
 def test_eslint_config_adds_typescript_rules_only_for_typescript(
     sources: tuple[str, ...], typescript: bool
 ) -> None:
@@ -166,14 +199,31 @@ def test_a_linter_section_in_a_root_file_counts_as_a_config(
     files: dict[str, str], present: str
 ) -> None:
     plan = plan_fix(
-        "lint-config", ["a.py", *files], owner=OWNER, license_id="MIT", year=1, files=files
+        "lint-config", [*five("a.py"), *files], owner=OWNER, license_id="MIT", year=1, files=files
     )
     assert plan.create == {}
     assert plan.present == (present,)
 
 
-def test_content_files_are_the_roots_that_may_hold_a_linter_section() -> None:
-    assert CONTENT_FILES == ("Cargo.toml", "package.json", "pyproject.toml", "setup.cfg", "tox.ini")
+def test_content_files_are_the_roots_that_may_hold_a_linter_section_and_dependabot() -> None:
+    assert CONTENT_FILES == (
+        ".github/dependabot.yaml",
+        ".github/dependabot.yml",
+        "Cargo.toml",
+        "package.json",
+        "pyproject.toml",
+        "setup.cfg",
+        "tox.ini",
+    )
+
+
+def test_content_files_add_the_workflows_and_pre_commit_config_as_listed() -> None:
+    paths = ["a.py", "pyproject.toml", ".github/workflows/ci.yml", ".pre-commit-config.yaml"]
+    assert content_files(paths) == (
+        ".github/workflows/ci.yml",
+        ".pre-commit-config.yaml",
+        "pyproject.toml",
+    )
 
 
 def test_no_lint_config_without_source_files() -> None:
@@ -182,7 +232,12 @@ def test_no_lint_config_without_source_files() -> None:
 
 # ---- formats and markers ------------------------------------------------------------------
 
-TREE = ("a.py", "b.ts", "c.go", "d.rs", "e.rb", "f.sh", "package.json", ".github/workflows/ci.yml")
+TREE = (
+    *(f"{name}{i}.{ext}" for name, ext in [("a", "py"), ("b", "ts"), ("c", "go"), ("d", "rs"),
+      ("e", "rb"), ("f", "sh")] for i in range(5)),
+    "package.json",
+    ".github/workflows/ci.yml",
+)  # fmt: skip
 
 
 def every_rendered_file() -> list[tuple[str, str, str]]:
@@ -270,17 +325,20 @@ EXISTING_TABLE = [
 
 @pytest.mark.parametrize(("signal", "existing"), EXISTING_TABLE)
 def test_an_existing_file_doing_the_job_is_never_returned(signal: str, existing: str) -> None:
-    plan = plan_fix(signal, [*TREE, existing], owner=OWNER, license_id="MIT", year=YEAR)
-    assert existing not in plan.create
+    # An existing dependabot.yml is judged by what it covers: this one covers everything.
+    files = {existing: fix("dependabot", *TREE)[".github/dependabot.yml"]}
+    kwargs: dict[str, Any] = {"owner": OWNER, "license_id": "MIT", "year": YEAR}
+    plan = plan_fix(signal, [*TREE, existing], files=files, code_owner=OWNER, **kwargs)
+    assert existing not in plan.changes()
     assert existing in plan.present
-    assert fix(signal, *TREE, existing) == dict(plan.create)
+    assert fix(signal, *TREE, existing, files=files) == plan.changes()
 
 
 @pytest.mark.parametrize("signal", sorted(FIXABLE))
 def test_a_rendered_fix_is_never_rendered_twice(signal: str) -> None:
     first = fix(signal, *TREE)
     assert first
-    assert fix(signal, *TREE, *first) == {}
+    assert fix(signal, *TREE, *first, files=first) == {}
 
 
 @pytest.mark.parametrize("near_miss", ["docs/LICENSE", "license.d/notes.txt", "src/SECURITY.md"])
@@ -356,3 +414,9 @@ def test_the_license_id_matters_only_to_the_license_fix() -> None:
 def test_an_owner_that_is_no_handle_or_email_is_a_usage_error(owner: str) -> None:
     with pytest.raises(UsageError, match="is not a GitHub @user"):
         render_fix("codeowners", [], owner=owner, license_id="MIT", year=YEAR)
+
+
+def test_security_policy_says_private_reporting_must_be_enabled_and_enables_nothing() -> None:
+    text = fix("security-policy")["SECURITY.md"]
+    assert "Private vulnerability reporting" in text
+    assert "Prime\ndoes not turn on" in text

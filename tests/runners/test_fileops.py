@@ -86,3 +86,33 @@ def test_a_signal_without_a_fileops_fix_fails_with_the_reason(
 
     assert result.outcome.status == "failed"
     assert "'ci' has no fileops fix" in result.outcome.reason
+
+
+def test_codeowners_without_a_real_owner_is_blocked_for_a_person_with_no_pull_request(
+    fake_github: FakeGitHub, host: GitHubPulls
+) -> None:
+    job = JOB.model_copy(update={"signal": "codeowners"})
+
+    result = run_fileops(job, LISTING, host, issue=None, now=fake_github.now())
+
+    assert result.outcome.status == "blocked"
+    assert "CODEOWNERS needs a real owner" in result.outcome.reason
+    assert fake_github.pulls(REPO) == []
+
+
+def test_a_partial_dependabot_config_is_merged_into_in_the_pull_request(
+    fake_github: FakeGitHub, host: GitHubPulls
+) -> None:
+    mine = "version: 2\nupdates: []\n"
+    listing = RepoListing(
+        paths=(".github/dependabot.yml", ".github/workflows/ci.yml"),
+        files={".github/dependabot.yml": mine},
+        owner="@acme",
+    )
+    job = JOB.model_copy(update={"signal": "dependabot"})
+
+    result = run_fileops(job, listing, host, issue=None, now=fake_github.now())
+
+    assert result.outcome.status == "success"
+    merged = fake_github.read(REPO, ".github/dependabot.yml", "prime/fileops")
+    assert merged.startswith('version: 2\nupdates:\n  - package-ecosystem: "github-actions"')

@@ -1,4 +1,4 @@
-"""The dependabot signal: a config exists and covers every ecosystem found in the tree."""
+"""The dependabot signal: a config exists, is not empty and covers the workflows."""
 
 from __future__ import annotations
 
@@ -26,13 +26,32 @@ def dependabot(*ecosystems: str) -> str:
         pytest.param(["README.md"], None, "skipped", id="nothing_to_update_is_skipped"),
         pytest.param(["package.json"], dependabot("npm"), "ok", id="covered_ecosystem_passes"),
         pytest.param(
-            ["package.json", "api/go.mod"], dependabot("npm"), "failing", id="uncovered_fails"
+            ["package.json", "api/go.mod", ".github/workflows/ci.yml"],
+            dependabot("npm"),
+            "failing",
+            id="uncovered_workflows_fail",
+        ),
+        pytest.param(
+            ["package.json", "api/go.mod"],
+            dependabot("npm"),
+            "ok",
+            id="a_chosen_set_of_ecosystems_passes",
+        ),
+        pytest.param(["go.mod"], dependabot(), "failing", id="empty_updates_fails"),
+        pytest.param(
+            ["go.mod", "testdata/pom.xml", "examples/app/package.json"],
+            dependabot("gomod"),
+            "ok",
+            id="fixtures_and_examples_are_not_ecosystems",
         ),
         pytest.param(
             ["pyproject.toml", "uv.lock"], dependabot("uv"), "ok", id="uv_entry_covers_pyproject"
         ),
         pytest.param(
-            ["pyproject.toml", "uv.lock"], dependabot("pip"), "failing", id="pip_misses_uv_lock"
+            ["pyproject.toml", "uv.lock", ".github/workflows/ci.yml"],
+            dependabot("pip", "github-actions"),
+            "ok",
+            id="pip_entry_is_the_maintainers_choice",
         ),
         pytest.param(
             [".github/workflows/ci.yml"], None, "failing", id="workflows_need_actions_updates"
@@ -57,11 +76,18 @@ def test_dependabot_fix_lists_every_ecosystem_with_its_directories() -> None:
 
 
 def test_dependabot_names_the_uncovered_ecosystems() -> None:
-    files = {CONFIG: dependabot("npm")}
+    files = {CONFIG: dependabot()}
     signal = Dependabot().detect(snap("package.json", "go.mod", "Cargo.toml", files=files))
-    assert signal.detail == f"{CONFIG} does not cover: cargo, gomod"
+    assert signal.detail == f"{CONFIG} does not cover: cargo, gomod, npm"
     assert signal.fix is not None
-    assert "cargo (/), gomod (/)" in signal.fix.approach
+    assert "cargo (/), gomod (/), npm (/)" in signal.fix.approach
+
+
+def test_dependabot_asks_a_partial_config_only_for_github_actions() -> None:
+    files = {CONFIG: dependabot("npm")}
+    paths = ("package.json", "go.mod", ".github/workflows/ci.yml")
+    signal = Dependabot().detect(snap(*paths, files=files))
+    assert signal.detail == f"{CONFIG} does not cover: github-actions"
 
 
 def test_dependabot_names_an_invalid_config() -> None:

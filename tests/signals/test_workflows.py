@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from prime_action.config.models import PinningSettings, PinPolicy
 from prime_action.signals.workflows import (
     Broken,
     PinnedActions,
@@ -80,9 +81,17 @@ def test_workflow_paths_are_the_yaml_files_directly_in_the_workflows_folder() ->
         pytest.param(f"owner/repo/sub/path@{SHA}", False, id="full_sha_of_a_subaction_is_pinned"),
         pytest.param("org/shared/.github/workflows/ci.yml@v1", True, id="reusable_workflow_on_tag"),
         pytest.param("github/codeql-action/init@v3", True, id="github_org_is_third_party"),
-        pytest.param("actions/checkout@v4", False, id="first_party_actions_may_use_tags"),
-        pytest.param("Actions/setup-python@v5", False, id="first_party_owner_ignores_case"),
+        pytest.param("actions/checkout@v4", True, id="first_party_tags_are_unpinned_too"),
+        pytest.param(
+            "slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@v2.0.0",
+            False,
+            id="slsa_generator_stays_on_its_tag",
+        ),
         pytest.param("./.github/actions/setup", False, id="local_action_is_never_unpinned"),
+        pytest.param("$/.github/actions/setup", False, id="same_repo_dollar_form_is_local"),
+        pytest.param(
+            "$/.github/workflows/build.yml", False, id="same_repo_reusable_workflow_is_local"
+        ),
         pytest.param("docker://alpine:3.20", False, id="docker_image_is_not_counted"),
     ],
 )
@@ -90,14 +99,60 @@ def test_is_unpinned_classifies_uses_refs(ref: str, *, unpinned: bool) -> None:
     assert is_unpinned(ref) is unpinned
 
 
-def test_pinned_actions_fails_for_tag_refs_of_third_party_actions() -> None:
+@pytest.mark.parametrize(
+    ("policies", "unpinned"),
+    [
+        pytest.param({}, True, id="default_hash_pins_everything"),
+        pytest.param({"actions/*": "ref-pin"}, False, id="owner_pattern_allows_tags"),
+        pytest.param(
+            {"actions/*": "ref-pin", "actions/checkout": "hash-pin"},
+            True,
+            id="most_specific_pattern_wins",
+        ),
+    ],
+)
+def test_the_pinning_policy_is_configurable_per_pattern(
+    policies: dict[str, PinPolicy], *, unpinned: bool
+) -> None:
+    pinning = PinningSettings(policies=policies)
+    assert is_unpinned("actions/checkout@v4", pinning) is unpinned
+    assert is_unpinned("Actions/Checkout@v4", pinning) is unpinned  # owners ignore case
+
+
+def test_a_ref_pin_policy_still_wants_a_ref() -> None:
+    assert is_unpinned("actions/checkout", PinningSettings(default="ref-pin")) is True
+
+
+def test_pinned_actions_fails_for_tag_refs() -> None:
     text = workflow("actions/checkout@v4", "tj-actions/changed-files@v45", f"a/b@{SHA}")
     signal = PinnedActions().detect(snap(files={CI: text}))
     assert signal.status == "failing"
     assert f"{CI}: tj-actions/changed-files@v45" in signal.detail
-    assert "actions/checkout" not in signal.detail
+    assert f"{CI}: actions/checkout@v4" in signal.detail
     assert signal.fix is not None
     assert signal.fix.runner == "agent"
+
+
+def test_pinned_actions_follows_the_configured_policy() -> None:
+    text = workflow("actions/checkout@v4", f"a/b@{SHA}")
+    pinning = PinningSettings(policies={"actions/*": "ref-pin"})
+    assert PinnedActions(pinning=pinning).detect(snap(files={CI: text})).status == "ok"
+
+
+def test_pinned_actions_honours_a_zizmor_ignore_comment() -> None:
+    text = workflow("a/b@v1").replace("a/b@v1", "a/b@v1  # zizmor: ignore[unpinned-uses]")
+    assert PinnedActions().detect(snap(files={CI: text})).status == "ok"
+
+
+def test_prime_s_own_steps_in_its_own_workflow_are_not_judged() -> None:
+    text = (
+        "# Prime: an agent for this repository, written by `prime init`; edit it freely.\n"
+        "on: push\njobs:\n  wake:\n    steps:\n"
+        "      - uses: prime-action/prime@v1\n        with:\n          command: wake\n"
+    )
+    assert PinnedActions().detect(snap(files={CI: text})).status == "ok"
+    stranger = text.replace("written by `prime init`", "written by hand")
+    assert PinnedActions().detect(snap(files={CI: stranger})).status == "failing"
 
 
 def test_pinned_actions_counts_reusable_workflow_jobs() -> None:
@@ -115,7 +170,7 @@ def test_pinned_actions_is_ok_with_local_docker_and_sha_refs() -> None:
 
 def test_pinned_actions_fingerprint_hashes_the_list_of_unpinned_actions() -> None:
     one = PinnedActions().detect(snap(files={CI: workflow("a/b@v1")}))
-    same = PinnedActions().detect(snap(files={CI: workflow("a/b@v1", "actions/cache@v4")}))
+    same = PinnedActions().detect(snap(files={CI: workflow("a/b@v1", f"actions/cache@{SHA}")}))
     more = PinnedActions().detect(snap(files={CI: workflow("a/b@v1", "c/d@v2")}))
     assert one.fingerprint == same.fingerprint
     assert one.fingerprint != more.fingerprint
@@ -187,6 +242,33 @@ def test_workflow_signals_want_exactly_the_workflow_files() -> None:
             "on: push\njobs:\n  a:\n    permissions: {}\n  b:\n    runs-on: x\n",
             "failing",
             id="one_job_without_permissions_fails",
+        ),
+        pytest.param(
+            "on: push\npermissions:\n  contents: write\njobs:\n  a:\n    runs-on: x\n"
+            "  b:\n    runs-on: x\n",
+            "failing",
+            id="workflow_level_write_for_many_jobs_fails",
+        ),
+        pytest.param(
+            "on: push\npermissions:\n  contents: write\njobs:\n  a:\n    runs-on: x\n",
+            "ok",
+            id="workflow_level_write_for_one_job_is_that_job_s",
+        ),
+        pytest.param(
+            "on: push\npermissions:\n  packages: write  # zizmor: ignore[excessive-permissions]\n"
+            "jobs:\n  a:\n    runs-on: x\n  b:\n    runs-on: x\n",
+            "ok",
+            id="zizmor_ignore_comment_is_honoured",
+        ),
+        pytest.param(
+            "on:\n  workflow_call:\njobs:\n  a:\n    runs-on: x\n",
+            "ok",
+            id="reusable_workflow_takes_its_caller_s_token",
+        ),
+        pytest.param(
+            "on: [workflow_call, push]\njobs:\n  a:\n    runs-on: x\n",
+            "failing",
+            id="reusable_workflow_also_run_by_push_is_judged",
         ),
     ],
 )

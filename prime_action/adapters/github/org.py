@@ -25,7 +25,7 @@ from prime_action.adapters.github.org_queries import (
     pulls,
 )
 from prime_action.config.loader import parse_yaml
-from prime_action.config.models import OrgConfig, RepoConfig
+from prime_action.config.models import CustomSignal, OrgConfig, RepoConfig
 from prime_action.domain.errors import ConfigError, GitHubError
 from prime_action.domain.models import Attempt, Frozen
 from prime_action.eyes import run_signals, wanted_files
@@ -186,9 +186,10 @@ def _whole_state(gql: GraphQL, item: Listed) -> Listed:
     return item.model_copy(update={"state_text": text, "state_truncated": None})
 
 
-def _wanted(item: Listed) -> list[str]:
+def _wanted(item: Listed, org_signals: tuple[CustomSignal, ...] = ()) -> list[str]:
     paths = sorted(item.blobs)
-    wanted = wanted_files(paths, RepoConfig()) | ({REPO_CONFIG} & set(paths))
+    config = with_org_signals(RepoConfig(), org_signals)
+    wanted = wanted_files(paths, config) | ({REPO_CONFIG} & set(paths))
     return sorted(wanted)
 
 
@@ -199,12 +200,19 @@ class Remote(Frozen):
     pulls: tuple[PullRequestInfo, ...]
 
 
-def read_files(gql: GraphQL, items: list[Listed]) -> dict[str, Remote | str]:
+def read_files(
+    gql: GraphQL, items: list[Listed], org_signals: tuple[CustomSignal, ...] = ()
+) -> dict[str, Remote | str]:
     """Wanted files and open pull requests of unmanaged repositories.
 
     The listing page carried them: only a text GitHub cut (one REST read each), a wanted path
     the page does not carry, or pull requests it could not read cost requests of their own
     (FILES_PER_QUERY repositories a query).
+
+    Args:
+        gql: the GraphQL client.
+        items: the unmanaged repositories.
+        org_signals: the org config's custom signals (their contains / lacks files are read).
 
     Returns:
         OWNER/NAME -> what was read, or the error that hid the repository.
@@ -212,19 +220,21 @@ def read_files(gql: GraphQL, items: list[Listed]) -> dict[str, Remote | str]:
     result: dict[str, Remote | str] = {}
     rest: list[Listed] = []
     for item in items:
-        wanted = _wanted(item)
+        wanted = _wanted(item, org_signals)
         files = {p: gql.blob_text(item.repo, item.cut[p]) for p in wanted if p in item.cut}
         files |= {p: item.texts[p] for p in wanted if p in item.texts}
         if item.pulls is None or len(files) < len(wanted):
             rest.append(item)
         else:
             result[item.repo] = Remote(files=files, pulls=item.pulls)
-    return result | _query_files(gql, rest)
+    return result | _query_files(gql, rest, org_signals)
 
 
-def _query_files(gql: GraphQL, items: list[Listed]) -> dict[str, Remote | str]:
+def _query_files(
+    gql: GraphQL, items: list[Listed], org_signals: tuple[CustomSignal, ...]
+) -> dict[str, Remote | str]:
     result: dict[str, Remote | str] = {}
-    todo = [(item.repo, _wanted(item), item) for item in items]
+    todo = [(item.repo, _wanted(item, org_signals), item) for item in items]
     for start in range(0, len(todo), FILES_PER_QUERY):
         chunk = todo[start : start + FILES_PER_QUERY]
         text, variables = files_query([(r, [i.blobs[p] for p in ps]) for r, ps, i in chunk])
@@ -251,16 +261,44 @@ def _remote_config(repo: str, files: dict[str, str]) -> tuple[RepoConfig, str | 
         return RepoConfig(), str(e)
 
 
+def community_paths(items: list[Listed]) -> tuple[str, ...]:
+    """The paths of the owner's `.github` repository, from the listing (no extra request).
+
+    GitHub shows its community-health files (SECURITY.md, CONTRIBUTING.md, issue templates)
+    in every repository of the owner without its own; the listing reads three levels deep,
+    which reaches `.github/ISSUE_TEMPLATE/*`.
+    """
+    home = next((i for i in items if i.repo.lower().endswith("/.github")), None)
+    return tuple(sorted(home.blobs)) if home is not None else ()
+
+
+def with_org_signals(config: RepoConfig, org: tuple[CustomSignal, ...]) -> RepoConfig:
+    """A repository's config with the org config's custom signals it does not define itself."""
+    own = {spec.name for spec in config.custom_signals}
+    extra = tuple(spec for spec in org if spec.name not in own)
+    return config.model_copy(update={"custom_signals": (*config.custom_signals, *extra)})
+
+
 def facts(
-    items: list[Listed], remote: dict[str, Remote | str], now: datetime
+    items: list[Listed],
+    remote: dict[str, Remote | str],
+    now: datetime,
+    org_signals: tuple[CustomSignal, ...] = (),
 ) -> tuple[tuple[RepoFacts, ...], tuple[str, ...]]:
     """Every listed repository as facts: its Repo Prime's state, or signals computed remotely.
+
+    Args:
+        items: the listing.
+        remote: the files and pull requests read for unmanaged repositories.
+        now: the moment of the run.
+        org_signals: the org config's custom signals, run in every unmanaged repository.
 
     Returns:
         The facts, and warnings (a repository's config that did not parse).
     """
     out: list[RepoFacts] = []
     warnings: list[str] = []
+    org_paths = community_paths(items)
     for item in items:
         base = RepoFacts(repo=item.repo, archived=item.archived, fork=item.fork, topics=item.topics)
         state = parse_state(item.state_text) if item.state_text else None
@@ -274,6 +312,7 @@ def facts(
             out.append(base.model_copy(update={"error": found or "not read"}))
         else:
             config, problem = _remote_config(item.repo, found.files)
+            config = with_org_signals(config, org_signals)
             warnings += [problem] if problem else []
             snapshot = RepoSnapshot(
                 paths=tuple(sorted(item.blobs)),
@@ -282,6 +321,7 @@ def facts(
                 open_prs=found.pulls,
                 now=now,
                 remote=True,
+                org_paths=org_paths,
             )
             out.append(base.model_copy(update={"signals": run_signals(snapshot, config)}))
     return tuple(out), tuple(warnings)

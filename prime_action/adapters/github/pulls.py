@@ -14,7 +14,7 @@ from prime_action.adapters.github.graphql import GraphQL
 from prime_action.config.loader import parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import ConflictError, GitHubError
-from prime_action.fileops.fixes import CONTENT_FILES
+from prime_action.fileops.fixes import content_files
 from prime_action.growth.implement import contract_rails
 from prime_action.growth.seed import SEED_PATH, parse_seed
 from prime_action.runners.boundary import BoundaryError, Pull
@@ -220,10 +220,19 @@ class GitHubPulls:
     def listing(self) -> RepoListing:
         """The default branch's paths and the files a fix reads (license from the config)."""
         blobs = self._tree()
-        files = {p: self._blob(blobs[p]) for p in CONTENT_FILES if p in blobs}
+        paths = tuple(sorted(blobs))
+        files = {p: self._blob(blobs[p]) for p in content_files(paths)}
         owner = f"@{self._name.split('/')[0]}"
+        # An organisation cannot own code in CODEOWNERS; a user account can (no extra request:
+        # the owner's type comes with the repository).
+        person = self._repo.owner.type == "User"
         return RepoListing(
-            paths=tuple(sorted(blobs)), files=files, owner=owner, license_id=self.config().license
+            paths=paths,
+            files=files,
+            owner=owner,
+            license_id=self.config().license,
+            code_owner=owner if person else None,
+            custom_fixes={c.name: c.fix for c in self.config().custom_signals if c.fix},
         )
 
 

@@ -6,6 +6,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from pathspec import GitIgnoreSpec
+
 from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import ConfigError
 from prime_action.eyes import wanted_files
@@ -31,23 +33,58 @@ def _unreadable(error: OSError) -> None:
     raise ConfigError(msg, file=str(error.filename)) from error
 
 
+class _Ignores:
+    """The checkout's `.gitignore` files (and `.git/info/exclude`), each for its own folder."""
+
+    def __init__(self, root: Path) -> None:
+        self._specs: list[tuple[str, GitIgnoreSpec]] = []
+        self._read(root / ".git" / "info" / "exclude", "")
+
+    def _read(self, file: Path, base: str) -> None:
+        try:
+            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return  # an unreadable ignore file ignores nothing, as git does
+        self._specs.append((base, GitIgnoreSpec.from_lines(lines)))
+
+    def enter(self, directory: Path, base: str) -> None:
+        """Read the `.gitignore` of a folder being walked (base: its posix path + "/")."""
+        if (directory / ".gitignore").is_file():
+            self._read(directory / ".gitignore", base)
+
+    def ignored(self, path: str) -> bool:
+        """Whether git ignores a path (a folder's path ends with "/")."""
+        return any(
+            path.startswith(base) and spec.match_file(path[len(base) :])
+            for base, spec in self._specs
+        )
+
+
 def list_paths(root: Path) -> tuple[str, ...]:
-    """Every file under root, as sorted posix paths relative to it, skipping SKIPPED_DIRS.
+    """Every file under root git would track, as sorted posix paths relative to it.
+
+    Git-ignored files (build output such as `target/`) and SKIPPED_DIRS are left out: the
+    listing is the local twin of one recursive tree listing of the pushed branch on GitHub.
 
     Args:
         root: the checkout's top directory.
 
     Returns:
-        The listing, the local twin of one recursive tree listing on GitHub.
+        The listing.
 
     Raises:
         ConfigError: a directory cannot be listed.
     """
     found: list[str] = []
+    ignores = _Ignores(root)
     for directory, dirs, files in os.walk(root, onerror=_unreadable):
-        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
-        base = Path(directory).relative_to(root)
-        found.extend((base / name).as_posix() for name in files)
+        rel = Path(directory).relative_to(root).as_posix()
+        base = "" if rel == "." else f"{rel}/"
+        ignores.enter(Path(directory), base)
+        dirs[:] = sorted(
+            d for d in dirs if d not in SKIPPED_DIRS and not ignores.ignored(f"{base}{d}/")
+        )
+        found.extend(f"{base}{name}" for name in files if not ignores.ignored(f"{base}{name}"))
     return tuple(sorted(found))
 
 

@@ -23,7 +23,7 @@ from prime_action.adapters.github.org import (
     save_state,
 )
 from prime_action.adapters.github.org_queries import PAGE
-from prime_action.config.models import OrgConfig
+from prime_action.config.models import CustomSignal, OrgConfig
 from prime_action.dispatch.ledger import dump_ledger
 from prime_action.domain.errors import GitHubError
 from prime_action.domain.models import Attempt, PrimeState
@@ -239,3 +239,21 @@ def test_the_org_state_branch_is_created_on_the_first_save_then_committed_on(
     assert org_state(again) == OrgState(applied=(1, 2))
     with pytest.raises(GitHubError):
         save_state(client, gql, home, OrgState(applied=(9,)))  # read before the last save
+
+
+def test_org_custom_signals_run_remotely_and_a_repository_s_own_definition_wins(
+    fake_github: FakeGitHub, gql: GraphQL
+) -> None:
+    own = "custom_signals:\n  - {name: changelog, glob: HISTORY.md}\n"
+    fake_github.add_repo("acme/api", {"README.md": "x", ".github/prime.yml": own})
+    fake_github.add_repo("acme/web", {"README.md": "x", "CHANGELOG.md": "x"})
+    org = (
+        CustomSignal(name="changelog", glob="CHANGELOG.md"),
+        CustomSignal(name="no-todo", glob="README.md", check="lacks", pattern="TODO"),
+    )
+    items = list_repos(gql, "acme", OrgConfig())
+    found, _ = facts(items, read_files(gql, items, org), NOW, org)
+    status = {(f.repo, s.name): s.status for f in found for s in f.signals}
+    assert status["acme/api", "changelog"] == "failing"  # its own glob: HISTORY.md
+    assert status["acme/web", "changelog"] == "ok"
+    assert status["acme/web", "no-todo"] == "ok"

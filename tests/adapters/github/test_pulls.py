@@ -210,6 +210,23 @@ def test_the_listing_has_every_path_the_content_files_and_the_owner(
     assert listing.paths == tuple(sorted(files))
     assert listing.files == {"pyproject.toml": "[project]\n"}
     assert (listing.owner, listing.license_id) == ("@acme", "ISC")
+    assert listing.code_owner is None  # an organisation cannot own code in CODEOWNERS
+
+
+def test_a_user_account_is_the_code_owner_of_its_repository(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    fake_github.add_repo("alice/dotfiles", {"x.sh": ""}, owner_type="User")
+    listing = GitHubPulls(client, "alice/dotfiles").listing()
+    assert (listing.owner, listing.code_owner) == ("@alice", "@alice")
+
+
+def test_the_listing_reads_the_workflows_and_dependabot_config_fixes_merge_into(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    files = {".github/workflows/ci.yml": "on: push\n", ".github/dependabot.yml": "version: 2\n"}
+    listing = _pulls(fake_github, client, files).listing()
+    assert listing.files == files
 
 
 def test_prime_open_pull_requests_are_counted_across_the_owner_in_one_search(

@@ -39,6 +39,39 @@ def test_list_paths_skips_vendored_generated_and_private_folders(
     assert list_paths(tmp_path) == ("README.md",)
 
 
+def test_list_paths_leaves_out_what_git_ignores(tmp_path: Path) -> None:
+    tree(
+        tmp_path,
+        {
+            ".gitignore": "/target/\n*.log\n!keep.log\n",
+            "target/debug/build/x/Cargo.toml": "",
+            "src/main.rs": "",
+            "src/debug.log": "",
+            "keep.log": "",
+            "web/.gitignore": "out/\n",
+            "web/out/package.json": "",
+            "web/package.json": "",
+            "other/out/a.txt": "",
+            ".git/info/exclude": "scratch.py\n",
+            "scratch.py": "",
+        },
+    )
+    assert list_paths(tmp_path) == (
+        ".gitignore",
+        "keep.log",
+        "other/out/a.txt",
+        "src/main.rs",
+        "web/.gitignore",
+        "web/package.json",
+    )
+
+
+def test_git_ignored_build_output_is_no_ecosystem_or_source(tmp_path: Path) -> None:
+    tree(tmp_path, {".gitignore": "target\n", "Cargo.toml": "", "target/x/Cargo.toml": ""})
+    snapshot = local_snapshot(tmp_path, RepoConfig(), NOW)
+    assert not any(p.startswith("target/") for p in snapshot.paths)
+
+
 def test_local_snapshot_reads_only_the_files_detectors_want(tmp_path: Path) -> None:
     tree(tmp_path, {".github/workflows/ci.yml": WORKFLOW, "README.md": "# hi", "a.py": ""})
     snapshot = local_snapshot(tmp_path, RepoConfig(), NOW)
@@ -65,7 +98,8 @@ def test_an_undecodable_wanted_file_is_a_config_error_naming_it(tmp_path: Path) 
 def test_an_undecodable_file_nobody_wants_is_never_read(tmp_path: Path) -> None:
     tree(tmp_path, {".github/workflows/ci.yml": b"\xff", "logo.png": b"\x89PNG\xff"})
     off = SignalSettings(enabled=False)
-    config = RepoConfig(signals={"pinned-actions": off, "workflow-permissions": off})
+    workflow_readers = ("pinned-actions", "workflow-permissions", "lint-config")
+    config = RepoConfig(signals=dict.fromkeys(workflow_readers, off))
     snapshot = local_snapshot(tmp_path, config, NOW)
     assert snapshot.files == {}
     assert "logo.png" in snapshot.paths
