@@ -79,13 +79,20 @@ def issue(urls: Urls, repo: Repo, found: Issue) -> Body:
     return body
 
 
+def _kind(repo: Repo, number: int) -> str:
+    """`pull` for a pull request's comments, `issues` for an issue's, as in GitHub's web links."""
+    issue = repo.issues.get(number)
+    return "pull" if issue is not None and issue.pull is not None else "issues"
+
+
 def comment(urls: Urls, repo: Repo, found: Comment) -> Body:
     """An issue-comment."""
+    anchor = f"{found.number}#issuecomment-{found.id}"
     return {
         "id": found.id,
         "node_id": node_id("IssueComment", found.id),
         "url": urls.repo(repo, f"/issues/comments/{found.id}"),
-        "html_url": urls.web(f"/{repo.full_name}/issues/{found.number}#issuecomment-{found.id}"),
+        "html_url": urls.web(f"/{repo.full_name}/{_kind(repo, found.number)}/{anchor}"),
         "issue_url": urls.repo(repo, f"/issues/{found.number}"),
         "body": found.body,
         "user": user(urls, found.user),

@@ -86,6 +86,15 @@ class PullFields:
 
 
 @dataclass
+class Edit:
+    """One saved version of an issue's body and who saved it (GraphQL's UserContentEdit)."""
+
+    editor: User
+    body: str
+    at: str
+
+
+@dataclass
 class Issue:
     """An issue, or a pull request's issue half (same number sequence, like GitHub)."""
 
@@ -104,6 +113,8 @@ class Issue:
     assignees: list[str] = field(default_factory=list)
     locked: bool = False
     pull: PullFields | None = None
+    # The body's versions once it was edited, oldest first (the first is the created one).
+    edits: list[Edit] = field(default_factory=list)
 
 
 @dataclass
@@ -195,6 +206,8 @@ class Repo:
     statuses: dict[str, list[CommitStatus]] = field(default_factory=dict)  # by commit sha
     runs: dict[int, WorkflowRun] = field(default_factory=dict)
     actions_may_open_pulls: bool = True  # "Allow GitHub Actions to create ... pull requests"
+    # login (lower case) -> admin | maintain | write | triage | read; the owner is admin.
+    permissions: dict[str, str] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:

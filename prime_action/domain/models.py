@@ -273,6 +273,8 @@ class PrimeState(Frozen):
     plan: tuple[PlanItem, ...] = ()
     in_flight: tuple[InFlight, ...] = ()
     last_wake_reason: WakeReason | None = None
+    # When the last saved wake began: the next one lists the `/prime` comments since then.
+    last_wake_at: datetime | None = None
     last_decision: Decision | None = None
     next_wake_at: datetime | None = None
     wake_count: int = 0

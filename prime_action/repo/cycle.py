@@ -36,7 +36,7 @@ from prime_action.repo.planner import (
     plan_wake,
     replan,
 )
-from prime_action.repo.publish import read_ticks
+from prime_action.repo.publish import Vouch, read_ticks
 from prime_action.signals.base import RepoSnapshot
 
 __all__ = ["Sight", "WakePorts", "WakeReport", "WakeRequest", "see", "wake"]
@@ -103,6 +103,8 @@ class WakePorts:
     org: OrgLink | None = None
     # People's task tickets (growth mode); None where they are not listed (a local wake).
     tickets: TaskTickets | None = None
+    # Which ticked dashboard boxes a trusted person ticked; None trusts every box (local).
+    vouch: Vouch | None = None
 
 
 def wake(
@@ -181,7 +183,7 @@ def _read(
     )
     if ports.dashboard is not None:
         number = stored.state.dashboard_issue if stored.state else None
-        handled, ticked = read_ticks(ports.dashboard, request.reason, number)
+        handled, ticked = read_ticks(ports.dashboard, number, ports.vouch)
         commands = (*request.commands, *ticked)
         request = request.model_copy(update={"commands": commands})
         inputs = inputs.model_copy(update={"handled": handled, "request": request})

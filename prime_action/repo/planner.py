@@ -46,6 +46,7 @@ from prime_action.repo.memory_update import (
     record_job,
     remember_flags,
 )
+from prime_action.repo.prime_commands import PendingCommand
 from prime_action.repo.publish import dashboard_view
 from prime_action.repo.rebuild import rebuild_state
 from prime_action.templating import render
@@ -66,6 +67,9 @@ class WakeRequest(Frozen):
     comment: int | None = None
     # The PRs the growth gate merged just before this wake (for the growth report).
     merges: tuple[MergedPull, ...] = ()
+    # Trusted `/prime` comments whose own run never answered them: applied after `commands`,
+    # each answered on its own issue.
+    pending: tuple[PendingCommand, ...] = ()
 
 
 class WakeInputs(Frozen):
@@ -140,7 +144,7 @@ def _see(inputs: WakeInputs) -> _Seen:
         issues=issues,
         config=config,
         now=now,
-        commands=request.commands,
+        commands=(*request.commands, *((p.command, p.args) for p in request.pending)),
         signal=request.signal,
         result=request.result,
     )
@@ -281,7 +285,7 @@ def _conclude(
     effects.append(
         SaveState(state=after, record=record, expected=inputs.stored.version, before=before)
     )
-    reply = _reply(inputs, plan, after)
+    reply = (*_reply(inputs, plan, after), *_pending_replies(inputs, seen, plan, after))
     return plan.model_copy(update={"effects": (*effects, *reply), "state": after})
 
 
@@ -291,11 +295,29 @@ def _reply(inputs: WakeInputs, plan: WakePlan, state: PrimeState) -> tuple[Reply
     if plan.command_reply is None or request.issue is None or request.comment is None:
         return ()
     args = request.commands[0][1] if request.commands else ()
-    marker = comment_marker(f"reply-{request.comment}")
+    return (_answer(request.issue, request.comment, (plan.command_reply, args), plan, state),)
+
+
+def _pending_replies(
+    inputs: WakeInputs, seen: _Seen, plan: WakePlan, state: PrimeState
+) -> tuple[Reply, ...]:
+    """Answer each recovered command once, on its own issue (their outcomes come last)."""
+    pending = inputs.request.pending
+    outcomes = seen.prepared.outcomes[len(seen.prepared.outcomes) - len(pending) :]
+    return tuple(
+        _answer(p.issue, p.comment, (o.reply, p.args), plan, state)
+        for p, o in zip(pending, outcomes, strict=True)
+    )
+
+
+def _answer(issue: int, comment: int, outcome: Command, plan: WakePlan, state: PrimeState) -> Reply:
+    """The reply to one command comment: (reply key, the command's words) and the wake's news."""
+    reply, args = outcome
+    marker = comment_marker(f"reply-{comment}")
     body = render(
         "comments/command-reply.md.j2",
         marker=marker,
-        reply=plan.command_reply,
+        reply=reply,
         signal=(args or ("",))[0],
         summary=plan.decision.summary,
         status=state.status,
@@ -303,4 +325,4 @@ def _reply(inputs: WakeInputs, plan: WakePlan, state: PrimeState) -> tuple[Reply
         in_flight=len(state.in_flight),
         signals=[s.name for s in plan.signals],
     )
-    return (Reply(issue=request.issue, body=body, marker=marker),)
+    return Reply(issue=issue, body=body, marker=marker)

@@ -25,18 +25,19 @@ def test_two_concurrent_writers_on_prime_state_lose_no_update(
     first, second = (Actions(fake_github, tmp_path / n, monkeypatch) for n in ("a", "b"))
     first.run("workflow_dispatch")
     (dashboard,) = dashboards(fake_github)
-    dashboard.body = (dashboard.body or "").replace(
-        "- [ ] <!-- prime:pause -->", "- [x] <!-- prime:pause -->"
-    )
-    pause = {
-        "issue.number": dashboard.number,
-        "issue.body": dashboard.body,
-        "repository.full_name": REPO,
-        "repository.default_branch": "main",
-    }
 
     def pause_meanwhile(fake: FakeGitHub) -> None:
-        # A maintainer's tick is handled by a second wake that commits first.
+        # A maintainer ticks a box while the first wake runs; that edit's own wake (the
+        # second) commits first.
+        before = dashboard.body or ""
+        dashboard.body = before.replace("- [ ] <!-- prime:pause -->", "- [x] <!-- prime:pause -->")
+        pause = {
+            "issue.number": dashboard.number,
+            "issue.body": dashboard.body,
+            "changes": {"body": {"from": before}},
+            "repository.full_name": REPO,
+            "repository.default_branch": "main",
+        }
         code, _ = second.run("issues.edited", pause)
         assert code == 0
         assert prime_state(fake).status == "paused"

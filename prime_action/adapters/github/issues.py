@@ -27,8 +27,13 @@ def _closed_by_prime(body: str) -> str:
 class GitHubIssueStore:
     """Prime's issues carry the `automated` label and a hidden marker; titles are never keys."""
 
-    def __init__(self, client: GitHubClient, repo: str, labels: LabelSettings) -> None:
+    def __init__(
+        self, client: GitHubClient, repo: str, labels: LabelSettings, *, author: str | None = None
+    ) -> None:
         self._client = client
+        # Prime's login: only its own comments count as already posted (anyone may copy a
+        # marker into a comment to silence a reply). None: any author counts.
+        self._author = author
         self._repo: Repository = client.github.get_repo(repo)
         self._labels = labels
         self._issues: dict[int, Issue] = {}
@@ -179,9 +184,12 @@ class GitHubIssueStore:
         existing = self._client.read(
             f"read comments of #{number}", lambda: list(issue.get_comments())
         )
-        if any(marker in (c.body or "") for c in existing):
+        if any(marker in (c.body or "") and self._mine(c.user.login) for c in existing):
             return
         self._client.write(f"comment on #{number}", lambda: issue.create_comment(body))
+
+    def _mine(self, login: str) -> bool:
+        return self._author is None or login == self._author
 
     def close_issue(self, number: int, comment: str) -> None:
         """Comment, then close with Prime's 'closed by Prime' mark in the body."""
