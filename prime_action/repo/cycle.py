@@ -183,10 +183,11 @@ def _read(
     )
     if ports.dashboard is not None:
         number = stored.state.dashboard_issue if stored.state else None
-        handled, ticked = read_ticks(ports.dashboard, number, ports.vouch)
+        handled, ticked, memory = read_ticks(ports.dashboard, number, ports.vouch)
         commands = (*request.commands, *ticked)
         request = request.model_copy(update={"commands": commands})
-        inputs = inputs.model_copy(update={"handled": handled, "request": request})
+        update = {"handled": handled, "request": request, "remembered": memory}
+        inputs = inputs.model_copy(update=update)
     return _reread(ports, inputs, stored)
 
 

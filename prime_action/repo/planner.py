@@ -36,7 +36,7 @@ from prime_action.repo.actions import (
     plan_tickets,
     settle_labels,
 )
-from prime_action.repo.dashboard import Ticks
+from prime_action.repo.dashboard import DashboardMemory, Ticks, recall
 from prime_action.repo.effects import Adopt, Effect, Reply, SaveState, WriteDashboard
 from prime_action.repo.memory_update import (
     Prepared,
@@ -88,6 +88,8 @@ class WakeInputs(Frozen):
     dashboard: bool = False
     repo: str = ""
     handled: Ticks = Ticks()
+    # Pause, skips and refusals as the dashboard keeps them (used when the state is lost).
+    remembered: DashboardMemory = DashboardMemory()
     decisions: tuple[DecisionRecord, ...] = ()
     # Whether the repository can reach Org Prime (flag-org).
     org_link: bool = False
@@ -133,6 +135,7 @@ def _see(inputs: WakeInputs) -> _Seen:
     if state is None:
         # No state (first wake, or the branch was lost): what the issues remember survives.
         state = rebuild_state(issues, signals, config.labels, now) if issues else PrimeState()
+        state = recall(state, inputs.remembered)
     elif state.rebuilt:
         # The dashboard said "rebuilt" for one wake; that was the last one.
         state = state.model_copy(update={"rebuilt": False})

@@ -9,7 +9,7 @@ from prime_action.config.models import RepoConfig
 from prime_action.domain.commands import Command
 from prime_action.domain.models import DecisionRecord, PrimeState, SignalResult
 from prime_action.domain.ports import DashboardCopy, DashboardStore, TrackedIssue
-from prime_action.repo.dashboard import DashboardView, NeedsHuman
+from prime_action.repo.dashboard import DashboardMemory, DashboardView, NeedsHuman, remembered
 from prime_action.repo.dashboard_ticks import Ticks, parse_ticks, ticks_of, ticks_to_commands
 
 # Which of the ticked boxes a trusted person ticked (the dashboard as read, its ticked keys).
@@ -18,7 +18,7 @@ Vouch = Callable[[DashboardCopy, frozenset[str]], frozenset[str]]
 
 def read_ticks(
     store: DashboardStore, number: int | None, vouch: Vouch | None
-) -> tuple[Ticks, tuple[Command, ...]]:
+) -> tuple[Ticks, tuple[Command, ...], DashboardMemory]:
     """The boxes this wake handles, and the commands of those a trusted person ticked.
 
     Every wake reads the boxes, so a tick whose own run never happened (cancelled, failed)
@@ -32,14 +32,16 @@ def read_ticks(
             belong to whoever runs it).
 
     Returns:
-        The handled ticks and the commands they stand for.
+        The handled ticks, the commands they stand for, and the memory the body carries
+        (pause, skips, refusals: what survives a lost state branch).
     """
     found = store.read_dashboard(number)
-    ticks = parse_ticks(found.body if found else None)
+    body = found.body if found else None
+    ticks, memory = parse_ticks(body), remembered(body)
     if found is None or ticks.empty or vouch is None:
-        return ticks, ticks_to_commands(ticks)
+        return ticks, ticks_to_commands(ticks), memory
     counted = ticks_of(vouch(found, ticks.keys()) & ticks.keys())
-    return ticks, ticks_to_commands(counted)
+    return ticks, ticks_to_commands(counted), memory
 
 
 def needs_human(state: PrimeState, issues: tuple[TrackedIssue, ...]) -> tuple[NeedsHuman, ...]:

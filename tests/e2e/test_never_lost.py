@@ -178,3 +178,25 @@ def test_an_owners_tick_counts_when_only_owners_and_members_are_trusted(
     fake_github.person_edits(REPO, dashboard.number, ticked, user="octo-org")
     assert _edited(actions, dashboard.number, ticked, before, "octo-org") == 0
     assert prime_state(fake_github).status == "paused"
+
+
+def test_pause_skips_and_refusals_survive_a_lost_state_branch(repo_actions: Actions) -> None:
+    fake = repo_actions.fake
+    repo_actions.run("workflow_dispatch")
+    issue = tracking(fake)["dependabot"]
+    _in_sync(fake)
+    fake.add_comment(REPO, issue, "/prime skip license", author_association="MEMBER")
+    repo_actions.run("workflow_dispatch")
+    fake.add_comment(REPO, issue, "/prime pause", author_association="MEMBER")
+    repo_actions.run("workflow_dispatch")
+    before = prime_state(fake)
+    assert (before.status, before.skipped) == ("paused", ("license",))
+    fake.label_issue(REPO, tracking(fake)["workflow-permissions"], "in-progress")
+    fake.label_issue(REPO, issue, "in-progress")
+    fake.delete_branch(REPO, "prime-state")
+    repo_actions.run("workflow_dispatch")
+    after = prime_state(fake)
+    assert after.rebuilt
+    assert (after.status, after.skipped) == ("paused", ("license",))
+    ids = [job.attempt_id for job in after.in_flight]
+    assert len(ids) == len(set(ids)) >= 2  # rebuilt jobs keep distinct ids

@@ -149,7 +149,9 @@ HISTORIES = {
 
 
 @pytest.mark.parametrize(("revisions", "maker"), HISTORIES.values(), ids=HISTORIES)
-def test_a_tick_belongs_to_the_edit_that_made_it(revisions: list[Revision], maker: str | None) -> None:
+def test_a_tick_belongs_to_the_edit_that_made_it(
+    revisions: list[Revision], maker: str | None
+) -> None:
     found = tick_makers(tuple(revisions), frozenset({"pause"}))
     assert (found["pause"].editor if "pause" in found else None) == maker
 
