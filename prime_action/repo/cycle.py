@@ -135,7 +135,7 @@ def wake(
             return WakeReport(hibernated=True, reason=request.reason, state=stored.state)
     inputs = _read(ports, stored, request, config, now)
     seen = picture(inputs)
-    decision = enforce(ports.brain.decide(seen), seen)
+    decision = enforce(ports.brain.decide(seen), seen, ports.repo)
     attempts = {s: ports.jobs.attempt_id(s, f) for s, f in jobs_to_name(decision, seen)}
     plan = plan_wake(inputs, decision, attempts)
     if dry_run:
