@@ -296,6 +296,14 @@ class GitHubState:
         kind = "Bot" if user.endswith("[bot]") else "User"
         self.edit_body(self.issue(repo, number), body, self.account(user, kind))
 
+    def review(self, full_name: str, number: int, login: str, verdict: str = "APPROVED") -> None:
+        """A person reviews a pull request (APPROVED, CHANGES_REQUESTED or COMMENTED)."""
+        found = self.issue(self.repos[full_name.lower()], number)
+        if found.pull is None:
+            msg = f"#{number} is no pull request"
+            raise ValueError(msg)
+        found.pull.reviews.append((login, verdict, self.ids()))
+
     def write_comment(
         self, repo: Repo, number: int, body: str, user: User, association: str
     ) -> Comment:

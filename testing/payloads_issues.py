@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from testing.payloads import Body, Urls, node_id, repository, user
-from testing.state import Comment, Issue, Label, Repo
+from testing.state import Comment, Issue, Label, Repo, User
 
 _EMPTY_REACTIONS = dict.fromkeys(
     ("total_count", "+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"), 0
@@ -164,7 +164,8 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         "merge_commit_sha": None,
         "assignee": None,
         "assignees": [],
-        "requested_reviewers": [],
+        # Logins only: the fake keeps no ids for people asked to review (id 0, as a ghost).
+        "requested_reviewers": [user(urls, User(login, 0)) for login in pull.requested_reviewers],
         "requested_teams": [],
         "head": _side(urls, repo, pull.head, pull.head_sha, pushed_at),
         "base": _side(urls, repo, pull.base, pull.base_sha, pushed_at),

@@ -83,6 +83,8 @@ class PullFields:
     draft: bool = False
     maintainer_can_modify: bool = False
     requested_reviewers: list[str] = field(default_factory=list)  # logins asked to review
+    # (login, APPROVED | CHANGES_REQUESTED | COMMENTED, review id), oldest first.
+    reviews: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -206,6 +208,9 @@ class Repo:
     statuses: dict[str, list[CommitStatus]] = field(default_factory=dict)  # by commit sha
     runs: dict[int, WorkflowRun] = field(default_factory=dict)
     actions_may_open_pulls: bool = True  # "Allow GitHub Actions to create ... pull requests"
+    # Protected branches: merging into one needs an approving review, else 405 (GitHub's
+    # "required pull request reviews" rule).
+    protected: set[str] = field(default_factory=set)
     # login (lower case) -> admin | maintain | write | triage | read; the owner is admin.
     permissions: dict[str, str] = field(default_factory=dict)
 
