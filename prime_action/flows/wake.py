@@ -26,6 +26,7 @@ from prime_action.config.loader import key_line, parse_yaml
 from prime_action.config.models import RepoConfig, TrustSettings
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import GitHubError
+from prime_action.domain.markers import DASHBOARD
 from prime_action.domain.models import ORG_QUEUED, Frozen, MergedPull, RunnerType
 from prime_action.domain.ports import StoredState
 from prime_action.events.describe import describe_event
@@ -225,16 +226,17 @@ def wake_on_github(env: ActionsEnv, client: GitHubClient, now: datetime) -> GitH
 def _with_editor(event: Event, trust: TrustSettings, lookup: GitHubTrust) -> Event:
     """An `issues: edited` event with its editor's association, asked only when it matters.
 
-    The payload names the editor but not their relation to the repository. The router
-    answers without it when the editor wrote the issue, or when every writer is trusted
-    anyway; otherwise the editor's permission decides (one request).
+    The payload names the editor but not their relation to the repository. Only the
+    dashboard's editor matters (its boxes are buttons); the router answers without it when
+    the editor wrote the issue, or when every writer is trusted anyway; otherwise the
+    editor's permission decides (one request).
     """
     issue = event.issue
     if (event.name, event.action) != ("issues", "edited") or issue is None or event.is_bot:
         return event
     if event.editor_association is not None or event.actor == issue.author:
         return event
-    if WRITERS.issubset(trust.associations) or not event.actor:
+    if WRITERS.issubset(trust.associations) or not event.actor or DASHBOARD not in issue.body:
         return event
     return event.model_copy(update={"editor_association": lookup.association(event.actor)})
 

@@ -200,3 +200,23 @@ def test_pause_skips_and_refusals_survive_a_lost_state_branch(repo_actions: Acti
     assert (after.status, after.skipped) == ("paused", ("license",))
     ids = [job.attempt_id for job in after.in_flight]
     assert len(ids) == len(set(ids)) >= 2  # rebuilt jobs keep distinct ids
+
+
+def test_an_edit_of_another_issue_asks_for_no_permission(
+    fake_github: FakeGitHub, tmp_path: object, monkeypatch: object
+) -> None:
+    config = "trust:\n  associations: [OWNER, MEMBER]\n"
+    fake_github.add_repo(REPO, {**FILES, ".github/prime.yml": config})
+    actions = Actions(fake_github, tmp_path, monkeypatch)  # type: ignore[arg-type]
+    actions.run("workflow_dispatch")
+    number = fake_github.add_issue(REPO, "A bug", "It crashes", user="reporter")
+    changes = {
+        "issue.number": number,
+        "issue.body": "It crashes badly",
+        "sender.login": "alice",
+        "changes": {"body": {"from": "It crashes"}},
+        "repository.full_name": REPO,
+        "repository.default_branch": "main",
+    }
+    actions.run("issues.edited", changes)
+    assert not [r for r in fake_github.requests if "/collaborators/" in r[1]]
