@@ -147,7 +147,20 @@ def render_repo_workflow(
         action_ref=check_action_ref(action_ref),
         ci_workflows=list(ci_workflows),
         default_branch=default_branch,
+        issue_labels=[_literal(label) for label in _prime_labels()],
     )
+
+
+def _prime_labels() -> tuple[str, ...]:
+    """The labels that make an issue Prime's business: its own, and growth's task label."""
+    labels = RepoConfig().labels
+    # `ai-task` is seed.yaml's default task label (a person's ticket for Prime to adopt).
+    return (labels.automated, labels.needs_human, labels.in_progress, "ai-task")
+
+
+def _literal(text: str) -> str:
+    """A string literal of GitHub's expression language (quotes doubled)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def render_repo_config(*, action_ref: str = DEFAULT_ACTION_REF) -> str:

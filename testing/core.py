@@ -19,6 +19,7 @@ from testing.state import (
     Comment,
     CommitStatus,
     Dispatch,
+    Edit,
     Ids,
     Issue,
     Label,
@@ -279,6 +280,30 @@ class GitHubState:
         """Comment on an issue or pull request as a person would; return the comment id."""
         repo = self.repos[full_name.lower()]
         return self.write_comment(repo, number, body, self.account(user), author_association).id
+
+    def edit_body(self, found: Issue, body: str | None, editor: User) -> None:
+        """Replace an issue's body, keeping the version history GitHub keeps for edits."""
+        if body == found.body:
+            return
+        at = self.timestamp()
+        if not found.edits:
+            found.edits.append(Edit(found.user, found.body or "", found.created_at))
+        found.edits.append(Edit(editor, body or "", at))
+        found.body, found.updated_at = body, at
+
+    def person_edits(self, full_name: str, number: int, body: str, user: str = "octocat") -> None:
+        """Edit an issue's body as a person (or a bot, `name[bot]`) would in the web editor."""
+        repo = self.repos[full_name.lower()]
+        kind = "Bot" if user.endswith("[bot]") else "User"
+        self.edit_body(self.issue(repo, number), body, self.account(user, kind))
+
+    def review(self, full_name: str, number: int, login: str, verdict: str = "APPROVED") -> None:
+        """A person reviews a pull request (APPROVED, CHANGES_REQUESTED or COMMENTED)."""
+        found = self.issue(self.repos[full_name.lower()], number)
+        if found.pull is None:
+            msg = f"#{number} is no pull request"
+            raise ValueError(msg)
+        found.pull.reviews.append((login, verdict, self.ids()))
 
     def write_comment(
         self, repo: Repo, number: int, body: str, user: User, association: str

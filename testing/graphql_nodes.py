@@ -144,6 +144,11 @@ class RepositoryNode:
             return git_object(self, sha, "")
         return _lookup(self, commit.tree, path)
 
+    def issue(self, info: Info, number: int) -> IssueNode | None:
+        self._guard()
+        found = self.repo.issues.get(number)
+        return IssueNode(self, found) if found is not None and found.pull is None else None
+
     def pullRequests(
         self,
         info: Info,
@@ -219,6 +224,16 @@ class IssueNode:
         self.body = issue.body or ""
         self.state = issue.state.upper()
         self.author = actor(issue.user)
+
+    def userContentEdits(
+        self, info: Info, first: int | None = None, after: str | None = None, **_: Any
+    ) -> dict[str, Any]:
+        """The body's versions, newest first, each with its editor and whole text (`diff`)."""
+        nodes = [
+            {"editedAt": e.at, "diff": e.body, "editor": actor(e.editor)}
+            for e in reversed(self.issue.edits)
+        ]
+        return connection(nodes, first, after)
 
     def comments(
         self,

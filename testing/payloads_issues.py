@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from testing.payloads import Body, Urls, node_id, repository, user
-from testing.state import Comment, Issue, Label, Repo
+from testing.state import Comment, Issue, Label, Repo, User
 
 _EMPTY_REACTIONS = dict.fromkeys(
     ("total_count", "+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"), 0
@@ -79,13 +79,20 @@ def issue(urls: Urls, repo: Repo, found: Issue) -> Body:
     return body
 
 
+def _kind(repo: Repo, number: int) -> str:
+    """`pull` for a pull request's comments, `issues` for an issue's, as in GitHub's web links."""
+    issue = repo.issues.get(number)
+    return "pull" if issue is not None and issue.pull is not None else "issues"
+
+
 def comment(urls: Urls, repo: Repo, found: Comment) -> Body:
     """An issue-comment."""
+    anchor = f"{found.number}#issuecomment-{found.id}"
     return {
         "id": found.id,
         "node_id": node_id("IssueComment", found.id),
         "url": urls.repo(repo, f"/issues/comments/{found.id}"),
-        "html_url": urls.web(f"/{repo.full_name}/issues/{found.number}#issuecomment-{found.id}"),
+        "html_url": urls.web(f"/{repo.full_name}/{_kind(repo, found.number)}/{anchor}"),
         "issue_url": urls.repo(repo, f"/issues/{found.number}"),
         "body": found.body,
         "user": user(urls, found.user),
@@ -157,7 +164,8 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         "merge_commit_sha": None,
         "assignee": None,
         "assignees": [],
-        "requested_reviewers": [],
+        # Logins only: the fake keeps no ids for people asked to review (id 0, as a ghost).
+        "requested_reviewers": [user(urls, User(login, 0)) for login in pull.requested_reviewers],
         "requested_teams": [],
         "head": _side(urls, repo, pull.head, pull.head_sha, pushed_at),
         "base": _side(urls, repo, pull.base, pull.base_sha, pushed_at),

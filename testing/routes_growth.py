@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
+from testing import payloads
 from testing.merging import merge_base, merge_pull
 from testing.payloads_issues import pull_request
 from testing.router import ApiError, FakeRequest, Reply, Router, paginate
@@ -72,6 +73,30 @@ def list_files(state: GitHubState, request: FakeRequest) -> Reply:
     return paginate(state, request, items)
 
 
+@router.route("GET", f"{_PULL}/reviews")
+def list_reviews(state: GitHubState, request: FakeRequest) -> Reply:
+    """GET .../pulls/{pull_number}/reviews: oldest first."""
+    repo, found, pull = _open_pull(state, request, write=False)
+    url = state.urls.repo(repo, f"/pulls/{found.number}")
+    items = [
+        {
+            "id": review_id,
+            "node_id": f"PRR_{review_id}",
+            "user": payloads.user(state.urls, state.account(login)),
+            "body": "",
+            "state": verdict,
+            "commit_id": pull.head_sha,
+            "html_url": f"{url}#pullrequestreview-{review_id}",
+            "pull_request_url": url,
+            "_links": {"html": {"href": url}, "pull_request": {"href": url}},
+            "author_association": "COLLABORATOR",
+            "submitted_at": found.updated_at,
+        }
+        for login, verdict, review_id in pull.reviews
+    ]
+    return paginate(state, request, items)
+
+
 @router.route("PUT", f"{_PULL}/merge")
 def merge(state: GitHubState, request: FakeRequest) -> Reply:
     """PUT .../pulls/{pull_number}/merge: a merge commit on the base (405 when not mergeable);
@@ -79,6 +104,10 @@ def merge(state: GitHubState, request: FakeRequest) -> Reply:
     repo, found, pull = _open_pull(state, request, write=True)
     if found.state != "open":
         raise ApiError(405, "Pull Request is not mergeable")
+    if pull.base in repo.protected and not any(r[1] == "APPROVED" for r in pull.reviews):
+        raise ApiError(
+            405, "At least 1 approving review is required by reviewers with write access."
+        )
     expected = request.field("sha")
     if expected and expected != pull.head_sha:
         raise ApiError(409, "Head branch was modified. Review and try the merge again.")

@@ -109,7 +109,7 @@ def update_issue(state: GitHubState, request: FakeRequest) -> Reply:
     if "title" in body:
         found.title = body["title"]
     if "body" in body:
-        found.body = body["body"]
+        state.edit_body(found, body["body"], state.actor)
     if "labels" in body:
         found.labels = [state.ensure_label(repo, n).name for n in label_names(body["labels"])]
     if "assignees" in body:
@@ -127,6 +127,23 @@ def list_comments(state: GitHubState, request: FakeRequest) -> Reply:
     number = state.issue(repo, request.params["issue_number"]).number
     since = request.arg("since") or ""
     found = [c for c in repo.comments.values() if c.number == number and c.updated_at >= since]
+    return paginate(state, request, [render.comment(state.urls, repo, c) for c in found])
+
+
+@router.route("GET", f"{_REPO}/issues/comments")
+def list_repo_comments(state: GitHubState, request: FakeRequest) -> Reply:
+    """GET /repos/{owner}/{repo}/issues/comments: every issue's and PR's, updated since `since`.
+
+    Ascending by creation unless `sort` and `direction` say otherwise (`direction` is ignored
+    without `sort`, as GitHub documents).
+    """
+    repo = _repo(state, request)
+    since = request.arg("since") or ""
+    found = [c for c in repo.comments.values() if c.updated_at >= since]
+    field = "updated_at" if request.arg("sort") == "updated" else "created_at"
+    found.sort(key=lambda c: (getattr(c, field), c.id))
+    if request.arg("sort") and request.arg("direction") == "desc":
+        found.reverse()
     return paginate(state, request, [render.comment(state.urls, repo, c) for c in found])
 
 

@@ -108,6 +108,23 @@ def get_repo(state: GitHubState, request: FakeRequest) -> Reply:
     return Reply(200, payloads.repository(state.urls, repo, state.pushed_at(repo)))
 
 
+@router.route("GET", f"{_REPO}/collaborators/{{username}}/permission")
+def get_permission(state: GitHubState, request: FakeRequest) -> Reply:
+    """GET .../collaborators/{username}/permission: anyone else may read a public repository.
+
+    `permission` is the legacy name (maintain reads as write, triage as read); `role_name`
+    the role itself, as GitHub answers.
+    """
+    repo = _repo(state, request)
+    login = request.params["username"]
+    role = "admin" if login.lower() == repo.owner.login.lower() else None
+    role = role or repo.permissions.get(login.lower(), "none" if repo.private else "read")
+    legacy = {"maintain": "write", "triage": "read"}.get(role, role)
+    who = payloads.user(state.urls, state.account(login))
+    return Reply(200, {"permission": legacy, "role_name": role,
+                       "user": {**who, "role_name": role}})  # fmt: skip
+
+
 @router.route("GET", f"{_REPO}/branches/{{branch}}")
 def get_branch(state: GitHubState, request: FakeRequest) -> Reply:
     """GET /repos/{owner}/{repo}/branches/{branch}."""

@@ -87,6 +87,17 @@ class PullFields:
     checked: tuple[str, str] | None = None
     mergeable: bool | None = None
     mergeable_state: str = "unknown"
+    # (login, APPROVED | CHANGES_REQUESTED | COMMENTED, review id), oldest first.
+    reviews: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Edit:
+    """One saved version of an issue's body and who saved it (GraphQL's UserContentEdit)."""
+
+    editor: User
+    body: str
+    at: str
 
 
 @dataclass
@@ -109,6 +120,8 @@ class Issue:
     locked: bool = False
     pull: PullFields | None = None
     closed_by: User | None = None  # who closed it (the merger, for a closing keyword)
+    # The body's versions once it was edited, oldest first (the first is the created one).
+    edits: list[Edit] = field(default_factory=list)
 
 
 @dataclass
@@ -200,6 +213,11 @@ class Repo:
     statuses: dict[str, list[CommitStatus]] = field(default_factory=dict)  # by commit sha
     runs: dict[int, WorkflowRun] = field(default_factory=dict)
     actions_may_open_pulls: bool = True  # "Allow GitHub Actions to create ... pull requests"
+    # Protected branches: merging into one needs an approving review, else 405 (GitHub's
+    # "required pull request reviews" rule).
+    protected: set[str] = field(default_factory=set)
+    # login (lower case) -> admin | maintain | write | triage | read; the owner is admin.
+    permissions: dict[str, str] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:

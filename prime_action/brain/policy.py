@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from prime_action.brain.port import BrainInput
+from prime_action.brain.sanitize import MAX_SUMMARY, clean, clean_title
 from prime_action.domain.models import (
     ACTION_TYPES,
     MAX_ACTIONS,
@@ -17,8 +18,10 @@ from prime_action.domain.models import (
     CreateIssue,
     Decision,
     DroppedAction,
+    FlagOrg,
     Label,
     SubmitJob,
+    Wait,
 )
 from prime_action.domain.ports import TrackedIssue
 
@@ -145,22 +148,39 @@ def clamp_hours(hours: float, picture: BrainInput) -> float:
     return min(max(hours, wake.min_hours), wake.max_hours)
 
 
-def enforce(decision: Decision, picture: BrainInput) -> Decision:
+def enforce(decision: Decision, picture: BrainInput, repo: str = "") -> Decision:
     """Drop every action policy refuses (keeping the reasons) and clamp the next wake.
 
     Args:
         decision: what a brain proposed.
         picture: the wake's inputs (own issues, signals, config).
+        repo: OWNER/NAME, whose links a brain's text may keep.
 
     Returns:
-        The decision with only allowed actions, at most five, and next_wake_hours clamped
-        to the configured range.
+        The decision with only allowed actions, at most five, each text cleaned (no
+        mentions, no outside links, bounded, no secrets), and next_wake_hours clamped to
+        the configured range.
     """
     kept, dropped = screen(decision.actions, picture, decision.dropped)
     return decision.model_copy(
         update={
-            "actions": kept,
+            "actions": tuple(_cleaned(action, repo) for action in kept),
             "dropped": dropped,
             "next_wake_hours": clamp_hours(decision.next_wake_hours, picture),
+            "summary": clean_title(decision.summary, repo, MAX_SUMMARY),
+            "why": clean(decision.why, repo),
         }
     )
+
+
+def _cleaned(action: Action, repo: str) -> Action:
+    """An allowed action whose free text is safe to post (see `sanitize.clean`)."""
+    if isinstance(action, CreateIssue):
+        return action.model_copy(update={"title": clean_title(action.title, repo)})
+    if isinstance(action, CommentIssue):
+        return action.model_copy(update={"body": clean(action.body, repo)})
+    if isinstance(action, SubmitJob):
+        return action.model_copy(update={"approach": clean(action.approach, repo)})
+    if isinstance(action, FlagOrg | CloseIssue | Wait):
+        return action.model_copy(update={"reason": clean(action.reason, repo)})
+    return action

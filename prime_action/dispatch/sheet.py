@@ -70,8 +70,10 @@ def standalone_items(
         The items in submission order, and (repo, signal) -> attempt id.
     """
     fixes = {s.name: s.fix for s in state.signals}
+    # A rebuilt job runs already (its issue says in-progress): it is not dispatched again.
+    jobs = [job for job in state.in_flight if not job.placeholder]
     items = []
-    for rank, job in enumerate(state.in_flight, start=1):
+    for rank, job in enumerate(jobs, start=1):
         fix = fixes.get(job.signal)
         override = config.signals.get(job.signal)
         cooldown = (override.cooldown_hours if override else None) or config.jobs.cooldown_hours
@@ -88,5 +90,5 @@ def standalone_items(
                 fingerprint=job.fingerprint,
             )
         )
-    ids = {(repo, job.signal): job.attempt_id for job in state.in_flight}
+    ids = {(repo, job.signal): job.attempt_id for job in jobs}
     return tuple(items), ids

@@ -84,8 +84,8 @@ class PlanItem(Frozen):
 # Attempt ids a repository in org mode gives its submitted jobs: the org's dispatcher runs
 # them under attempt ids of its own, so any result for the signal ends such a job.
 ORG_QUEUED = "org-"
-# The attempt id of a job found through its tracking issue's in-progress label only: its real
-# id was in a state that was lost, or never written (a wake that failed before its save).
+# The attempt id prefix of a job found through its tracking issue's in-progress label only
+# (`rebuilt-SIGNAL`): its real id was in a state that was lost, or never written.
 REBUILT_ATTEMPT = "rebuilt"
 
 
@@ -102,7 +102,7 @@ class InFlight(Frozen):
     def placeholder(self) -> bool:
         """No attempt of its own yet (queued for the org's dispatcher, or rebuilt from the
         issues): any result for its signal ends it, and Org Prime ranks it as wanted work."""
-        return self.attempt_id.startswith(ORG_QUEUED) or self.attempt_id == REBUILT_ATTEMPT
+        return self.attempt_id.startswith((ORG_QUEUED, REBUILT_ATTEMPT))
 
 
 class CreateIssue(Frozen):
@@ -273,6 +273,8 @@ class PrimeState(Frozen):
     plan: tuple[PlanItem, ...] = ()
     in_flight: tuple[InFlight, ...] = ()
     last_wake_reason: WakeReason | None = None
+    # When the last saved wake began: the next one lists the `/prime` comments since then.
+    last_wake_at: datetime | None = None
     last_decision: Decision | None = None
     next_wake_at: datetime | None = None
     wake_count: int = 0

@@ -93,6 +93,8 @@ class Event(Frozen):
     actor_type: str = ""
     author_association: str | None = None
     editor_association: str | None = None
+    # `issues: edited` of a body: the body before the edit (None when the body did not change).
+    body_before: str | None = None
     repository: str = ""
     default_branch: str = ""
     issue: Issue | None = None

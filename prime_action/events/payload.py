@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from prime_action.domain.errors import ConfigError
@@ -162,11 +162,24 @@ class _RepoPayload(_Payload):
     repository: _Repo
 
 
+class _From(_Wire):
+    # `from` is a Python keyword.
+    before: str | None = Field(default=None, alias="from")
+
+
+class _Changes(_Wire):
+    body: _From | None = None
+
+
 class _IssuesPayload(_RepoPayload):
     issue: _IssueWire
+    # `issues: edited` says what the edit changed; `changes.body.from` is the body before it.
+    changes: _Changes | None = None
 
     def event(self, name: str) -> Event:
         update = {"issue": self.issue.value(), "author_association": self.issue.author_association}
+        if self.changes is not None and self.changes.body is not None:
+            update["body_before"] = self.changes.body.before or ""
         return super().event(name).model_copy(update=update)
 
 

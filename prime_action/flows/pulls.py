@@ -8,6 +8,7 @@ from datetime import datetime
 
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.growth import (
+    REFUSED_PREFIX,
     GitHubGrowth,
     dispatch_agent,
     maintain,
@@ -80,10 +81,13 @@ def gate_pull(
         done = "labelled needs-human" if verdict.status == "needs-human" else "sent back"
         line = f"PR #{number} {done} (round {verdict.round}): {len(verdict.findings)} finding(s)"
         return GateResult(verdict=verdict, line=line + dispatch_note(report))
-    move = decide(verdict, seed.automation_contract.merge_policy, host.requested(pull))
+    policy = seed.automation_contract.merge_policy
+    owners = host.owners(pull, evidence) if policy.mode == "auto" else ()
+    approvals = host.approvals(pull) if owners else ()
+    move = decide(verdict, policy, host.requested(pull), owners, approvals)
     line = maintain(host, pull, move, ticket)
     merge = None
-    if move.kind == "merge":
+    if move.kind == "merge" and not line.startswith(REFUSED_PREFIX):
         marker = comment_marker(f"growth-merged-{number}")
         issues.close_issue(ticket, render("growth/merged.md.j2", marker=marker, pull=number))
         merge = merged_pull(number, signal, evidence, now)

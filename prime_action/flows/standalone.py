@@ -56,7 +56,12 @@ def dispatch_standalone(
         return None
     ledger = GitHubLedger(client, repo)
     attempts = ledger.load()
-    waiting = [job for job in state.in_flight if find(attempts, job.attempt_id) is None]
+    # A rebuilt job is running already (its issue says in-progress): never dispatched again.
+    waiting = [
+        job
+        for job in state.in_flight
+        if not job.placeholder and find(attempts, job.attempt_id) is None
+    ]
     stale = expire(attempts, now, config.jobs.in_flight_timeout_hours) != attempts
     if not waiting and not stale:
         return None

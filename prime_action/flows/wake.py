@@ -20,24 +20,28 @@ from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.org_link import GitHubOrgLink
 from prime_action.adapters.github.state import GitHubStateStore
+from prime_action.adapters.github.trust import GitHubTrust
 from prime_action.adapters.llm.factory import brain_for, with_model
 from prime_action.annotations import annotation, group
 from prime_action.brain.port import Brain
 from prime_action.brain.prompt import PromptContext
 from prime_action.config.loader import key_line, parse_yaml
-from prime_action.config.models import RepoConfig
+from prime_action.config.models import RepoConfig, TrustSettings
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import GitHubError
+from prime_action.domain.markers import DASHBOARD
 from prime_action.domain.models import ORG_QUEUED, Frozen, MergedPull, RunnerType
+from prime_action.domain.ports import StoredState
 from prime_action.events.describe import describe_event
 from prime_action.events.model import Event
 from prime_action.events.payload import load_event
-from prime_action.events.router import Ignore, Wake, route
+from prime_action.events.router import WRITERS, Ignore, Wake, route
 from prime_action.eyes import SIGNAL_NAMES, unknown_signals
 from prime_action.flows.pulls import PULL_FLOWS, pull_flow
 from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
 from prime_action.repo.memory_update import hibernating
+from prime_action.repo.prime_commands import PendingCommand, commands_since, unanswered
 from prime_action.templating import render
 
 BrainHook = Callable[[Brain], Brain]
@@ -166,7 +170,9 @@ def _ports(  # noqa: PLR0917 -- the wake's reads, its config and the injected mo
     def look(cfg: RepoConfig, now: datetime) -> Sight:
         return see(eyes.snapshot(cfg, now), cfg)
 
-    issues = GitHubIssueStore(client, env.repository, config.labels)
+    issues = GitHubIssueStore(
+        client, env.repository, config.labels, author=config.trust.prime_login
+    )
     jobs: OrgQueuedJobs | LedgerNamedJobs = OrgQueuedJobs(env.repository)
     if config.jobs.mode == "standalone":  # the wake dispatches its own jobs (DESIGN §6)
         jobs = LedgerNamedJobs(StandaloneJobs(GitHubLedger(client, env.repository), env.repository))
@@ -185,6 +191,7 @@ def _ports(  # noqa: PLR0917 -- the wake's reads, its config and the injected mo
         org=_org_link(env, config),
         tickets=GitHubTaskTickets(client, env.repository),
         pulls=GitHubPullKeeper(client, env.repository, eyes.open_pulls, lambda: now),
+        vouch=GitHubTrust(client, env.repository, config.trust).vouch_for(event),
     )
 
 
@@ -209,6 +216,8 @@ def wake_on_github(
         report = WakeReport(hibernated=True, reason="schedule", state=first.state)
         return _done(client, report=report)
     config, warnings = read_config(client, env)
+    trust = GitHubTrust(client, env.repository, config.trust)
+    event = _with_editor(event, config.trust, trust)
     gated = route(event, config.trust, first.state.dashboard_issue if first.state else None)
     if isinstance(gated, Ignore):
         return _done(client, ignored=gated.reason, warnings=warnings)
@@ -223,6 +232,7 @@ def wake_on_github(
     ports = _ports(client, env, event, store, config, now)
     ports = replace(ports, brain=brain(ports.brain))
     request = _request(gated, event, tuple(merges))
+    request = request.model_copy(update={"pending": _pending(trust, event, config, first, now)})
     # The state was read once above: a tick that got here is awake.
     report = wake(ports, request, config, now, stored=first, dry_run=env.dry_run)
     if env.dry_run:
@@ -230,6 +240,34 @@ def wake_on_github(
     ref = event.default_branch or "main"
     dispatch_standalone(client, env.repository, ref, state=report.state, config=config, now=now)
     return _done(client, report=report, warnings=warnings, pull_flow=flow)
+
+
+def _with_editor(event: Event, trust: TrustSettings, lookup: GitHubTrust) -> Event:
+    """An `issues: edited` event with its editor's association, asked only when it matters.
+
+    The payload names the editor but not their relation to the repository. Only the
+    dashboard's editor matters (its boxes are buttons); the router answers without it when
+    the editor wrote the issue, or when every writer is trusted anyway; otherwise the
+    editor's permission decides (one request).
+    """
+    issue = event.issue
+    if (event.name, event.action) != ("issues", "edited") or issue is None or event.is_bot:
+        return event
+    if event.editor_association is not None or event.actor == issue.author:
+        return event
+    if WRITERS.issubset(trust.associations) or not event.actor or DASHBOARD not in issue.body:
+        return event
+    return event.model_copy(update={"editor_association": lookup.association(event.actor)})
+
+
+def _pending(
+    trust: GitHubTrust, event: Event, config: RepoConfig, first: StoredState, now: datetime
+) -> tuple[PendingCommand, ...]:
+    """The trusted `/prime` comments no wake answered yet (one listing of recent comments)."""
+    last = first.state.last_wake_at if first.state else None
+    since = commands_since(last, now)
+    skip = event.comment.id if event.comment else None
+    return unanswered(trust.comments_since(since), config.trust, since, skip=skip)
 
 
 def _org_link(env: ActionsEnv, config: RepoConfig) -> GitHubOrgLink | None:

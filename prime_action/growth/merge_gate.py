@@ -12,6 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Literal
 
+import pathspec
+
 from prime_action.domain.models import Frozen
 from prime_action.growth.review import FileChange, Review, review
 from prime_action.growth.seed import Seed
@@ -116,3 +118,33 @@ def judge(seed: Seed, evidence: Evidence) -> Verdict:
         review=constraints,
         round=rounds,
     )
+
+
+# Where GitHub looks for CODEOWNERS, in its order: the first one found counts.
+CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+
+
+def code_owners(codeowners: str | None, paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The owners (`@login`, `@org/team`, without the `@`) of the changed paths.
+
+    For each path the last matching line of CODEOWNERS wins, as on GitHub; patterns are read
+    as .gitignore reads them. A line without owners makes its paths owner-less.
+
+    Args:
+        codeowners: the file's text (None: the repository has none).
+        paths: the PR's changed paths.
+
+    Returns:
+        Every owner of at least one path, in the file's order.
+    """
+    rules = []
+    for line in (codeowners or "").splitlines():
+        words = line.split("#", 1)[0].split()
+        if words:
+            rules.append((pathspec.GitIgnoreSpec.from_lines([words[0]]), words[1:]))
+    owners: dict[str, None] = {}
+    for path in paths:
+        matched = [names for spec, names in rules if spec.match_file(path)]
+        for name in matched[-1] if matched else []:
+            owners[name.lstrip("@")] = None
+    return tuple(owners)

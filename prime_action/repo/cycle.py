@@ -37,7 +37,7 @@ from prime_action.repo.planner import (
     plan_wake,
     replan,
 )
-from prime_action.repo.publish import read_ticks
+from prime_action.repo.publish import Vouch, read_ticks
 from prime_action.signals.base import RepoSnapshot
 
 __all__ = ["Sight", "WakePorts", "WakeReport", "WakeRequest", "see", "wake"]
@@ -106,6 +106,8 @@ class WakePorts:
     tickets: TaskTickets | None = None
     # Prime's open PRs (PR hygiene); None where there are none to keep (a local wake).
     pulls: PullKeeper | None = None
+    # Which ticked dashboard boxes a trusted person ticked; None trusts every box (local).
+    vouch: Vouch | None = None
 
 
 def wake(
@@ -136,7 +138,7 @@ def wake(
             return WakeReport(hibernated=True, reason=request.reason, state=stored.state)
     inputs = _read(ports, stored, request, config, now)
     seen = picture(inputs)
-    decision = enforce(ports.brain.decide(seen), seen)
+    decision = enforce(ports.brain.decide(seen), seen, ports.repo)
     attempts = {s: ports.jobs.attempt_id(s, f) for s, f in jobs_to_name(decision, seen)}
     plan = plan_wake(inputs, decision, attempts)
     if dry_run:
@@ -186,10 +188,11 @@ def _read(
     )
     if ports.dashboard is not None:
         number = stored.state.dashboard_issue if stored.state else None
-        handled, ticked = read_ticks(ports.dashboard, request.reason, number)
+        handled, ticked, memory = read_ticks(ports.dashboard, number, ports.vouch)
         commands = (*request.commands, *ticked)
         request = request.model_copy(update={"commands": commands})
-        inputs = inputs.model_copy(update={"handled": handled, "request": request})
+        update = {"handled": handled, "request": request, "remembered": memory}
+        inputs = inputs.model_copy(update=update)
     return _reread(ports, inputs, stored)
 
 

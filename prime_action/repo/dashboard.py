@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
-from pydantic import field_validator
+from pydantic import Field, ValidationError, field_validator
 
-from prime_action.domain.markers import DASHBOARD
+from prime_action.domain.markers import DASHBOARD, data_marker, find_data
 from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, SignalResult
 from prime_action.growth.report import chart, rows
 from prime_action.markdown import BODY_LIMIT, safe_cell, safe_text
@@ -193,6 +193,7 @@ def _render(
     return render(
         "dashboard/body.md.j2",
         marker=DASHBOARD,
+        memory=memory_marker(view.state),
         view=view,
         errors=view.errors[:MAX_ERRORS],
         cuts=cuts,
@@ -201,6 +202,39 @@ def _render(
         when=_when,
         boxable=is_box_name,
         growth_chart=chart,
+    )
+
+
+class DashboardMemory(Frozen):
+    """What a maintainer told Prime that the dashboard keeps, should the state branch be lost."""
+
+    status: Literal["active", "paused"] = "active"
+    skipped: tuple[str, ...] = ()
+    refused: dict[str, str] = Field(default_factory=dict)
+
+
+def memory_marker(state: PrimeState) -> str:
+    """The hidden marker at the dashboard's end carrying pause, skips and refusals."""
+    memory = DashboardMemory(status=state.status, skipped=state.skipped, refused=state.refused)
+    return data_marker(memory.model_dump(mode="json"))
+
+
+def remembered(body: str | None) -> DashboardMemory:
+    """The memory a dashboard body carries; nothing when it is missing or damaged."""
+    try:
+        return DashboardMemory.model_validate(find_data(body))
+    except ValidationError:
+        return DashboardMemory()
+
+
+def recall(state: PrimeState, memory: DashboardMemory) -> PrimeState:
+    """A state rebuilt after the state branch was lost, with the dashboard's memory back."""
+    return state.model_copy(
+        update={
+            "status": memory.status,
+            "skipped": tuple(sorted({*state.skipped, *memory.skipped})),
+            "refused": {**memory.refused, **state.refused},
+        }
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from prime_action.domain.commands import Command
 from prime_action.domain.models import Frozen
@@ -161,3 +162,47 @@ def _rewrite(body: str, mark_for: Callable[[str], str | None]) -> str:
         return box[0] if mark is None else f"{box['lead']}{mark}{box['tail']}"
 
     return _BOX.sub(one, body)
+
+
+class Revision(Frozen):
+    """One saved version of the dashboard's body and who saved it (GitHub's edit history)."""
+
+    editor: str
+    bot: bool = False
+    body: str
+    at: datetime
+
+
+def ticked_keys(body: str | None) -> frozenset[str]:
+    """The marker keys of the boxes ticked in a body (`wake`, `run=ci`...)."""
+    return frozenset(_ticked_keys(body))
+
+
+def ticks_of(keys: Iterable[str]) -> Ticks:
+    """The ticks with these marker keys, in a body's order for equal inputs."""
+    return _from_keys(sorted(keys))
+
+
+def made_by_edit(before: str | None, after: str | None) -> frozenset[str]:
+    """The boxes one edit ticked: ticked after it and not before it."""
+    return ticked_keys(after) - ticked_keys(before)
+
+
+def tick_makers(revisions: tuple[Revision, ...], keys: frozenset[str]) -> dict[str, Revision]:
+    """Who ticked each box: the editor of the newest revision that turned it from blank to ticked.
+
+    Args:
+        revisions: the body's saved versions, any order (sorted here by time).
+        keys: the ticked boxes to attribute.
+
+    Returns:
+        key -> the revision that ticked it. A box ticked already in the oldest revision known
+        (the history was cut) has no maker, and so no one to trust.
+    """
+    ordered = sorted(revisions, key=lambda r: r.at)
+    makers: dict[str, Revision] = {}
+    for newer, older in zip(ordered[::-1], ordered[-2::-1], strict=False):
+        turned = made_by_edit(older.body, newer.body)
+        for key in (keys & turned) - makers.keys():
+            makers[key] = newer
+    return makers

@@ -25,7 +25,7 @@ from prime_action.repo.prime_commands import CommandOutcome, apply_command
 MAX_FLAGS = 50
 
 # Fields that change on every wake and so do not count as "something changed".
-VOLATILE = frozenset({"wake_count", "last_wake_reason"})
+VOLATILE = frozenset({"wake_count", "last_wake_reason", "last_wake_at"})
 
 
 class Prepared(Frozen):
@@ -34,6 +34,8 @@ class Prepared(Frozen):
     state: PrimeState
     picture: BrainInput
     command: CommandOutcome | None = None
+    # Every command's outcome, in the order the commands were applied.
+    outcomes: tuple[CommandOutcome, ...] = ()
 
 
 def hibernating(state: PrimeState | None, reason: WakeReason, now: datetime) -> bool:
@@ -192,7 +194,8 @@ def prepare(
         now=now,
         requested=requested,
     )
-    return Prepared(state=state, picture=picture, command=outcomes[0] if outcomes else None)
+    first = outcomes[0] if outcomes else None
+    return Prepared(state=state, picture=picture, command=first, outcomes=tuple(outcomes))
 
 
 def record_job(state: PrimeState, job: InFlight) -> PrimeState:
@@ -243,6 +246,7 @@ def conclude(
                 prepared.state.cost, decision.usage, now, picture.config.brain.budget_usd_per_day
             ),
             "last_wake_reason": picture.reason,
+            "last_wake_at": now,
             "wake_count": prepared.state.wake_count + 1,
             "identity_hash": identity_hash,
         }

@@ -36,7 +36,7 @@ from prime_action.repo.actions import (
     plan_tickets,
     settle_labels,
 )
-from prime_action.repo.dashboard import Ticks
+from prime_action.repo.dashboard import DashboardMemory, Ticks, recall
 from prime_action.repo.effects import Adopt, Effect, Reply, SaveState, WriteDashboard
 from prime_action.repo.hygiene import PrimePull, cool_down, plan_hygiene
 from prime_action.repo.memory_update import (
@@ -47,6 +47,7 @@ from prime_action.repo.memory_update import (
     record_job,
     remember_flags,
 )
+from prime_action.repo.prime_commands import PendingCommand
 from prime_action.repo.publish import dashboard_view
 from prime_action.repo.rebuild import rebuild_state
 from prime_action.templating import render
@@ -69,6 +70,9 @@ class WakeRequest(Frozen):
     comment: int | None = None
     # The PRs the growth gate merged just before this wake (for the growth report).
     merges: tuple[MergedPull, ...] = ()
+    # Trusted `/prime` comments whose own run never answered them: applied after `commands`,
+    # each answered on its own issue.
+    pending: tuple[PendingCommand, ...] = ()
 
 
 class WakeInputs(Frozen):
@@ -87,6 +91,8 @@ class WakeInputs(Frozen):
     dashboard: bool = False
     repo: str = ""
     handled: Ticks = Ticks()
+    # Pause, skips and refusals as the dashboard keeps them (used when the state is lost).
+    remembered: DashboardMemory = DashboardMemory()
     decisions: tuple[DecisionRecord, ...] = ()
     # Whether the repository can reach Org Prime (flag-org).
     org_link: bool = False
@@ -134,6 +140,7 @@ def _see(inputs: WakeInputs) -> _Seen:
     if state is None:
         # No state (first wake, or the branch was lost): what the issues remember survives.
         state = rebuild_state(issues, signals, config.labels, now) if issues else PrimeState()
+        state = recall(state, inputs.remembered)
     elif state.rebuilt:
         # The dashboard said "rebuilt" for one wake; that was the last one.
         state = state.model_copy(update={"rebuilt": False})
@@ -150,7 +157,7 @@ def _see(inputs: WakeInputs) -> _Seen:
         issues=issues,
         config=config,
         now=now,
-        commands=request.commands,
+        commands=(*request.commands, *((p.command, p.args) for p in request.pending)),
         signal=request.signal,
         signals_closed=request.signals,
         result=request.result,
@@ -302,7 +309,7 @@ def _conclude(
     effects.append(
         SaveState(state=after, record=record, expected=inputs.stored.version, before=before)
     )
-    reply = _reply(inputs, plan, after)
+    reply = (*_reply(inputs, plan, after), *_pending_replies(inputs, seen, plan, after))
     return plan.model_copy(update={"effects": (*effects, *reply), "state": after})
 
 
@@ -312,11 +319,29 @@ def _reply(inputs: WakeInputs, plan: WakePlan, state: PrimeState) -> tuple[Reply
     if plan.command_reply is None or request.issue is None or request.comment is None:
         return ()
     args = request.commands[0][1] if request.commands else ()
-    marker = comment_marker(f"reply-{request.comment}")
+    return (_answer(request.issue, request.comment, (plan.command_reply, args), plan, state),)
+
+
+def _pending_replies(
+    inputs: WakeInputs, seen: _Seen, plan: WakePlan, state: PrimeState
+) -> tuple[Reply, ...]:
+    """Answer each recovered command once, on its own issue (their outcomes come last)."""
+    pending = inputs.request.pending
+    outcomes = seen.prepared.outcomes[len(seen.prepared.outcomes) - len(pending) :]
+    return tuple(
+        _answer(p.issue, p.comment, (o.reply, p.args), plan, state)
+        for p, o in zip(pending, outcomes, strict=True)
+    )
+
+
+def _answer(issue: int, comment: int, outcome: Command, plan: WakePlan, state: PrimeState) -> Reply:
+    """The reply to one command comment: (reply key, the command's words) and the wake's news."""
+    reply, args = outcome
+    marker = comment_marker(f"reply-{comment}")
     body = render(
         "comments/command-reply.md.j2",
         marker=marker,
-        reply=plan.command_reply,
+        reply=reply,
         signal=(args or ("",))[0],
         summary=plan.decision.summary,
         status=state.status,
@@ -324,4 +349,4 @@ def _reply(inputs: WakeInputs, plan: WakePlan, state: PrimeState) -> tuple[Reply
         in_flight=len(state.in_flight),
         signals=[s.name for s in plan.signals],
     )
-    return (Reply(issue=request.issue, body=body, marker=marker),)
+    return Reply(issue=issue, body=body, marker=marker)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from prime_action.config.models import TrustSettings
 from prime_action.domain.commands import COMMANDS, PER_SIGNAL
+from prime_action.domain.markers import PREFIX, comment_marker
 from prime_action.domain.models import Frozen, PrimeState
+from prime_action.events.router import command_words
 
 
 class CommandOutcome(Frozen):
@@ -65,3 +70,83 @@ def _per_signal(state: PrimeState, command: str, signal: str) -> PrimeState:
             "cooldown_until": {k: v for k, v in state.cooldown_until.items() if k != signal},
         }
     )
+
+
+class SeenComment(Frozen):
+    """One issue or pull-request comment of the repository, as the wake listed it."""
+
+    id: int
+    issue: int
+    body: str
+    author: str
+    bot: bool = False
+    association: str = "NONE"
+    created_at: datetime
+    on_pull: bool = False
+
+
+class PendingCommand(Frozen):
+    """A trusted `/prime` command that no reply of Prime's answers yet."""
+
+    comment: int
+    issue: int
+    command: str
+    args: tuple[str, ...] = ()
+
+
+# How far back a wake without a last wake (first wake, lost state) looks for commands, and
+# how much before the last wake a wake looks again: a comment posted while the last wake
+# ran may have missed its listing (the reply markers keep a command from being answered twice).
+FIRST_LOOKBACK = timedelta(hours=24)
+OVERLAP = timedelta(minutes=15)
+
+
+def commands_since(last_wake: datetime | None, now: datetime) -> datetime:
+    """From when a wake lists comments: a little before the last wake, else a day back."""
+    return last_wake - OVERLAP if last_wake is not None else now - FIRST_LOOKBACK
+
+
+def unanswered(
+    comments: tuple[SeenComment, ...], trust: TrustSettings, since: datetime, *, skip: int | None
+) -> tuple[PendingCommand, ...]:
+    """The trusted `/prime` commands among the listed comments that Prime has not answered.
+
+    Args:
+        comments: the repository's comments updated since `since`, in any order.
+        trust: who may command Prime, and Prime's own login.
+        since: comments created before it were read by an earlier wake.
+        skip: the comment this wake's own event carries (its command is applied already).
+
+    Returns:
+        The commands, oldest first. A reply counts only when Prime wrote it: anyone can
+        post a comment carrying a reply marker. Follow-up instructions on pull requests
+        (`/prime <words>` that are no command) are left to their own event.
+    """
+    answered = {c.body for c in comments if c.author == trust.prime_login and PREFIX in c.body}
+    pending = []
+    for comment in sorted(comments, key=lambda c: (c.created_at, c.id)):
+        words = command_words(comment.body)
+        if words is None or comment.id == skip or comment.created_at < since:
+            continue
+        if not _trusted(comment, trust) or _replied(comment.id, answered):
+            continue
+        command, *args = words or ("help",)
+        if comment.on_pull and command.lower() not in COMMANDS:
+            continue
+        pending.append(
+            PendingCommand(
+                comment=comment.id, issue=comment.issue, command=command.lower(), args=tuple(args)
+            )
+        )
+    return tuple(pending)
+
+
+def _trusted(comment: SeenComment, trust: TrustSettings) -> bool:
+    if comment.author == trust.prime_login or (comment.bot and comment.author not in trust.bots):
+        return False
+    return comment.association in trust.associations
+
+
+def _replied(comment: int, answered: set[str]) -> bool:
+    marker = comment_marker(f"reply-{comment}")
+    return any(marker in body for body in answered)

@@ -2,46 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from prime_action.config.models import RepoConfig
 from prime_action.domain.commands import Command
-from prime_action.domain.models import DecisionRecord, PrimeState, SignalResult, WakeReason
-from prime_action.domain.ports import DashboardStore, TrackedIssue
-from prime_action.repo.dashboard import (
-    DashboardView,
-    NeedsHuman,
-    Ticks,
-    parse_ticks,
-    ticks_to_commands,
-)
+from prime_action.domain.models import DecisionRecord, PrimeState, SignalResult
+from prime_action.domain.ports import DashboardCopy, DashboardStore, TrackedIssue
+from prime_action.repo.dashboard import DashboardMemory, DashboardView, NeedsHuman, remembered
+from prime_action.repo.dashboard_ticks import Ticks, parse_ticks, ticks_of, ticks_to_commands
 from prime_action.repo.plan import AWAITING_APPROVAL, hold_reason
 
-TICK_REASONS = ("dashboard-edited", "local")
+# Which of the ticked boxes a trusted person ticked (the dashboard as read, its ticked keys).
+Vouch = Callable[[DashboardCopy, frozenset[str]], frozenset[str]]
 
 
 def read_ticks(
-    store: DashboardStore, reason: WakeReason, number: int | None
-) -> tuple[Ticks, tuple[Command, ...]]:
-    """The boxes to act on in this wake, and the commands they stand for.
+    store: DashboardStore, number: int | None, vouch: Vouch | None
+) -> tuple[Ticks, tuple[Command, ...], DashboardMemory]:
+    """The boxes this wake handles, and the commands of those a trusted person ticked.
 
-    Only a `dashboard-edited` wake acts on boxes (the event gate has checked that a trusted
-    actor made the edit), and a local wake, whose files belong to whoever runs it. Other
-    wakes leave ticks alone: the write keeps them ticked.
+    Every wake reads the boxes, so a tick whose own run never happened (cancelled, failed)
+    is acted on by the next wake. A box that no trusted person ticked (a bot, a stranger, a
+    history too short to tell) is handled too: unticked, without acting on it.
 
     Args:
         store: where the dashboard lives.
-        reason: why this wake happens.
         number: the dashboard's number from the state, when known.
+        vouch: which ticked boxes count; None trusts them all (a local wake, whose files
+            belong to whoever runs it).
 
     Returns:
-        The handled ticks and their commands (both empty for other wakes).
+        The handled ticks, the commands they stand for, and the memory the body carries
+        (pause, skips, refusals: what survives a lost state branch).
     """
-    if reason not in TICK_REASONS:
-        return Ticks(), ()
     found = store.read_dashboard(number)
-    ticks = parse_ticks(found.body if found else None)
-    return ticks, ticks_to_commands(ticks)
+    body = found.body if found else None
+    ticks, memory = parse_ticks(body), remembered(body)
+    if found is None or ticks.empty or vouch is None:
+        return ticks, ticks_to_commands(ticks), memory
+    counted = ticks_of(vouch(found, ticks.keys()) & ticks.keys())
+    return ticks, ticks_to_commands(counted), memory
 
 
 def needs_human(state: PrimeState, issues: tuple[TrackedIssue, ...]) -> tuple[NeedsHuman, ...]:

@@ -41,7 +41,8 @@ def rebuild_state(
         InFlight(
             signal=signal.name,
             runner=signal.fix.runner,
-            attempt_id=REBUILT_ATTEMPT,
+            # One id per job: the dispatcher tells jobs apart by their ids.
+            attempt_id=f"{REBUILT_ATTEMPT}-{signal.name}",
             fingerprint=signal.fingerprint,
             submitted_at=now,
         )

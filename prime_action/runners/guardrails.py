@@ -7,11 +7,13 @@ boundary calls them with what it read from the repository. Time comes in as `now
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from fnmatch import fnmatchcase
+
+import pathspec
 
 from prime_action.config.models import GuardrailSettings, PrSettings
 from prime_action.domain.markers import find_data
@@ -58,8 +60,19 @@ def is_workflow(path: str) -> bool:
     return normalise(path).lower().startswith(WORKFLOWS_DIR)
 
 
-def _matches(path: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatchcase(path, p) or path.startswith(p.rstrip("*")) for p in patterns)
+def matches(path: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a path matches any pattern, read as .gitignore reads them (pathspec).
+
+    `docs` is the file or folder `docs` at any depth (never `docs-evil/`), `src/*.py` only
+    files directly in `src/`, `**/*.pem` a root `key.pem` too, `.env` also `app/.env`, and a
+    trailing `/` a folder with everything below it.
+    """
+    return bool(patterns) and _spec(patterns).match_file(normalise(path))
+
+
+@functools.lru_cache(maxsize=64)
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def changed_lines(before: str | None, after: str) -> int:
@@ -82,10 +95,10 @@ def check_guardrails(
         The reason naming the path or the budget and the config key, or None.
     """
     paths = sorted(normalise(p) for p in files)
-    outside = [p for p in paths if rails.write_paths and not _matches(p, rails.write_paths)]
+    outside = [p for p in paths if rails.write_paths and not matches(p, rails.write_paths)]
     if outside:
         return f"{', '.join(outside)} outside guardrails.write_paths {list(rails.write_paths)}"
-    forbidden = [p for p in paths if _matches(p, rails.forbidden_paths)]
+    forbidden = [p for p in paths if matches(p, rails.forbidden_paths)]
     if forbidden:
         return f"{', '.join(forbidden)} matches guardrails.forbidden_paths"
     if len(paths) > rails.max_files:

@@ -22,10 +22,14 @@ def _tick(body: str, key: str) -> str:
     return body.replace(box, f"- [x] <!-- prime:{key} -->")
 
 
-def _edited(repo_actions: Actions, number: int, body: str) -> tuple[int, str]:
+def _edited(
+    repo_actions: Actions, number: int, body: str, before: str | None = None
+) -> tuple[int, str]:
+    """The `issues: edited` event of an edit that ticked every box ticked in `body`."""
     changes = {
         "issue.number": number,
         "issue.body": body,
+        "changes": {"body": {"from": body.replace("- [x]", "- [ ]") if before is None else before}},
         "repository.full_name": REPO,
         "repository.default_branch": "main",
     }

@@ -215,3 +215,26 @@ def test_a_dry_run_lists_a_flag_org_decision_and_sends_nothing(
     assert fake_github.repository_dispatches == []  # no prime-flag reached the org repository
     assert fake_github.writes == 0
     assert "> - flag to Org Prime: CI broke in every repository" in summary
+
+
+def test_hostile_model_text_is_posted_clean(
+    fake_github: FakeGitHub, openai_stub: OpenAIStub, actions: Actions
+) -> None:
+    _repo(fake_github, openai_stub)
+    secret = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    title = f"CI broken, @alice see https://evil.example/x {secret}"
+    openai_stub.answer(_answer({"type": "create-issue", "signal": "ci", "title": title}))
+    actions.run("workflow_dispatch")
+    issue = tracking(fake_github)["ci"]
+    openai_stub.answer(
+        _answer({"type": "comment-issue", "issue": issue, "body": "@bob " + "x" * 70_000})
+    )
+    code, _ = actions.run("workflow_dispatch")
+    assert code == 0
+    posted = fake_github.issues(REPO)[issue - 1].title
+    assert "`@alice`" in posted
+    assert "evil.example/x" not in posted
+    assert secret not in posted
+    (comment,) = [c.body for c in fake_github.comments(REPO, issue) if "xxxx" in c.body]
+    assert len(comment) < 5_000
+    assert "`@bob`" in comment

@@ -14,10 +14,17 @@ from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.config.models import RepoConfig
 from prime_action.dispatch.cycle import DispatchReport, run_cycle
 from prime_action.dispatch.sheet import standalone_settings
+from prime_action.domain.errors import GitHubError
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import RunSheetItem
 from prime_action.growth.maintainer import Move
-from prime_action.growth.merge_gate import Evidence, Verdict, coverage_percent
+from prime_action.growth.merge_gate import (
+    CODEOWNERS_PATHS,
+    Evidence,
+    Verdict,
+    code_owners,
+    coverage_percent,
+)
 from prime_action.growth.review import FileChange, from_patch
 from prime_action.growth.seed import Seed
 from prime_action.runners.boundary import BRANCH_PREFIX, branch_name
@@ -142,6 +149,22 @@ class GitHubGrowth:
         """Logins asked to review the PR already."""
         return tuple(u.login for u in pull.requested_reviewers)
 
+    def owners(self, pull: PullRequest, evidence: Evidence) -> tuple[str, ...]:
+        """The CODEOWNERS (at the base) of the files the PR changes; () without the file."""
+        for path in CODEOWNERS_PATHS:
+            text = self.text_at(path, pull.base.sha)
+            if text is not None:
+                return code_owners(text, tuple(c.path for c in evidence.changes))
+        return ()
+
+    def approvals(self, pull: PullRequest) -> tuple[str, ...]:
+        """Logins whose latest review of the PR approves it (one listing)."""
+        reviews = self._client.read(
+            f"reviews of PR #{pull.number}", lambda: list(pull.get_reviews())
+        )
+        latest = {r.user.login: r.state for r in sorted(reviews, key=lambda r: r.id) if r.user}
+        return tuple(login for login, state in latest.items() if state == "APPROVED")
+
     def ask(self, pull: PullRequest, reviewers: tuple[str, ...]) -> None:
         """Ask people to review the PR."""
         self._client.write(
@@ -199,6 +222,12 @@ def send_back(
                           now=now)  # fmt: skip
 
 
+# GitHub's answers when it will not merge: not allowed (protection, conflicts), head moved,
+# or a protection rule's validation failure.
+MERGE_REFUSALS = frozenset({405, 409, 422})
+REFUSED_PREFIX = "did not merge"
+
+
 def dispatch_agent(
     client: GitHubClient,
     repo: str,
@@ -239,9 +268,19 @@ def dispatch_agent(
 
 
 def maintain(host: GitHubGrowth, pull: PullRequest, move: Move, ticket: int | None) -> str:
-    """Carry out the maintainer's move; a line saying what was done."""
+    """Carry out the maintainer's move; a line saying what was done.
+
+    A merge that GitHub refuses (405: branch protection wants a review or a check, or the PR
+    is not mergeable; 409: the head moved) is no failure of the wake: the line says why and
+    a later wake tries again.
+    """
     if move.kind == "merge":
-        host.merge(pull, f"{pull.title} (#{pull.number})")
+        try:
+            host.merge(pull, f"{pull.title} (#{pull.number})")
+        except GitHubError as e:
+            if e.status not in MERGE_REFUSALS:
+                raise
+            return f"{REFUSED_PREFIX} PR #{pull.number}: GitHub refused ({e.status}): {e}"
         return f"merged PR #{pull.number}" + (f" for ticket #{ticket}" if ticket else "")
     if move.kind == "ask":
         host.ask(pull, move.reviewers)

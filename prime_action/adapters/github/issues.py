@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from github.Issue import Issue
 from github.Repository import Repository
 
@@ -27,8 +29,13 @@ def _closed_by_prime(body: str) -> str:
 class GitHubIssueStore:
     """Prime's issues carry the `automated` label and a hidden marker; titles are never keys."""
 
-    def __init__(self, client: GitHubClient, repo: str, labels: LabelSettings) -> None:
+    def __init__(
+        self, client: GitHubClient, repo: str, labels: LabelSettings, *, author: str | None = None
+    ) -> None:
         self._client = client
+        # Prime's login: only its own comments count as already posted (anyone may copy a
+        # marker into a comment to silence a reply). None: any author counts.
+        self._author = author
         self._repo: Repository = client.github.get_repo(repo)
         self._labels = labels
         self._issues: dict[int, Issue] = {}
@@ -58,11 +65,51 @@ class GitHubIssueStore:
         return self._marked_dashboard() is not None
 
     def _marked_dashboard(self) -> int | None:
-        """The number of the oldest issue carrying the dashboard marker (listing if needed)."""
+        """The number of the oldest issue carrying the dashboard marker (listing if needed).
+
+        Not found among the labelled issues (its label removed), it is looked for among the
+        issues Prime opened, whatever their labels.
+        """
         if not self._issues:
             self._list()
         found = [n for n, i in self._issues.items() if DASHBOARD in (i.body or "")]
+        if not found:
+            found = [i.number for i in self._by_creator() if DASHBOARD in (i.body or "")]
         return min(found) if found else None
+
+    def _by_creator(self, state: str = "all") -> list[Issue]:
+        """The issues Prime opened, whatever their labels (one listing; only around a create)."""
+        if self._author is None:
+            return []
+        author = self._author
+        found = self._client.read(
+            "list the issues Prime opened",
+            # PyGithub sends a login string as it is; its annotation names only NamedUser,
+            # which would cost a request to build.
+            lambda: list(self._repo.get_issues(state=state, creator=author)),  # type: ignore[arg-type]
+        )
+        issues = [i for i in found if not _is_pull(i)]
+        self._issues.update({i.number: i for i in issues})
+        return issues
+
+    def _converge(self, created: Issue, same: Callable[[Issue], bool]) -> int:
+        """After creating: the oldest open issue of the same kind wins; a newer one steps aside.
+
+        Two first wakes at once both find nothing and both create. Each then lists what Prime
+        opened; the one whose issue is newer closes it quietly (an edit, no comment) and uses
+        the older one, so both converge on one issue.
+        """
+        twins = [i for i in self._by_creator("open") if same(i) and i.number != created.number]
+        older = min((i.number for i in twins if i.number < created.number), default=None)
+        if older is None:
+            return int(created.number)
+        body = f"Duplicate of #{older}.\n{data_marker({'closed_by': 'prime'})}"
+        self._client.write(
+            f"close the duplicate #{created.number}",
+            lambda: created.edit(body=body, state="closed", state_reason="duplicate"),
+        )
+        self._issues.pop(created.number, None)
+        return older
 
     def _fetch(self, number: int) -> Issue | None:
         """One issue read fresh (one request); None when it is gone or is a pull request."""
@@ -104,7 +151,7 @@ class GitHubIssueStore:
                 lambda: self._repo.create_issue(DASHBOARD_TITLE, body, labels=list(labels)),
             )
             self._issues[created.number] = created
-            return int(created.number)
+            return self._converge(created, lambda i: DASHBOARD in (i.body or ""))
         issue = self._issue(number)
         self._client.write(f"update the dashboard #{number}", lambda: issue.edit(body=body))
         return number
@@ -151,14 +198,17 @@ class GitHubIssueStore:
         labels = tuple(dict.fromkeys((self._labels.automated, *labels)))
         self.ensure_labels(labels)
         mine = [i for i in self._issues.values() if find_signal(i.body) == signal]
+        if not mine:  # its automated label may be gone: look among what Prime opened
+            mine = [i for i in self._by_creator() if find_signal(i.body) == signal]
         if not mine:
             created = self._client.write(
                 f"create issue for {signal}",
                 lambda: self._repo.create_issue(title, body, labels=list(labels)),
             )
             self._issues[created.number] = created
-            return int(created.number)
+            return self._converge(created, lambda i: find_signal(i.body) == signal)
         issue = min(mine, key=lambda i: i.number)
+        self.set_labels(issue.number, (self._labels.automated,), ())  # found without it
         if (issue.state, issue.title, issue.body) != ("open", title, body):
             self._client.write(
                 f"update issue #{issue.number}",
@@ -180,9 +230,12 @@ class GitHubIssueStore:
         existing = self._client.read(
             f"read comments of #{number}", lambda: list(issue.get_comments())
         )
-        if any(marker in (c.body or "") for c in existing):
+        if any(marker in (c.body or "") and self._mine(c.user.login) for c in existing):
             return
         self._client.write(f"comment on #{number}", lambda: issue.create_comment(body))
+
+    def _mine(self, login: str) -> bool:
+        return self._author is None or login == self._author
 
     def close_issue(self, number: int, note: str) -> None:
         """Close as completed in one edit: the note joins the description, with Prime's
