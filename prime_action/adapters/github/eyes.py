@@ -9,7 +9,7 @@ from github.Repository import Repository
 
 from prime_action.adapters.github.client import GitHubClient, read_blob
 from prime_action.adapters.github.graphql import GraphQL
-from prime_action.adapters.github.org_queries import files_query
+from prime_action.adapters.github.org_queries import files_query, home_paths
 from prime_action.brain.prompt import IDENTITY_DOCS
 from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import GitHubError
@@ -52,26 +52,30 @@ class RemoteEyes:
         blobs = {e.path: e.sha for e in tree.tree if e.type == "blob"}
         self._shas = blobs
         paths = tuple(sorted(blobs))
-        files = self._texts(blobs, sorted(wanted_files(paths, config)))
-        return RepoSnapshot(
-            paths=paths, files=files, ci=self._ci(), open_prs=self._pulls(), now=now, remote=True
-        )
+        files, org_paths = self._texts(blobs, sorted(wanted_files(paths, config)))
+        return RepoSnapshot(paths=paths, files=files, ci=self._ci(), open_prs=self._pulls(),
+                            now=now, remote=True, org_paths=org_paths)  # fmt: skip
 
-    def _texts(self, blobs: dict[str, str], paths: list[str]) -> dict[str, str]:
-        """The texts of `paths` in one GraphQL query by blob id (a cut one read over REST)."""
-        if not paths:
-            return {}
-        text, variables = files_query([(self._name, [blobs[p] for p in paths])], with_pulls=False)
+    def _texts(
+        self, blobs: dict[str, str], paths: list[str]
+    ) -> tuple[dict[str, str], tuple[str, ...]]:
+        """The texts of `paths` in one GraphQL query by blob id (a cut one read over REST), and
+        in the same query the paths of the owner's `.github` repository (its defaults)."""
+        owner = self._name.split("/", 1)[0]
+        batch = [(self._name, [blobs[p] for p in paths])]
+        text, variables = files_query(batch, with_pulls=False, home=owner)
         answer = self._gql.query(f"read {len(paths)} files of {self._name}", text, variables)
         problem = answer.problem_at("r0")
         if problem is not None:
             msg = f"read the files of {self._name}: {problem.type}: {problem.message}"
             raise GitHubError(msg, status=404 if problem.type == "NOT_FOUND" else 403)
         node = answer.data.get("r0") or {}
-        return {
+        texts = {
             path: self._gql.whole_text(self._name, node.get(f"f{n}")) or ""
             for n, path in enumerate(paths)
         }
+        # No `.github` repository (NOT_FOUND at `home`) is the common case: no defaults.
+        return texts, home_paths(answer.data.get("home"))
 
     def _blob(self, sha: str) -> str:
         return read_blob(self._client, self._repo, sha, "read a file")

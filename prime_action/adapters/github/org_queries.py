@@ -135,13 +135,15 @@ mutation PrimeCommit($input: CreateCommitOnBranchInput!) {
 
 
 def files_query(
-    batch: list[tuple[str, list[str]]], *, with_pulls: bool = True
+    batch: list[tuple[str, list[str]]], *, with_pulls: bool = True, home: str | None = None
 ) -> tuple[str, dict[str, Any]]:
     """One query reading blobs of many repositories by id: aliases r0.., f0.. per repository.
 
     Args:
         batch: (OWNER/NAME, blob ids) per repository.
         with_pulls: read each repository's open pull requests too.
+        home: an owner whose `.github` repository's paths to list too (alias `home`: GitHub
+            shows its community-health files in every repository without its own).
 
     Returns:
         The query text and its variables (names and ids travel as variables, never pasted).
@@ -160,6 +162,11 @@ def files_query(
             blobs.append(f"f{f}: object(oid: $b{r}_{f}) {{ {BLOB} }}")
         fields = " ".join([PULLS] * with_pulls + blobs)
         parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {fields} }}")
+    if home is not None:
+        variables["home"] = home
+        params.append("$home: String!")
+        tree = f"defaultBranchRef {{ target {{ ... on Commit {{ {_TREE} }} }} }}"
+        parts.append(f'home: repository(owner: $home, name: ".github") {{ {tree} }}')
     text = f"query OrgFiles({', '.join(params)}) {{\n  " + "\n  ".join(parts) + "\n}\n"
     return text, variables
 
@@ -209,6 +216,13 @@ def _ci(commit: dict[str, Any]) -> CiStatus:
     return CiStatus(
         state="failure" if failing else state, sha=commit.get("oid") or "", failing=tuple(failing)
     )
+
+
+def home_paths(node: dict[str, Any] | None) -> tuple[str, ...]:
+    """The paths of the owner's `.github` repository from a files query's `home` alias (none
+    when the owner has no such repository)."""
+    commit = ((node or {}).get("defaultBranchRef") or {}).get("target") or {}
+    return tuple(sorted(_blobs(commit.get("tree"))))
 
 
 def _blobs(tree: dict[str, Any] | None) -> dict[str, str]:

@@ -7,6 +7,7 @@ import pytest
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.eyes import RemoteEyes
 from prime_action.config.models import RepoConfig
+from prime_action.eyes import run_signals
 from prime_action.signals.base import CiStatus
 from testing.github import FakeGitHub
 from tests.values import NOW
@@ -141,3 +142,26 @@ def test_an_empty_listing_has_no_identity_docs(
 ) -> None:
     eyes = _eyes(fake_github, client)
     assert eyes.identity_docs() == {}
+
+
+def test_the_owner_s_github_repository_defaults_come_in_the_same_query(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    eyes = _eyes(fake_github, client)
+    fake_github.reset_counts()
+    without = eyes.snapshot(RepoConfig(), NOW)
+    alone = len(fake_github.requests)
+    assert without.org_paths == ()
+    fake_github.add_repo(
+        "acme/.github",
+        {"SECURITY.md": "Mail security@acme.test\n", ".github/ISSUE_TEMPLATE/bug.yml": "name: x\n"},
+    )
+    fake_github.reset_counts()
+    snapshot = RemoteEyes(client, REPO, "main").snapshot(RepoConfig(), NOW)
+    assert set(snapshot.org_paths) >= {"SECURITY.md", ".github/ISSUE_TEMPLATE/bug.yml"}
+    assert len(fake_github.requests) == alone  # not one request more for the org's defaults
+    signals = {s.name: s.status for s in run_signals(snapshot, RepoConfig())}
+    assert (signals["security-policy"], signals["issue-templates"]) == ("ok", "ok")
+    assert {s.name: s.status for s in run_signals(without, RepoConfig())}["security-policy"] == (
+        "failing"
+    )
