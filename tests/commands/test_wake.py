@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,20 @@ def test_a_box_ticked_in_the_local_dashboard_is_acted_on_and_unticked(tmp_path: 
     after = dashboard.read_text()
     assert "[x]" not in after
     assert "- [ ] <!-- prime:resume -->" in after
+
+
+def test_an_alias_bomb_config_exits_2_at_once_naming_the_file_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _checkout(tmp_path)
+    bomb = ['a0: &a0 ["lol"]'] + [
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)
+    ]
+    (root / ".github" / "prime.yml").write_text("\n".join(bomb) + "\n")
+    started = time.perf_counter()
+    assert main(["wake", "--local", str(root)]) == 2
+    assert time.perf_counter() - started < 10
+    err = capsys.readouterr().err
+    assert ".github/prime.yml" in err
+    assert "aliases are expanded" in err
+    assert not (root / ".prime").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import jsonschema
@@ -523,3 +524,20 @@ def test_the_owner_s_github_repository_security_policy_covers_repositories_witho
     assert not any(row["signal"] in ("security-policy", "issue-templates") for row in after)
     # Read in the same batched listing: not one request more for the org's defaults.
     assert run.aggregation_requests == without.aggregation_requests
+
+
+def test_one_repository_s_alias_bomb_is_a_warning_and_the_run_finishes_for_the_rest(
+    fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
+) -> None:
+    build_org(fake_github, 12)
+    bomb = ['a0: &a0 ["lol"]'] + [
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)
+    ]
+    hostile = f"{OWNER}/svc-0001"  # a repository without a Repo Prime: read remotely
+    fake_github.push(hostile, {".github/prime.yml": "\n".join(bomb) + "\n"})
+    started = time.perf_counter()
+    run = _run(fake_github, tmp_path)
+    assert time.perf_counter() - started < 30  # bounded: no 10**9-value expansion
+    assert any(hostile in w and "aliases are expanded" in w for w in run.outcome.view.warnings)
+    assert hostile in {r.repo for r in run.outcome.view.readable}  # ranked on defaults
+    assert run.committed
