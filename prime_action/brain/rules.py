@@ -5,6 +5,7 @@ from __future__ import annotations
 from prime_action.brain.port import BrainInput
 from prime_action.domain.models import (
     MAX_ACTIONS,
+    SEVERITY_WEIGHT,
     Action,
     CloseIssue,
     CreateIssue,
@@ -45,6 +46,8 @@ def _escalations(picture: BrainInput) -> list[Action]:
                 actions.append(Label(issue=issue.number, signal=name, add=(needs_human,)))
             continue
         signal = signals.get(name)
+        if signal is None or not _worth_an_issue(signal, picture):
+            continue
         refused = picture.state.refused.get(name) == fingerprint or any(
             i.signal == name and i.fingerprint == fingerprint and i.said_no()
             for i in picture.issues
@@ -54,6 +57,13 @@ def _escalations(picture: BrainInput) -> list[Action]:
         actions.append(CreateIssue(signal=name, title=_title(signal)))
         actions.append(Label(signal=name, add=(needs_human,)))
     return actions
+
+
+def _worth_an_issue(signal: SignalResult, picture: BrainInput) -> bool:
+    """Whether a blocked signal is severe enough for an issue (a notification) of its own;
+    every blocked signal is listed on the dashboard anyway."""
+    least = SEVERITY_WEIGHT[picture.config.jobs.escalation_issues]
+    return SEVERITY_WEIGHT[signal.severity] >= least
 
 
 def _work(picture: BrainInput) -> list[list[Action]]:

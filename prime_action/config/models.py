@@ -141,6 +141,11 @@ class JobSettings(Section):
     shell_timeout_seconds: float = Field(
         default=600.0, gt=0, description="Each shell runner command is stopped after this long."
     )
+    escalation_issues: Severity = Field(
+        default="high",
+        description="A blocked signal at least this severe gets an issue labelled "
+        "needs-human; a less severe one is listed under the dashboard's Needs a human only.",
+    )
     tracking_issues: Literal["needed", "always"] = Field(
         default="needed",
         description="needed: an issue only when a person must act (a fix's PR is its record); "

@@ -84,9 +84,25 @@ def test_blocked_signal_with_open_issue_is_labelled_needs_human_once() -> None:
     assert again.actions == ()
 
 
-def test_blocked_signal_without_an_issue_gets_one_labelled_needs_human() -> None:
+@pytest.mark.parametrize(
+    ("severity", "setting", "opened"),
+    [
+        ("high", "high", True),
+        ("critical", "high", True),
+        ("medium", "high", False),  # the dashboard's Needs a human lists it: no notification
+        ("low", "low", True),
+    ],
+)
+def test_a_blocked_signal_severe_enough_gets_an_issue_labelled_needs_human(
+    severity: str, setting: str, opened: bool
+) -> None:
     state = PrimeState(blocked={"license": "fp-license"})
-    decision = RulesBrain().decide(picture((signal("license"),), (), state))
+    config = RepoConfig.model_validate({"jobs": {"escalation_issues": setting}})
+    blocked = signal("license", severity=severity)
+    decision = RulesBrain().decide(picture((blocked,), (), state, config=config))
+    if not opened:
+        assert decision.actions == ()
+        return
     assert _types(decision) == [("create-issue", "license"), ("label", "license")]
     assert decision.actions[1].add == ("needs-human",)  # type: ignore[union-attr]
 
@@ -105,7 +121,7 @@ def test_blocked_signal_reopens_no_issue_a_person_closed_on_its_fingerprint(
 ) -> None:
     state = PrimeState(blocked={"license": "fp-license"})
     old = issue(3, "license", "closed", closed_by_human=True, **closed)
-    decision = RulesBrain().decide(picture((signal("license"),), (old,), state))
+    decision = RulesBrain().decide(picture((signal("license", severity="high"),), (old,), state))
     assert bool(decision.actions) is opened
 
 

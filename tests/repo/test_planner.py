@@ -52,6 +52,7 @@ ASK = FlagOrg(signal="ci", reason="the same lint failure is in every repository"
 WAIT = Decision(summary="nothing to do")
 LATER = NOW + timedelta(hours=3)
 ORG_LINK = {"org_link": True}
+BLOCKED_LICENSE = PrimeState(blocked={"license": "fp-license"})
 FOLLOWED = RepoConfig.model_validate({"jobs": {"tracking_issues": "always"}})
 
 
@@ -109,10 +110,10 @@ SKIP = WakeRequest(reason="command", commands=(("skip", ("license",)),), issue=3
             id="with tracking_issues always it opens an issue per job and labels it, no comment",
         ),
         pytest.param(
-            _inputs((signal("license"),), PrimeState(blocked={"license": "fp-license"})),
+            _inputs((signal("license", severity="high"),), BLOCKED_LICENSE),
             None,
             ["open-issue", "set-labels", "save-state"],
-            id="a blocked signal with no issue gets one, labelled needs-human",
+            id="a blocked high signal with no issue gets one, labelled needs-human",
         ),
         pytest.param(
             _inputs(
