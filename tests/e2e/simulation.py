@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
@@ -79,6 +80,13 @@ CI_WORKFLOW = (
     "name: CI\non: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
     "    steps:\n      - uses: actions/checkout@v4\n"
 )
+
+
+def _prime_frame(error: BaseException) -> str:
+    """The innermost frame of Prime's own code an uncaught exception passed through."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if "prime_action" in f.filename]
+    last = frames[-1] if frames else None
+    return f"{Path(last.filename).name}:{last.lineno} {last.name}" if last else "outside Prime"
 
 
 @dataclass(frozen=True)
@@ -207,7 +215,8 @@ class Simulation:
                 code = main([command, *args])
             except Exception as e:
                 code = 1
-                self.tally.crashes[f"{command}: {type(e).__name__}: {str(e)[:80]}"] += 1
+                where = _prime_frame(e)
+                self.tally.crashes[f"{command}: {type(e).__name__}: {str(e)[:80]} ({where})"] += 1
         self.tally.errors += err.getvalue().count("error:")
         self.fake._faults.clear()  # faults left past the run's end
         self.tally.runs[command] += 1

@@ -53,7 +53,8 @@ class GitHubTrust:
                 body=c.body or "",
                 author=c.user.login if c.user else "",
                 bot=bool(c.user and (c.user.type == "Bot" or c.user.login.endswith("[bot]"))),
-                association=c.raw_data.get("author_association") or "NONE",
+                # As listed: `raw_data` would fetch each comment again (outside the retries).
+                association=c.author_association or "NONE",
                 created_at=c.created_at,
                 on_pull="/pull/" in (c.html_url or ""),
             )
