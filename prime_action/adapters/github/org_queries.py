@@ -160,7 +160,7 @@ def files_query(
             variables[f"b{r}_{f}"] = oid
             params.append(f"$b{r}_{f}: GitObjectID!")
             blobs.append(f"f{f}: object(oid: $b{r}_{f}) {{ {BLOB} }}")
-        fields = " ".join([PULLS] * with_pulls + blobs)
+        fields = " ".join([PULLS] * with_pulls + blobs) or "id"  # a selection needs a field
         parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {fields} }}")
     if home is not None:
         variables["home"] = home

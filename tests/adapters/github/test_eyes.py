@@ -165,3 +165,13 @@ def test_the_owner_s_github_repository_defaults_come_in_the_same_query(
     assert {s.name: s.status for s in run_signals(without, RepoConfig())}["security-policy"] == (
         "failing"
     )
+
+
+def test_a_repository_with_no_wanted_file_still_reads_the_owner_s_defaults(
+    fake_github: FakeGitHub, client: GitHubClient
+) -> None:
+    eyes = _eyes(fake_github, client, {"notes.txt": "x\n"})
+    fake_github.add_repo("acme/.github", {"SECURITY.md": "Mail security@acme.test\n"})
+    snapshot = eyes.snapshot(RepoConfig(), NOW)
+    assert snapshot.files == {}
+    assert snapshot.org_paths == ("SECURITY.md",)
