@@ -11,6 +11,7 @@ from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.pulls import GitHubPulls, open_prime_pulls
 from prime_action.adapters.github.session import DataPlaneEnv
+from prime_action.adapters.github.state import GitHubStateStore
 from prime_action.adapters.local.workspace import GitWorkspace
 from prime_action.annotations import annotation
 from prime_action.brain.llm import LLM
@@ -132,7 +133,8 @@ def run_job(
             llm = agent_llm(config.brain, config.agent)
             result = run_agent(agent, GitWorkspace(checkout), host, now, llm=llm, beat=beat)
         else:
-            result = run_fileops(job, host.listing(), host, issue, now, policy)
+            companions = planned_fileops(client, job, config)
+            result = run_fileops(job, host.listing(), host, issue, now, policy, companions)
         explain_manual_change(issues, job, issue, result)
     except PrimeError as e:
         return failure(job.attempt, e)
@@ -228,6 +230,21 @@ def boundary(
         org=org_activity(attempts, now, org_open_pulls(client, job, config)),
     )
     return issues, host, policy
+
+
+def planned_fileops(client: GitHubClient, job: Job, config: RepoConfig) -> tuple[str, ...]:
+    """The template fixes the repository's Prime planned or queued besides the job's (one
+    read of its state.json), which join the job's grouped PR; none without a Repo Prime or
+    with `prs.group: none`."""
+    if config.prs.group != "fileops":
+        return ()
+    state = GitHubStateStore(client, job.repo).load().state
+    if state is None:
+        return ()
+    held = {*state.blocked, *state.refused, *state.skipped}
+    planned = [i.signal for i in state.plan if i.runner == "fileops"]
+    planned += [j.signal for j in state.in_flight if j.runner == "fileops"]
+    return tuple(s for s in dict.fromkeys(planned) if s != job.signal and s not in held)
 
 
 def org_open_pulls(client: GitHubClient, job: Job, config: RepoConfig) -> int:

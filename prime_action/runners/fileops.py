@@ -10,7 +10,7 @@ from prime_action.config.models import CustomFix
 from prime_action.domain.errors import UsageError
 from prime_action.domain.markers import data_marker, find_data, pull_marker
 from prime_action.domain.models import Frozen
-from prime_action.fileops.fixes import NeedsHuman, plan_fix
+from prime_action.fileops.fixes import FixPlan, NeedsHuman, plan_fix
 from prime_action.runners.boundary import (
     DEFAULT_POLICY,
     BoundaryError,
@@ -20,7 +20,12 @@ from prime_action.runners.boundary import (
     branch_name,
     propose,
 )
-from prime_action.runners.guardrails import PullInfo, content_digests, content_marker
+from prime_action.runners.guardrails import (
+    PullInfo,
+    content_digests,
+    content_hash,
+    content_marker,
+)
 from prime_action.runners.job import Job
 from prime_action.runners.result import RunResult, blocked, failed, from_proposal, from_refusal
 from prime_action.templating import render
@@ -53,6 +58,7 @@ def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
     issue: int | None,
     now: datetime,
     policy: PrPolicy = DEFAULT_POLICY,
+    companions: tuple[str, ...] = (),
 ) -> RunResult:
     """Render the fix against the remote listing and propose it; every result is an Outcome.
 
@@ -63,21 +69,15 @@ def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
         issue: the signal's tracking issue (the PR says `Fixes #n`), if any.
         now: the current moment (injected; the copyright year and the hourly PR limits).
         policy: the repository's PR rules.
+        companions: the repository's other planned template fixes: with `prs.group:
+            fileops` they join this job's PR at once (their own jobs then find their change
+            open), so a repository's template fixes arrive in one PR, not one per dispatch.
 
     Returns:
         success with the PR URL, success without a PR when nothing differs, or failed.
     """
     try:
-        plan = plan_fix(
-            job.signal,
-            listing.paths,
-            owner=listing.owner,
-            license_id=listing.license_id,
-            year=now.year,
-            files=listing.files,
-            code_owner=listing.code_owner,
-            custom_fixes=listing.custom_fixes,
-        )
+        plan = _plan(job.signal, listing, now)
     except NeedsHuman as e:
         return blocked(job.attempt, str(e))
     except UsageError as e:
@@ -99,7 +99,10 @@ def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
     branch = None
     if policy.limits.group == GROUP:
         branch = branch_name(GROUP)
-        title, body = _grouped(host.pulls(), branch, job, sorted(changes), issue)
+        joining = _companions(companions, job, listing, now)
+        title, body = _grouped(host.pulls(), branch, job, {job.signal: changes, **joining}, issue)
+        changes = {path: text for member in joining.values() for path, text in member.items()}
+        changes |= plan.changes()
     try:
         proposal = propose(host, job.signal, changes, title=title, body=body, now=now,
                            policy=policy, branch=branch)  # fmt: skip
@@ -108,18 +111,57 @@ def run_fileops(  # noqa: PLR0917 -- the job, where, and the two injected values
     return from_proposal(job.attempt, job.signal, proposal)
 
 
+def _plan(signal: str, listing: RepoListing, now: datetime) -> FixPlan:
+    """A signal's template fix against the listing."""
+    return plan_fix(
+        signal,
+        listing.paths,
+        owner=listing.owner,
+        license_id=listing.license_id,
+        year=now.year,
+        files=listing.files,
+        code_owner=listing.code_owner,
+        custom_fixes=listing.custom_fixes,
+    )
+
+
+def _companions(
+    signals: tuple[str, ...], job: Job, listing: RepoListing, now: datetime
+) -> dict[str, dict[str, str]]:
+    """The changes of the other template fixes that can join now (one that needs a person
+    or fails is left to its own job, which says so)."""
+    found: dict[str, dict[str, str]] = {}
+    for signal in signals:
+        if signal == job.signal:
+            continue
+        try:
+            plan = _plan(signal, listing, now)
+        except UsageError:  # NeedsHuman included
+            continue
+        if plan.changes():
+            found[signal] = plan.changes()
+    return found
+
+
 def _grouped(
-    pulls: tuple[PullInfo, ...], branch: str, job: Job, files: list[str], issue: int | None
+    pulls: tuple[PullInfo, ...],
+    branch: str,
+    job: Job,
+    joining: dict[str, dict[str, str]],
+    issue: int | None,
 ) -> tuple[str, str]:
-    """The title and body of the repository's one fileops PR with this job's fix added.
+    """The title and body of the repository's one fileops PR with these fixes added.
 
     The open PR's members (signal -> files and tracking issue, kept in its data marker) and
-    its content markers (what the boundary's dedup finds) are carried over, so each job adds
-    one line and a rerun changes nothing.
+    its content markers (what the boundary's dedup finds) are carried over, and each member
+    brought now gets the content marker of its own change, so its own job finds it open; a
+    rerun changes nothing.
     """
     own = next((p for p in pulls if p.head == branch and p.state == "open"), None)
     members = dict(find_data(own.body).get("members", {})) if own else {}
-    members[job.signal] = {"files": files, "issue": issue}
+    for signal, files in joining.items():
+        members[signal] = {"files": sorted(files), "issue": issue if signal == job.signal else
+                           members.get(signal, {}).get("issue")}  # fmt: skip
     body = render(
         "pulls/fileops-group.md.j2",
         pull_marker=pr_marker,
@@ -127,7 +169,9 @@ def _grouped(
         data=data_marker({"members": members}),
         attempt=job.attempt,
     )
-    kept = "".join(f"{content_marker(d)}\n" for d in content_digests(own.body if own else ""))
+    brought = [content_hash(files) for name, files in joining.items() if name != job.signal]
+    digests = [*content_digests(own.body if own else ""), *brought]
+    kept = "".join(f"{content_marker(d)}\n" for d in dict.fromkeys(digests))
     title = (
         f"Prime: template fixes ({len(members)})"
         if len(members) > 1

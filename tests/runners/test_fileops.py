@@ -116,3 +116,21 @@ def test_a_partial_dependabot_config_is_merged_into_in_the_pull_request(
     assert result.outcome.status == "success"
     merged = fake_github.read(REPO, ".github/dependabot.yml", "prime/fileops")
     assert merged.startswith('version: 2\nupdates:\n  - package-ecosystem: "github-actions"')
+
+
+def test_the_repositorys_other_planned_template_fixes_join_the_first_job_s_pull_request(
+    fake_github: FakeGitHub, host: GitHubPulls
+) -> None:
+    first = run_fileops(JOB, LISTING, host, issue=None, now=fake_github.now(),
+                        companions=("license", "codeowners"))  # fmt: skip
+    (pull,) = fake_github.pulls(REPO)
+    # CODEOWNERS needs a person's choice of owner here: left to its own job, which says so.
+    assert pull_signals(pull.body) == ("security-policy", "license")
+    assert fake_github.read(REPO, "LICENSE", "prime/fileops")
+    head = fake_github.ref(REPO, "heads/prime/fileops")
+    # The license job, dispatched later, finds its change open: no new commit, no new PR.
+    license_job = JOB.model_copy(update={"attempt": "license-1", "signal": "license"})
+    later = run_fileops(license_job, LISTING, host, issue=None, now=fake_github.now())
+    assert later.outcome.pr_url == first.outcome.pr_url
+    assert fake_github.ref(REPO, "heads/prime/fileops") == head
+    assert len(fake_github.pulls(REPO)) == 1
