@@ -33,7 +33,7 @@ def linked_issues(repo: Repo, body: str | None) -> list[int]:
 
 def merge_base(repo: Repo, base: str, head: str) -> str:
     """The newest commit of `head`'s history that `base` also holds (404 when none)."""
-    common = next((s for s in repo.git.history(head) if repo.git.is_ancestor(s, base)), None)
+    common = repo.git.merge_base(base, head)
     if common is None:
         raise ApiError(404)
     return common
@@ -50,11 +50,10 @@ def merge_pull(state: GitHubState, repo: Repo, found: Issue, who: User, title: s
         raise ApiError(405, "Pull Request is not mergeable")
     base = repo.head(pull.base) or pull.base_sha
     since = merge_base(repo, base, pull.head_sha)
+    if repo.git.clashes(base, pull.head_sha):
+        raise ApiError(405, "Pull Request is not mergeable")
     ours, theirs, start = (repo.git.files_at(s) for s in (base, pull.head_sha, since))
     changed = {p for p in start.keys() | theirs.keys() if start.get(p) != theirs.get(p)}
-    clashing = {p for p in changed if ours.get(p) != start.get(p) and ours.get(p) != theirs.get(p)}
-    if clashing:
-        raise ApiError(405, "Pull Request is not mergeable")
     tree = {p: e for p, e in ours.items() if p not in changed}
     tree |= {p: theirs[p] for p in changed if p in theirs}
     message = title or f"Merge pull request #{found.number}"
