@@ -28,6 +28,7 @@ from prime_action.runners.fileops import run_fileops
 from prime_action.runners.guardrails import content_hash, org_activity
 from prime_action.runners.job import Job
 from prime_action.runners.patch import MAX_PATCH_BYTES, PatchRefused, apply_patch, parse_patch
+from prime_action.runners.report import tracking_issue
 from prime_action.runners.result import Draft, RunResult, failed
 from prime_action.runners.safe_output import (
     MAX_REPORT_BYTES,
@@ -38,7 +39,6 @@ from prime_action.runners.safe_output import (
     read_report,
 )
 from prime_action.runners.shell import Request, propose_shell, run_shell
-from prime_action.runners.tracking import job_issue
 from prime_action.templating import render
 from prime_action.workflows import CONFIG_PATH
 
@@ -117,7 +117,8 @@ def run_job(
         misplaced = wrong_checkout(job, checkout, client)
         if misplaced:
             return Outcome(attempt=job.attempt, status="failed", reason=misplaced)
-        issue = job_issue(issues, job)
+        # A runner never opens an issue: the PR is the record; an open one gets `Fixes #n`.
+        issue = tracking_issue(issues, job.signal)
         if job.runner == "shell" and checkout is not None:
             request = Request(
                 job=job,
@@ -154,7 +155,8 @@ def apply_job(client: GitHubClient, env: DataPlaneEnv, job: Job, folder: Path) -
         attempts = ledger.change(lambda a: mark_running(a, job.attempt, env.run_id, now))
         issues, host, policy = boundary(client, job, attempts, now)
         config = host.config()
-        issue = job_issue(issues, job)
+        # A runner never opens an issue: the PR is the record; an open one gets `Fixes #n`.
+        issue = tracking_issue(issues, job.signal)
         result = apply_result(folder, job, host, (config, policy, issue), now)
         explain_manual_change(issues, job, issue, result)
     except PrimeError as e:
