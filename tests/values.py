@@ -64,3 +64,10 @@ def picture(
         config=config,
         now=NOW,
     )
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """The billion laughs: each level names the one before ten times (10**levels values)."""
+    lines = ['a0: &a0 ["lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from prime_action.cli import main
+from tests.values import alias_bomb
 
 
 def _checkout(root: Path) -> Path:
@@ -113,10 +114,7 @@ def test_an_alias_bomb_config_exits_2_at_once_naming_the_file_and_writes_nothing
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = _checkout(tmp_path)
-    bomb = ['a0: &a0 ["lol"]'] + [
-        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)
-    ]
-    (root / ".github" / "prime.yml").write_text("\n".join(bomb) + "\n")
+    (root / ".github" / "prime.yml").write_text(alias_bomb())
     started = time.perf_counter()
     assert main(["wake", "--local", str(root)]) == 2
     assert time.perf_counter() - started < 10

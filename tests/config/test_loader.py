@@ -10,6 +10,7 @@ from prime_action.config.loader import load_config, parse_yaml
 from prime_action.config.models import OrgConfig, RepoConfig
 from prime_action.domain.errors import ConfigError
 from prime_action.signals.workflows import Broken, parse_workflow
+from tests.values import alias_bomb
 
 FILE = ".github/prime.yml"
 
@@ -50,17 +51,10 @@ def test_missing_file_is_all_defaults_and_unreadable_file_is_an_error(tmp_path: 
         load_config(bad, RepoConfig)
 
 
-def _alias_bomb(levels: int = 9) -> str:
-    """The billion laughs: each level names the one before ten times (10**levels values)."""
-    lines = ['a0: &a0 ["lol"]']
-    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels + 1)]
-    return "\n".join(lines) + "\n"
-
-
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        (_alias_bomb(), "once its aliases are expanded"),
+        (alias_bomb(), "once its aliases are expanded"),
         ("a: &a [1, *a]\n", "a cycle"),
         ("[" * 20_000 + "]" * 20_000, "YAML"),
         ("x: " + "y" * 1_000_001, "over the 1,000,000 characters Prime reads"),
@@ -87,6 +81,6 @@ def test_ordinary_anchors_and_aliases_still_read() -> None:
 
 
 def test_a_hostile_workflow_is_a_broken_workflow_not_a_crash() -> None:
-    broken = parse_workflow(".github/workflows/ci.yml", _alias_bomb())
+    broken = parse_workflow(".github/workflows/ci.yml", alias_bomb())
     assert isinstance(broken, Broken)
     assert broken.problem == "stands for over 100,000 values once its aliases are expanded"

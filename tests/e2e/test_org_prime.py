@@ -24,6 +24,7 @@ from testing.graphql import FakeGraphQL, GraphQLCall
 from testing.llm import FAKE_USAGE
 from testing.router import FakeRequest
 from tests.e2e.org_world import NOW, ORG_CONFIG, ORG_REPO, OWNER, actions_env, build_org
+from tests.values import alias_bomb
 
 
 def _run(fake: FakeGitHub, tmp: Path, **env: str) -> OrgRun:
@@ -530,11 +531,8 @@ def test_one_repository_s_alias_bomb_is_a_warning_and_the_run_finishes_for_the_r
     fake_github: FakeGitHub, graphql: FakeGraphQL, tmp_path: Path
 ) -> None:
     build_org(fake_github, 12)
-    bomb = ['a0: &a0 ["lol"]'] + [
-        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)
-    ]
     hostile = f"{OWNER}/svc-0001"  # a repository without a Repo Prime: read remotely
-    fake_github.push(hostile, {".github/prime.yml": "\n".join(bomb) + "\n"})
+    fake_github.push(hostile, {".github/prime.yml": alias_bomb()})
     started = time.perf_counter()
     run = _run(fake_github, tmp_path)
     assert time.perf_counter() - started < 30  # bounded: no 10**9-value expansion
