@@ -10,7 +10,7 @@ from prime_action.cli import main
 from prime_action.domain.markers import DASHBOARD, signal_marker
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
 from testing.github import FakeGitHub
-from tests.e2e.test_data_plane import ORG, REPOS, DataPlane, plane, sheet  # noqa: F401 -- the fixture
+from tests.e2e.test_data_plane import ORG, REPOS, DataPlane, sheet
 
 SOLO = "acme/solo"
 FORBID_SECURITY_MD = "guardrails:\n  forbidden_paths: [SECURITY.md]\n"
@@ -38,7 +38,7 @@ def fresh_install(fake: FakeGitHub, tmp_path: Path) -> None:
 
 
 def test_a_fresh_standalone_install_dispatches_no_agent_job_and_lists_what_needs_one(
-    plane: DataPlane,  # noqa: F811 -- the fixture
+    plane: DataPlane,
     fake_github: FakeGitHub,
     tmp_path: Path,
 ) -> None:
@@ -79,7 +79,7 @@ def test_a_fresh_standalone_install_dispatches_no_agent_job_and_lists_what_needs
     ids=["nothing-to-change", "refused-path"],
 )  # fmt: skip
 def test_a_deterministic_failure_is_attempted_once_and_escalated_once(
-    plane: DataPlane,  # noqa: F811 -- the fixture
+    plane: DataPlane,
     fake_github: FakeGitHub,
     signal: str,
     files: dict[str, str],

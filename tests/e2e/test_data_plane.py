@@ -139,14 +139,6 @@ def arrange(fake: FakeGitHub, repos: tuple[str, ...] = REPOS) -> dict[str, int]:
     return issues
 
 
-@pytest.fixture
-def plane(fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataPlane:
-    # The commands read the system clock: the fake's timestamps follow it, so that a PR the
-    # runner just opened is not months old to the wake (which closes idle Prime PRs).
-    fake_github.clock.set(SystemClock().now())
-    return DataPlane(fake_github, tmp_path, monkeypatch)
-
-
 def test_run_sheet_to_pull_requests_to_repository_wakes_for_three_repositories(
     plane: DataPlane, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
 ) -> None:

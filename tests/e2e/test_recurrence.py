@@ -4,11 +4,8 @@ until the problem changes. Standalone mode, over the fake's closing keywords."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from prime_action.domain.clock import SystemClock
 from prime_action.domain.markers import find_signal
 from prime_action.eyes import SIGNAL_NAMES
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
@@ -24,13 +21,6 @@ ONLY = ("license", "ci")  # every other detector is switched off: one problem to
 def _config(tracking: str) -> str:
     off = "".join(f"  {name}:\n    enabled: false\n" for name in SIGNAL_NAMES if name not in ONLY)
     return f"version: 1\njobs:\n  tracking_issues: {tracking}\nsignals:\n{off}"
-
-
-@pytest.fixture
-def plane(fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataPlane:
-    # The commands read the system clock: the fake's follows it (a PR just opened is not idle).
-    fake_github.clock.set(SystemClock().now())
-    return DataPlane(fake_github, tmp_path, monkeypatch)
 
 
 def _arrange(fake: FakeGitHub, tracking: str = "needed") -> None:
@@ -90,7 +80,9 @@ def _tracking(fake: FakeGitHub) -> list[Issue]:
 
 @pytest.mark.parametrize("tracking", ["needed", "always"])
 def test_a_drift_fixed_by_a_merged_pr_and_back_again_is_fixed_again(
-    plane: DataPlane, fake_github: FakeGitHub, tracking: str
+    plane: DataPlane,
+    fake_github: FakeGitHub,
+    tracking: str,
 ) -> None:
     _arrange(fake_github, tracking)
     assert _cycle(plane) == 1
@@ -117,7 +109,8 @@ def test_a_drift_fixed_by_a_merged_pr_and_back_again_is_fixed_again(
 
 
 def test_a_pr_closed_unmerged_is_a_no_until_the_problem_changes(
-    plane: DataPlane, fake_github: FakeGitHub
+    plane: DataPlane,
+    fake_github: FakeGitHub,
 ) -> None:
     _arrange(fake_github)
     _cycle(plane)
@@ -128,7 +121,8 @@ def test_a_pr_closed_unmerged_is_a_no_until_the_problem_changes(
 
 
 def test_an_issue_closed_as_not_planned_is_a_no_and_one_closed_by_a_merge_is_not(
-    plane: DataPlane, fake_github: FakeGitHub
+    plane: DataPlane,
+    fake_github: FakeGitHub,
 ) -> None:
     _arrange(fake_github, "always")
     _cycle(plane)
