@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from github import InputGitTreeElement
+from github.GitCommit import GitCommit
 from github.GitRef import GitRef
+from github.GitTree import GitTree
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
@@ -82,31 +84,13 @@ class GitHubPulls:
     ) -> str:
         """Commit on `parent`, then create the branch or fast-forward it (never force)."""
         base = self._client.read("read parent", lambda: self._repo.get_git_commit(parent))
-        elements = [
-            InputGitTreeElement(path, "100644", "blob", content=text)
-            for path, text in sorted(files.items())
-        ]
-        tree = self._client.repeatable(
-            f"write {branch} tree", lambda: self._repo.create_git_tree(elements, base.tree)
-        )
-        commit = self._client.repeatable(
-            f"write {branch} commit", lambda: self._repo.create_git_commit(message, tree, [base])
-        )
-        try:
-            if create:
-                self._client.write(
-                    f"create {branch}",
-                    lambda: self._repo.create_git_ref(f"refs/heads/{branch}", commit.sha),
-                )
-            else:
-                ref = self._client.read(f"read {branch}", lambda: self._loaded_ref(branch))
-                self._client.write(f"move {branch}", lambda: ref.edit(commit.sha, force=False))
-        except GitHubError as e:
-            if e.status == 422:  # someone pushed meanwhile: their commits win, rerun later
-                msg = f"{branch} moved during the write; the next attempt builds on it"
-                raise ConflictError(msg) from e
-            raise
-        return str(commit.sha)
+        sha = self._new_commit(branch, base.tree, [base], files, message)
+        if create:
+            ref = f"refs/heads/{branch}"
+            self._ref_write(branch, "create", lambda: self._repo.create_git_ref(ref, sha))
+        else:
+            self._move(branch, sha)
+        return sha
 
     def merge_commit(
         self, branch: str, head: str, base: str, files: Mapping[str, str], message: str
@@ -114,26 +98,41 @@ class GitHubPulls:
         """Commit `files` over `base`'s tree with parents (head, base); fast-forward `branch`."""
         ours = self._client.read("read the head", lambda: self._repo.get_git_commit(head))
         theirs = self._client.read("read the base", lambda: self._repo.get_git_commit(base))
+        sha = self._new_commit(branch, theirs.tree, [ours, theirs], files, message)
+        self._move(branch, sha)
+        return sha
+
+    def _new_commit(
+        self,
+        branch: str,
+        tree: GitTree,
+        parents: list[GitCommit],
+        files: Mapping[str, str],
+        message: str,
+    ) -> str:
+        """A commit of `files` over `tree` with these parents (no ref moves)."""
         elements = [
             InputGitTreeElement(path, "100644", "blob", content=text)
             for path, text in sorted(files.items())
         ]
-        tree = self._client.repeatable(
-            f"write {branch} tree", lambda: self._repo.create_git_tree(elements, theirs.tree)
+        made = self._client.repeatable(
+            f"write {branch} tree", lambda: self._repo.create_git_tree(elements, tree)
         )
         commit = self._client.repeatable(
-            f"write {branch} commit",
-            lambda: self._repo.create_git_commit(message, tree, [ours, theirs]),
+            f"write {branch} commit", lambda: self._repo.create_git_commit(message, made, parents)
         )
-        self._move(branch, commit.sha)
         return str(commit.sha)
 
     def _move(self, branch: str, sha: str) -> None:
+        ref = self._client.read(f"read {branch}", lambda: self._loaded_ref(branch))
+        self._ref_write(branch, "move", lambda: ref.edit(sha, force=False))
+
+    def _ref_write(self, branch: str, verb: str, write: Callable[[], object]) -> None:
+        """Create or move a branch; GitHub's 422 means someone pushed meanwhile."""
         try:
-            ref = self._client.read(f"read {branch}", lambda: self._loaded_ref(branch))
-            self._client.write(f"move {branch}", lambda: ref.edit(sha, force=False))
+            self._client.write(f"{verb} {branch}", write)
         except GitHubError as e:
-            if e.status == 422:  # someone pushed meanwhile: their commits win, rerun later
+            if e.status == 422:  # their commits win, rerun later
                 msg = f"{branch} moved during the write; the next attempt builds on it"
                 raise ConflictError(msg) from e
             raise
