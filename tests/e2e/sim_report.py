@@ -20,6 +20,7 @@ from prime_action.domain.models import PrimeState
 from prime_action.eyes import run_signals
 from prime_action.fileops.fixes import NeedsHuman, plan_fix
 from prime_action.signals.base import RepoSnapshot
+from testing.merging import linked_issues
 from tests.e2e.invariants import PRIME_LOGIN, STATE_BRANCH, ledger_of, lost_races
 
 if TYPE_CHECKING:
@@ -162,8 +163,9 @@ def fixed_problems(sim: Simulation) -> int:
     for repo in sim.repos:
         merged = [p for p in sim.fake.pulls(repo)
                   if p.user.login == PRIME_LOGIN and p.pull and p.pull.merged]  # fmt: skip
-        closed_by_merge = {n for p in merged for n in _closes(p.body or "")}
-        fixed += sum(max(1, len(_signals(p.body or ""))) for p in merged)
+        state = sim.fake.repos[repo.lower()]
+        closed_by_merge = {n for p in merged for n in linked_issues(state, p.body)}
+        fixed += sum(max(1, len(pull_signals(p.body))) for p in merged)
         fixed += sum(
             1
             for i in sim.fake.issues(repo)
@@ -171,17 +173,6 @@ def fixed_problems(sim: Simulation) -> int:
             and (repo, i.number) not in sim.closed_by_people and i.number not in closed_by_merge
         )  # fmt: skip
     return fixed
-
-
-def _closes(body: str) -> set[int]:
-    return {
-        int(n)
-        for n in re.findall(r"(?i)\b(?:fix|fixes|close|closes|resolve|resolves) #(\d+)", body)
-    }
-
-
-def _signals(body: str) -> set[str]:
-    return set(re.findall(r"<!-- prime:(?:signal|comment=pr)[=-]([A-Za-z0-9_.-]+) -->", body))
 
 
 def fileops_drift(sim: Simulation, within_hours: float = 48) -> tuple[int, int]:
