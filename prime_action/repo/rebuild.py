@@ -20,8 +20,8 @@ def rebuild_state(
     An open issue labelled needs-human is blocked on its fingerprint; an open issue labelled
     in-progress has a job in flight (kept until the job reports or times out, so the rebuilt
     Prime does not submit it twice). Refusals (issues a person closed as not planned) need no
-    rebuilding: every wake derives them from the issues (`memory_update.prepare`). The plan and the decision history
-    start afresh.
+    rebuilding: every wake derives them from the issues (`memory_update.prepare`). The plan
+    and the decision history start afresh.
 
     Args:
         issues: Prime's tracking issues, open and closed.
