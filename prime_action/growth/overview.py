@@ -25,6 +25,7 @@ class TaskView(Frozen):
     """One task (or an adopted ticket) and where its work stands."""
 
     signal: str
+    # The task's title ("" for an adopted ticket: its issue has the person's own).
     title: str
     status: TaskStatus
     issue: int | None = None
@@ -167,7 +168,7 @@ def _adopted(report: GrowthReport, seed: Seed) -> tuple[TaskView, ...]:
     known = {ticket_key(e, t) for e in seed.growth_objectives.epics for t in e.tasks}
     merges = {m.signal: m for c in report.cycles for m in c.merged}
     return tuple(
-        _task(t.signal, f"issue #{t.issue}", t, merges.get(t.signal), ())
+        _task(t.signal, "", t, merges.get(t.signal), ())
         for t in report.tickets
         if t.signal not in known
     )

@@ -4,13 +4,23 @@ and the errors that name the missing file and the fix."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from prime_action.cli import main
-from prime_action.growth.overview import GrowthOverview
-from tests.e2e.test_growth import SEED
+from prime_action.commands.growth import render_text
+from prime_action.domain.models import (
+    GrowthCycle,
+    GrowthReport,
+    GrowthTicket,
+    MergedPull,
+    PrimeState,
+)
+from prime_action.growth.overview import GrowthOverview, overview
+from prime_action.growth.seed import parse_seed
+from tests.e2e.test_growth import SEED, TOKENIZER
 
 # A budget, so the report shows the limits beside what was spent.
 ENERGY = SEED + "energy: {cycle_hours: 12, max_cost_usd: 1.5, max_lines_changed: 400}\n"
@@ -139,3 +149,29 @@ def test_without_a_checkout_or_token_is_a_usage_error(
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     assert main(["growth"]) == 2
     assert "GITHUB_TOKEN" in capsys.readouterr().err
+
+
+def test_the_text_names_a_merged_prs_rounds_the_hold_and_adopted_tickets_apart() -> None:
+    now = datetime(2026, 3, 20, 7, 0, tzinfo=UTC)
+    report = GrowthReport(
+        cycles=(
+            GrowthCycle(
+                started=now - timedelta(hours=30), tickets_opened=1, reverted=("growth.x.y",),
+                merged=(MergedPull(pull=9, signal=TOKENIZER, at=now, rounds=1, lines=12),),
+                held="energy: 12 of 10 lines changed this cycle (energy.max_lines_changed)",
+            ),
+        ),
+        tickets=(
+            GrowthTicket(signal=TOKENIZER, issue=4, state="closed"),
+            GrowthTicket(signal="growth.manual.7", issue=7, state="open", pull=12),
+        ),
+    )  # fmt: skip
+    text = render_text(overview(parse_seed(ENERGY), PrimeState(growth=report), now))
+    assert ", over: the next wake starts a new one)\n" in text
+    assert "  PRs merged      1 (1 reverted since)\n" in text
+    assert "  held: energy: 12 of 10 lines changed this cycle (energy.max_lines_changed)\n" in text
+    assert (
+        "  merged   tokenizer: Tokenizer, ticket #4, PR #9 merged after 1 review round, 12 lines\n"
+        in text
+    )
+    assert text.endswith("\nAdopted tickets\n  review   growth.manual.7, ticket #7, PR #12 open\n")
