@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "org": ("org", "aggregate every repository of the owner into run-sheet.json (org repo)"),
     "onboard": ("onboard", "open one PR adding Prime per selected repository of the owner"),
     "explain": ("explain", "print the last decision, its reasoning, dropped actions and prompt"),
+    "growth": (
+        "growth",
+        "print growth mode's report: epics, tickets, PRs, rounds, the cycle's energy",
+    ),
 }
 
 

@@ -256,10 +256,22 @@ class GrowthCycle(Frozen):
     held: str = ""
 
 
+class GrowthTicket(Frozen):
+    """A growth ticket as the newest wake left it: its issue and the open PR working on it."""
+
+    signal: str
+    issue: int
+    state: Literal["open", "closed"]
+    # The open Prime PR for its signal, when the wake read Prime's PRs (not a local wake).
+    pull: int | None = None
+
+
 class GrowthReport(Frozen):
     """Growth mode's recent cycles, oldest first."""
 
     cycles: tuple[GrowthCycle, ...] = ()
+    # The growth tickets (issues with a `growth.` marker) as the newest wake left them.
+    tickets: tuple[GrowthTicket, ...] = ()
 
 
 STATE_SCHEMA_VERSION = 1

@@ -8,10 +8,12 @@ dispatched until the next cycle, and the reason is on the dashboard.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from prime_action.domain.models import Frozen, GrowthCycle, GrowthReport, MergedPull
+from prime_action.domain.models import Frozen, GrowthCycle, GrowthReport, GrowthTicket, MergedPull
 from prime_action.domain.ports import TrackedIssue
+from prime_action.growth.architect import PREFIX
 from prime_action.growth.seed import Energy
 
 MAX_CYCLES = 12
@@ -99,6 +101,31 @@ def recorded(
         merged=(*cycle.merged, *fresh),
         reverted=(*cycle.reverted, *reverted(report, issues)),
         held=reason,
+    )
+
+
+def ticket_records(
+    issues: tuple[TrackedIssue, ...], pulls: Mapping[str, int]
+) -> tuple[GrowthTicket, ...]:
+    """The growth tickets among the issues, one per signal (an open one before a closed one,
+    then the newest), with the open PR of each open ticket; sorted by signal.
+
+    Args:
+        issues: the issues as they are after this wake's writes.
+        pulls: signal -> number of Prime's open PR for it.
+    """
+    chosen: dict[str, TrackedIssue] = {}
+    for issue in sorted(issues, key=lambda i: (i.state == "open", i.number)):
+        if issue.signal.startswith(PREFIX):  # growth.EPIC.TASK, growth.manual.N
+            chosen[issue.signal] = issue
+    return tuple(
+        GrowthTicket(
+            signal=signal,
+            issue=i.number,
+            state=i.state,
+            pull=pulls.get(signal) if i.state == "open" else None,
+        )
+        for signal, i in sorted(chosen.items())
     )
 
 

@@ -6,6 +6,7 @@ planner turns what these functions return into effects (adoptions, new tickets).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from prime_action.config.models import RepoConfig
@@ -15,7 +16,7 @@ from prime_action.growth.adopt import Candidate, HumanTask, adopted_body, human_
 from prime_action.growth.adopt import tracked as adopted_issue
 from prime_action.growth.architect import Ticket, next_tickets, verdict
 from prime_action.growth.implement import task_signals
-from prime_action.growth.report import held, recorded, roll
+from prime_action.growth.report import held, recorded, roll, ticket_records
 from prime_action.growth.seed import Seed
 from prime_action.growth.signal import GROWTH
 from prime_action.signals.base import result
@@ -141,10 +142,17 @@ def record(
     opened: int,
     seen: tuple[TrackedIssue, ...],
     reason: str,
+    tracked: tuple[TrackedIssue, ...] = (),
+    pulls: Mapping[str, int] | None = None,
 ) -> PrimeState:
-    """The state with this wake in its growth report (unchanged without a seed)."""
+    """The state with this wake in its growth report (unchanged without a seed).
+
+    `tracked` (the issues after this wake's writes) and `pulls` (signal -> Prime's open PR)
+    give the report's tickets; a ticket opened now has number 0 until the executor settles it.
+    """
     if growth.seed is None:
         return state
     report = roll(state.growth, now, growth.seed.energy, state.cost.usd_total)
     report = recorded(report, opened=opened, merges=growth.merges, issues=seen, reason=reason)
+    report = report.model_copy(update={"tickets": ticket_records(tracked, pulls or {})})
     return state.model_copy(update={"growth": report})

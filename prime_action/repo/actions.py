@@ -29,6 +29,7 @@ from prime_action.domain.models import (
 from prime_action.domain.ports import TrackedIssue
 from prime_action.growth.architect import Ticket
 from prime_action.repo.effects import (
+    OPENED_NOW,
     Close,
     Comment,
     Effect,
@@ -40,9 +41,6 @@ from prime_action.repo.effects import (
 )
 from prime_action.repo.memory_update import record_job, remember_flags
 from prime_action.templating import render
-
-# The number of an issue this wake opens: known only once the executor has opened it.
-OPENED_NOW = 0
 
 
 class ActionContext(Frozen):

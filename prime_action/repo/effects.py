@@ -15,6 +15,9 @@ from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, Runne
 from prime_action.repo.dashboard import DashboardView, Ticks
 from prime_action.repo.memory_update import changed
 
+# The number of an issue this wake opens: known only once the executor has opened it.
+OPENED_NOW = 0
+
 
 class IssueRef(Frozen):
     """An issue a write is for: its number, or (None) the one this wake opens for `signal`."""
@@ -285,9 +288,8 @@ def settle(effect: Effect, outcome: Outcome) -> Effect | None:
         return None if number is None else effect.model_copy(update={"issue": number})
     if isinstance(effect, WriteDashboard):
         return effect.model_copy(update={"view": settle_view(effect.view, outcome)})
-    if isinstance(effect, SaveState) and outcome.dashboard is not None:
-        state = effect.state.model_copy(update={"dashboard_issue": outcome.dashboard})
-        return effect.model_copy(update={"state": state})
+    if isinstance(effect, SaveState):
+        return effect.model_copy(update={"state": settled_state(effect.state, outcome)})
     return effect
 
 
@@ -301,10 +303,27 @@ def settle_view(view: DashboardView, outcome: Outcome) -> DashboardView:
 
 
 def settled_state(state: PrimeState, outcome: Outcome) -> PrimeState:
-    """The state as saved: with the number of the dashboard this wake wrote."""
+    """The state as saved: with the number of the dashboard this wake wrote, and the
+    numbers of the growth tickets it opened."""
+    state = _settled_tickets(state, outcome)
     if outcome.dashboard is None:
         return state
     return state.model_copy(update={"dashboard_issue": outcome.dashboard})
+
+
+def _settled_tickets(state: PrimeState, outcome: Outcome) -> PrimeState:
+    """Growth tickets planned with number 0 get the number they were opened under (a
+    ticket whose opening failed is left out: the next wake lists the issues again)."""
+    tickets = state.growth.tickets
+    if all(t.issue != OPENED_NOW for t in tickets):
+        return state
+    settled = tuple(
+        t if t.issue != OPENED_NOW else t.model_copy(update={"issue": outcome.opened[t.signal]})
+        for t in tickets
+        if t.issue != OPENED_NOW or t.signal in outcome.opened
+    )
+    growth = state.growth.model_copy(update={"tickets": settled})
+    return state.model_copy(update={"growth": growth})
 
 
 def dry_run_lines(effects: tuple[Effect, ...]) -> tuple[str, ...]:

@@ -289,6 +289,8 @@ def _conclude(
         opened=plan.tickets_opened,
         seen=seen.issues,
         reason=seen.held,
+        tracked=tracked,
+        pulls={s: p.number for p in inputs.pulls for s in p.signals},
     )
     prepared = seen.prepared.model_copy(update={"state": state})
     after = conclude(before, prepared, plan.decision, inputs.identity, inputs.now)

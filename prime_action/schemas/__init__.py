@@ -11,6 +11,7 @@ from pydantic import BaseModel, RootModel, TypeAdapter
 from prime_action.config.models import OrgConfig, RepoConfig
 from prime_action.domain.models import Attempt, Decision, PrimeState, RunSheetItem, SignalResult
 from prime_action.domain.release import SCHEMA_BASE_URL
+from prime_action.growth.overview import GrowthOverview
 from prime_action.growth.seed import Seed
 
 
@@ -31,6 +32,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "attempt": Attempt,
     "signals": SignalReport,
     "seed": Seed,
+    "growth": GrowthOverview,
 }
 
 TITLES = {

@@ -16,7 +16,7 @@ from prime_action.domain.models import (
 )
 from prime_action.domain.ports import TrackedIssue
 from prime_action.growth import step
-from prime_action.growth.report import chart, held, recorded, roll, rows
+from prime_action.growth.report import chart, held, recorded, roll, rows, ticket_records
 from prime_action.growth.seed import Energy, parse_seed
 from prime_action.growth.step import GrowthInputs
 from prime_action.repo.dashboard import DashboardView, render_dashboard
@@ -134,3 +134,20 @@ def test_the_dashboard_shows_the_growth_section_with_its_hold_and_chart() -> Non
     assert "| 2026-03-20 07:00 UTC | 2 | 1 | #4: 1 | 0 | 90.0% | 10 | $0.00 | $0.00 |" in body
     assert "  line [90.0]" in body
     assert "## Growth" not in render_dashboard(view.model_copy(update={"state": PrimeState()}))
+
+
+def test_ticket_records_keep_one_ticket_per_growth_signal_the_open_one_first_with_its_pr() -> None:
+    issues = (
+        TrackedIssue(number=3, signal=TOKENIZER, title="t", state="closed"),
+        TrackedIssue(number=8, signal=TOKENIZER, title="t", state="open"),
+        TrackedIssue(number=5, signal="growth.export.csv", title="c", state="closed"),
+        TrackedIssue(number=6, signal="growth.manual.6", title="m", state="open"),
+        TrackedIssue(number=7, signal="growth", title="the architect's signal", state="open"),
+        TrackedIssue(number=9, signal="license", title="l", state="open"),
+    )
+    pulls = {TOKENIZER: 11, "growth.export.csv": 12}
+    assert [(t.signal, t.issue, t.state, t.pull) for t in ticket_records(issues, pulls)] == [
+        ("growth.export.csv", 5, "closed", None),  # a closed ticket's PR is not its work
+        ("growth.manual.6", 6, "open", None),
+        (TOKENIZER, 8, "open", 11),
+    ]

@@ -307,3 +307,35 @@ def test_the_brain_submits_no_job_for_the_signal_whose_stale_pr_this_wake_closes
     assert busy.state.in_flight
     quiet = _plan(_inputs((signal("license"),), PrimeState(), pulls=(idle,)))
     assert not quiet.state.in_flight
+
+
+def test_the_growth_report_keeps_each_ticket_with_its_open_pr_and_new_ones_get_their_number() -> (
+    None
+):
+    tokenizer = issue(4, "growth.parser.tokenizer", labels=("automated", "ai-task"))
+    pull = PrimePull(
+        number=9, branch="prime/growth.parser.tokenizer", base="main",
+        signals=("growth.parser.tokenizer",), created_at=NOW, updated_at=NOW,
+    )  # fmt: skip
+    inputs = _inputs((GROWTH_FAILING,), PrimeState(), growth=GROWING, issues=(tokenizer,),
+                     pulls=(pull,))  # fmt: skip
+    save = _plan(inputs, WAIT).effects[-1]
+    assert isinstance(save, SaveState)
+
+    def tickets(state: PrimeState) -> list[tuple[str, int, int | None]]:
+        return [(t.signal, t.issue, t.pull) for t in state.growth.tickets]
+
+    # The CSV ticket is opened in this wake: its number is known once the executor opened it.
+    assert tickets(save.state) == [
+        ("growth.export.csv", 0, None),
+        ("growth.parser.tokenizer", 4, 9),
+    ]
+    settled = settle(save, Outcome(opened={"growth.export.csv": 12}))
+    assert isinstance(settled, SaveState)
+    assert tickets(settled.state) == [
+        ("growth.export.csv", 12, None),
+        ("growth.parser.tokenizer", 4, 9),
+    ]
+    failed = settle(save, Outcome())  # its opening failed: the next wake lists the issues again
+    assert isinstance(failed, SaveState)
+    assert tickets(failed.state) == [("growth.parser.tokenizer", 4, 9)]
