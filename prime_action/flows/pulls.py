@@ -16,6 +16,7 @@ from prime_action.adapters.github.growth import (
     signal_of,
 )
 from prime_action.adapters.github.issues import GitHubIssueStore
+from prime_action.adapters.github.llm_review import Reviewer, reviewed
 from prime_action.config.models import RepoConfig
 from prime_action.dispatch.cycle import DispatchReport
 from prime_action.domain.markers import comment_marker
@@ -41,7 +42,14 @@ class GateResult(Frozen):
 
 
 def gate_pull(
-    client: GitHubClient, repo: str, number: int, *, config: RepoConfig, ref: str, now: datetime
+    client: GitHubClient,
+    repo: str,
+    number: int,
+    *,
+    config: RepoConfig,
+    ref: str,
+    now: datetime,
+    reviewer: Reviewer | None = None,
 ) -> GateResult:
     """Judge PR `number` of `repo` and act on the verdict.
 
@@ -52,6 +60,8 @@ def gate_pull(
         config: the repository's config (labels, jobs).
         ref: the ref the runner workflow is dispatched on (the default branch).
         now: the current moment.
+        reviewer: the LLM reviewer (None: no model configured); its findings can only add
+            to the gate's.
 
     Returns:
         The verdict (None: not an open ai-task PR of Prime's), a line saying what was done,
@@ -75,6 +85,8 @@ def gate_pull(
     if verdict.status in ("rework", "needs-human") and host.rounds(pull)[1]:
         line = f"PR #{number} was sent back at this head already; waiting for a new push"
         return GateResult(verdict=verdict, line=line)
+    verdict = reviewed(client, pull, repo=repo, seed=seed, evidence=evidence, verdict=verdict,
+                       reviewer=reviewer)  # fmt: skip
     if verdict.status in ("rework", "needs-human"):
         report = send_back(host, client, pull, ticket=ticket, verdict=verdict, seed=seed,
                            config=config, ref=ref, now=now)  # fmt: skip
