@@ -81,12 +81,11 @@ def gate_pull(
     if ticket is None:
         return GateResult(line=f"PR #{number}: the ticket of {signal} is not open; nothing to do")
     evidence = host.evidence(seed, pull)
-    verdict = judge(seed, evidence)
+    verdict = reviewed(client, pull, repo=repo, seed=seed, evidence=evidence,
+                       verdict=judge(seed, evidence), reviewer=reviewer)  # fmt: skip
     if verdict.status in ("rework", "needs-human") and host.rounds(pull)[1]:
         line = f"PR #{number} was sent back at this head already; waiting for a new push"
         return GateResult(verdict=verdict, line=line)
-    verdict = reviewed(client, pull, repo=repo, seed=seed, evidence=evidence, verdict=verdict,
-                       reviewer=reviewer)  # fmt: skip
     if verdict.status in ("rework", "needs-human"):
         report = send_back(host, client, pull, ticket=ticket, verdict=verdict, seed=seed,
                            config=config, ref=ref, now=now)  # fmt: skip
