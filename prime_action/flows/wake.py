@@ -37,7 +37,7 @@ from prime_action.events.model import Event
 from prime_action.events.payload import load_event
 from prime_action.events.router import WRITERS, Ignore, Wake, route
 from prime_action.eyes import SIGNAL_NAMES, unknown_signals
-from prime_action.flows.pulls import PULL_FLOWS, pull_flow
+from prime_action.flows.pulls import PULL_FLOWS, kept_spend, pull_flow, reviewer_for
 from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
 from prime_action.repo.memory_update import hibernating
@@ -225,8 +225,11 @@ def wake_on_github(
     merges: list[MergedPull] = []
     if gated.reason in PULL_FLOWS:
         # The growth gate or a follow-up message; only a merge goes on into the wake cycle.
+        reviewer = reviewer_for(with_model(config.brain, env.model), first.state, now)
         flow, go_on = pull_flow(client, env.repository, event, gated, config=config, now=now,
-                                dry_run=env.dry_run, on_merge=merges.append)  # fmt: skip
+                                dry_run=env.dry_run, on_merge=merges.append,
+                                reviewer=reviewer)  # fmt: skip
+        first = kept_spend(store, first, reviewer, now)
         if not go_on:
             return _done(client, pull_flow=flow, warnings=warnings)
     ports = _ports(client, env, event, store, config, now)

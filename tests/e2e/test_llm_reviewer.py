@@ -18,8 +18,8 @@ from prime_action.growth.llm_review import ReviewAnswer, ReviewFinding
 from prime_action.runners.boundary import branch_name
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
 from testing.github import FakeGitHub
-from testing.llm import FakeLLM
-from tests.e2e.harness import FILES, REPO, Actions
+from testing.llm import STUB_API_KEY, FakeLLM, OpenAIStub, openai_stub
+from tests.e2e.harness import FILES, REPO, Actions, prime_state
 from tests.e2e.test_growth import (
     CLOCK,
     CONFIG,
@@ -31,8 +31,9 @@ from tests.e2e.test_growth import (
     client,
     tickets,
 )
+from tests.e2e.test_growth_agent import about
 
-__all__ = ["client"]
+__all__ = ["client", "openai_stub"]
 
 PATH = "src/core/tokens.py"
 SETTINGS = BrainSettings(model="openai/gpt-4o-mini", budget_usd_per_day=1.0)
@@ -48,9 +49,11 @@ def changes(line: int | None = 2, message: str = "split() drops empty fields; ke
     return json.dumps({"verdict": "changes", "summary": "One bug.", "findings": [finding]})
 
 
-def ticketed(fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+def ticketed(
+    fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str = CONFIG
+) -> int:
     """A growth repository whose architect opened the tokenizer's ticket; the ticket."""
-    files = {**FILES, "seed.yaml": SEED, ".github/prime.yml": CONFIG,
+    files = {**FILES, "seed.yaml": SEED, ".github/prime.yml": config,
              RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=True)}  # fmt: skip
     fake.add_repo(REPO, files)
     actions = Actions(fake, tmp_path, monkeypatch)
@@ -210,3 +213,36 @@ def test_the_fake_refuses_a_review_of_ones_own_pull_as_github_does(
     with pytest.raises(GithubException, match=message):
         handle.create_review(body="ok", event=event)
     assert reviews(fake_github, pull) == []
+
+
+@pytest.mark.slow
+def test_a_check_suite_wake_with_a_model_reviews_once_and_counts_the_spend(
+    fake_github: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    client: GitHubClient,
+    openai_stub: OpenAIStub,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", STUB_API_KEY)
+    # The model comes with the action's input only: the architect's wakes use the rules brain.
+    config = f"{CONFIG}brain:\n  api_base: {openai_stub.base_url}\n"
+    ticket = ticketed(fake_github, tmp_path, monkeypatch, config)
+    pull = pushed(fake_github, client, SHORT, ticket)
+    head = fake_github.ref(REPO, f"heads/{branch_name(TOKENIZER)}") or ""
+    tokens = prime_state(fake_github).cost.tokens_total
+    openai_stub.answer(changes())
+    actions = Actions(fake_github, tmp_path, monkeypatch)
+    model = {"PRIME_MODEL": "openai/gpt-4o-mini"}
+    code, summary = actions.run("check_suite.completed", about(pull, head), inputs=model)
+    assert code == 0
+    assert f"PR #{pull} sent back (round 1): 1 finding(s)" in summary
+    assert len(openai_stub.requests) == 1
+    assert "DATA from the pull request's diff" in openai_stub.requests[0]["messages"][1]["content"]
+    assert len(reviews(fake_github, pull)) == 1
+    assert prime_state(fake_github).cost.tokens_total == tokens + 1350  # the stub's usage
+    # The same event again: no model call, no second review, no second follow-up.
+    code, summary = actions.run("check_suite.completed", about(pull, head), inputs=model)
+    assert "at this head already" in summary
+    assert len(openai_stub.requests) == 1
+    assert len(reviews(fake_github, pull)) == 1
+    assert fake_github.take_violations() == []

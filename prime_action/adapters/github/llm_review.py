@@ -68,6 +68,7 @@ class Reviewer:
         self._spend = spend
         self._now = now
         self.usage = Usage()
+        self.budget_usd = settings.budget_usd_per_day
 
     def review(
         self, changes: tuple[FileChange, ...], rules: Rules, title: str, repo: str
