@@ -17,14 +17,10 @@ from prime_action.adapters.github.growth import (
 )
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.llm_review import Reviewer, reviewed
-from prime_action.adapters.github.state import GitHubStateStore
-from prime_action.brain.budget import record_spend
-from prime_action.config.models import BrainSettings, RepoConfig
+from prime_action.config.models import RepoConfig
 from prime_action.dispatch.cycle import DispatchReport
-from prime_action.domain.errors import ConflictError
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import Frozen, MergedPull, PrimeState, Spend, Usage
-from prime_action.domain.ports import StoredState
+from prime_action.domain.models import Frozen, MergedPull
 from prime_action.events.model import Event
 from prime_action.events.router import Wake
 from prime_action.growth.maintainer import decide
@@ -227,39 +223,3 @@ def pull_flow(
     if result.merged_pull is not None and on_merge is not None:
         on_merge(result.merged_pull)
     return result.line, result.merged
-
-
-def reviewer_for(
-    settings: BrainSettings, state: PrimeState | None, now: datetime
-) -> Reviewer | None:
-    """The LLM reviewer when a model is configured (None: the mechanical gate alone).
-
-    Its budget is the brain's: what the day's decisions and reviews spent counts against
-    `brain.budget_usd_per_day`.
-    """
-    if not settings.model:
-        return None
-    # litellm is imported only when a model is configured, as for the brain.
-    from prime_action.adapters.llm.litellm_client import LiteLLMClient  # noqa: PLC0415
-
-    spend = state.cost if state is not None else Spend()
-    return Reviewer(LiteLLMClient(settings), settings, spend, now)
-
-
-def kept_spend(
-    store: GitHubStateStore, stored: StoredState, reviewer: Reviewer | None, now: datetime
-) -> StoredState:
-    """The state with the reviews' spend recorded (one write, only when they cost something).
-
-    Returns:
-        The state as stored now, for the wake that may follow; unchanged when nothing was
-        spent, there is no state yet, or another wake wrote meanwhile (that spend is lost).
-    """
-    if reviewer is None or stored.state is None or reviewer.usage == Usage():
-        return stored
-    cost = record_spend(stored.state.cost, reviewer.usage, now, reviewer.budget_usd)
-    state = stored.state.model_copy(update={"cost": cost})
-    try:
-        return StoredState(state=state, version=store.save(state, None, stored.version))
-    except ConflictError:
-        return stored

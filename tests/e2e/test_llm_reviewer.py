@@ -11,11 +11,12 @@ from github import GithubException
 
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.llm_review import Reviewer, post_review
+from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.config.models import BrainSettings, RepoConfig
 from prime_action.domain.models import Spend
 from prime_action.flows.pulls import gate_pull
 from prime_action.growth.llm_review import ReviewAnswer, ReviewFinding
-from prime_action.runners.boundary import branch_name
+from prime_action.runners.boundary import PrPolicy, branch_name, propose
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
 from testing.github import FakeGitHub
 from testing.llm import STUB_API_KEY, FakeLLM, OpenAIStub, openai_stub
@@ -245,4 +246,90 @@ def test_a_check_suite_wake_with_a_model_reviews_once_and_counts_the_spend(
     assert "at this head already" in summary
     assert len(openai_stub.requests) == 1
     assert len(reviews(fake_github, pull)) == 1
+    assert fake_github.take_violations() == []
+
+
+def agent_pull(fake: FakeGitHub, client: GitHubClient, stub: OpenAIStub) -> tuple[int, str]:
+    """A repository with CLAUDE.md and an agent PR of `contributing`: its number and address.
+
+    The wakes read the system clock, so the fake's clock is set to it (else the PR would look
+    months idle, and be closed as stale).
+    """
+    fake.clock.set(CLOCK.now())
+    config = f"{CONFIG}brain:\n  api_base: {stub.base_url}\n"
+    files = {**FILES, "CLAUDE.md": "Every function has a docstring.\n",
+             ".github/prime.yml": config,
+             RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=True)}  # fmt: skip
+    fake.add_repo(REPO, files)
+    host = GitHubPulls(client, REPO)
+    policy = PrPolicy(rails=host.config().guardrails)
+    proposal = propose(host, SIGNAL, {"CONTRIBUTING.md": "Open an issue first.\n"},
+                       title="Add CONTRIBUTING.md", body=f"<!-- prime:run={SIGNAL} -->\n",
+                       now=CLOCK.now(), policy=policy)  # fmt: skip
+    assert proposal.pull is not None
+    return proposal.pull.number, proposal.pull.url
+
+
+SIGNAL = "contributing"
+BRAIN_IDLE = json.dumps({"summary": "Nothing new.", "why": "", "next_wake_hours": 6, "actions": []})
+
+
+def job_result(pull_url: str) -> dict[str, object]:
+    """A runner's `prime-job-result` (the example payload, retargeted): an agent PR opened."""
+    payload = {"attempt": f"{SIGNAL}-0123456789", "signal": SIGNAL, "runner": "agent",
+               "status": "success", "pr_url": pull_url}  # fmt: skip
+    return {"action": "prime-job-result", "client_payload": payload,
+            "repository.full_name": REPO, "repository.default_branch": "main",
+            "sender.login": "github-actions[bot]", "sender.type": "Bot"}  # fmt: skip
+
+
+def test_without_a_model_a_runners_agent_pull_is_not_reviewed(
+    fake_github: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    client: GitHubClient,
+    openai_stub: OpenAIStub,
+) -> None:
+    pull, url = agent_pull(fake_github, client, openai_stub)
+    actions = Actions(fake_github, tmp_path, monkeypatch)
+    assert actions.run("repository_dispatch", job_result(url))[0] == 0
+    assert reviews(fake_github, pull) == []
+    assert openai_stub.requests == []
+
+
+@pytest.mark.slow
+def test_an_agent_pull_reported_by_its_runner_is_reviewed_once_and_changes_send_one_rework(
+    fake_github: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    client: GitHubClient,
+    openai_stub: OpenAIStub,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", STUB_API_KEY)
+    pull, url = agent_pull(fake_github, client, openai_stub)
+    actions = Actions(fake_github, tmp_path, monkeypatch)
+    finding = {"path": "CONTRIBUTING.md", "line": 1, "severity": "warning",
+               "message": "say where to ask questions"}  # fmt: skip
+    openai_stub.answer(json.dumps({"verdict": "changes", "findings": [finding]}), BRAIN_IDLE)
+    model = {"PRIME_MODEL": "openai/gpt-4o-mini"}
+    before = len(fake_github.dispatches)
+    code, summary = actions.run("repository_dispatch", job_result(url), inputs=model)
+    assert code == 0
+    assert f"PR #{pull}: the LLM reviewer asked for changes; agent attempt" in summary
+    review_prompt = openai_stub.requests[0]["messages"][1]["content"]
+    assert "DATA from CLAUDE.md" in review_prompt
+    assert "Every function has a docstring." in review_prompt
+    assert len(reviews(fake_github, pull)) == 1
+    rework = [d.inputs for d in fake_github.dispatches[before:] if d.inputs.get("ref")]
+    assert [(d["signal"], d["ref"]) for d in rework] == [(SIGNAL, branch_name(SIGNAL))]
+    assert "say where to ask questions" in rework[0]["approach"]
+
+    # The same result again (a rerun): the head was reviewed; no review, no rework.
+    openai_stub.answer(BRAIN_IDLE)
+    asked = len(openai_stub.requests)
+    code, summary = actions.run("repository_dispatch", job_result(url), inputs=model)
+    assert f"PR #{pull} was reviewed at this head already" in summary
+    assert len(openai_stub.requests) == asked + 1  # the brain's decision only
+    assert len(reviews(fake_github, pull)) == 1
+    assert len([d for d in fake_github.dispatches[before:] if d.inputs.get("ref")]) == 1
     assert fake_github.take_violations() == []

@@ -94,15 +94,27 @@ class Posted(Frozen):
     verdict: ReviewVerdict
 
 
-def posted(client: GitHubClient, pull: PullRequest) -> Posted | None:
-    """The LLM review of the PR's current head, if one was posted (one listing)."""
+def history(client: GitHubClient, pull: PullRequest) -> tuple[Posted | None, int]:
+    """The LLM review of the PR's current head, if one was posted, and how many earlier heads
+    a review asked to change (one listing)."""
     reviews = client.read(f"reviews of PR #{pull.number}", lambda: list(pull.get_reviews()))
     head = pull.head.sha[:12]
+    here: Posted | None = None
+    changed: set[str] = set()
     for review in reviews:
         found = _POSTED.search(review.body or "")
-        if found and int(found[1]) == pull.number and found[2] == head:
-            return Posted(verdict=found[3])
-    return None
+        if found is None or int(found[1]) != pull.number:
+            continue
+        if found[2] == head:
+            here = Posted(verdict="changes" if found[3] == "changes" else "approve")
+        elif found[3] == "changes":
+            changed.add(found[2])
+    return here, len(changed)
+
+
+def posted(client: GitHubClient, pull: PullRequest) -> Posted | None:
+    """The LLM review of the PR's current head, if one was posted (one listing)."""
+    return history(client, pull)[0]
 
 
 def post_review(client: GitHubClient, pull: PullRequest, answer: ReviewAnswer) -> None:
