@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.growth import (
@@ -29,6 +30,9 @@ from prime_action.growth.seed import SEED_PATH, parse_seed
 from prime_action.runners.boundary import BRANCH_PREFIX, branch_name
 from prime_action.runners.report import tracking_issue
 from prime_action.templating import render
+
+if TYPE_CHECKING:
+    from github.PullRequest import PullRequest
 
 
 class GateResult(Frozen):
@@ -81,9 +85,14 @@ def gate_pull(
     if ticket is None:
         return GateResult(line=f"PR #{number}: the ticket of {signal} is not open; nothing to do")
     evidence = host.evidence(seed, pull)
-    verdict = reviewed(client, pull, repo=repo, seed=seed, evidence=evidence,
-                       verdict=judge(seed, evidence), reviewer=reviewer)  # fmt: skip
-    if verdict.status in ("rework", "needs-human") and host.rounds(pull)[1]:
+    verdict = judge(seed, evidence)
+    # A head sent back already waits for a new push: the reviewer is not asked about it.
+    held = sent_back(host, pull, verdict)
+    if not held:
+        verdict = reviewed(client, pull, repo=repo, seed=seed, evidence=evidence, verdict=verdict,
+                           reviewer=reviewer)  # fmt: skip
+        held = sent_back(host, pull, verdict)
+    if held:
         line = f"PR #{number} was sent back at this head already; waiting for a new push"
         return GateResult(verdict=verdict, line=line)
     if verdict.status in ("rework", "needs-human"):
@@ -103,6 +112,11 @@ def gate_pull(
         issues.close_issue(ticket, render("growth/merged.md.j2", marker=marker, pull=number))
         merge = merged_pull(number, signal, evidence, now)
     return GateResult(verdict=verdict, line=line, merged=merge is not None, merged_pull=merge)
+
+
+def sent_back(host: GitHubGrowth, pull: PullRequest, verdict: Verdict) -> bool:
+    """Whether a failing verdict's head got its follow-up already (a read, only on failure)."""
+    return verdict.status in ("rework", "needs-human") and host.rounds(pull)[1]
 
 
 def merged_pull(number: int, signal: str, evidence: Evidence, now: datetime) -> MergedPull:

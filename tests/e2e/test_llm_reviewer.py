@@ -171,6 +171,20 @@ def test_a_hostile_approval_does_not_merge_a_pull_that_breaks_a_constraint(
     assert fake_github.take_violations() == []
 
 
+def test_a_head_sent_back_before_a_model_was_configured_is_not_reviewed(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: GitHubClient
+) -> None:
+    ticket = ticketed(fake_github, tmp_path, monkeypatch)
+    pull = pushed(fake_github, client, LONG, ticket)
+    config = RepoConfig.model_validate({"jobs": {"max_in_flight": 20}})
+    first = gate_pull(client, REPO, pull, config=config, ref="main", now=CLOCK.now())
+    assert "sent back (round 1)" in first.line
+    idle = FakeLLM(replies=[])
+    assert "at this head already" in gate(client, pull, idle)
+    assert idle.calls == []
+    assert reviews(fake_github, pull) == []
+
+
 def test_a_spent_budget_or_a_broken_answer_leaves_the_mechanical_gate_alone(
     fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: GitHubClient
 ) -> None:

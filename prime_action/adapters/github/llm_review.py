@@ -45,12 +45,10 @@ def review_marker(number: int, head: str, verdict: ReviewVerdict) -> str:
     return comment_marker(f"{REVIEW_KEY}-{number}-{head[:12]}-{verdict}")
 
 
-def review_event(answer: ReviewAnswer) -> str:
-    """Always COMMENT: Prime's PRs are its token's own, and GitHub refuses APPROVE and
-    REQUEST_CHANGES on one's own PR (422), and APPROVE from Actions by default; a COMMENT
-    review neither blocks nor counts as an approval, so the gate alone decides the merge."""
-    del answer
-    return "COMMENT"
+# Always COMMENT: Prime's PRs are its token's own, and GitHub refuses APPROVE and
+# REQUEST_CHANGES on one's own PR (422), and APPROVE from Actions unless a repository allows
+# it; a COMMENT review neither blocks nor counts as an approval, so the gate alone decides.
+REVIEW_EVENT = "COMMENT"
 
 
 def inline_comment(finding: ReviewFinding) -> dict[str, object]:
@@ -144,11 +142,11 @@ def _post(
     marker = review_marker(pull.number, head, answer.verdict)
     body = render("growth/llm-review.md.j2", marker=marker, head=head, answer=answer,
                   general=general, inline=len(inline))  # fmt: skip
-    payload = {"commit_id": head, "body": body, "event": review_event(answer),
+    payload = {"commit_id": head, "body": body, "event": REVIEW_EVENT,
                "comments": [inline_comment(f) for f in inline]}  # fmt: skip
     client.write(
         f"review PR #{pull.number}",
-        lambda: pull._requester.requestJsonAndCheck("POST", f"{pull.url}/reviews", input=payload),
+        lambda: pull.requester.requestJsonAndCheck("POST", f"{pull.url}/reviews", input=payload),
     )
 
 
@@ -178,8 +176,10 @@ def reviewed(
         return verdict
     limit = seed.automation_contract.max_review_rounds
     earlier = posted(client, pull)
+    if earlier is not None and earlier.verdict == "approve":
+        return verdict
     if earlier is not None:
-        answer = ReviewAnswer(verdict=earlier.verdict, findings=(EARLIER_CHANGES,))
+        answer = ReviewAnswer(verdict="changes", findings=(EARLIER_CHANGES,))
         return with_review(verdict, answer, evidence.rounds, limit)
     done = reviewer.review(evidence.changes, seed_rules(seed), pull.title, repo)
     if done.answer is None:
