@@ -13,7 +13,8 @@ from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.llm_review import Reviewer, post_review
 from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.config.models import BrainSettings, RepoConfig
-from prime_action.domain.models import Spend
+from prime_action.domain.models import JobResult, Spend
+from prime_action.flows.llm_review import review_job_pull
 from prime_action.flows.pulls import gate_pull
 from prime_action.growth.llm_review import ReviewAnswer, ReviewFinding
 from prime_action.runners.boundary import PrPolicy, branch_name, propose
@@ -30,6 +31,7 @@ from tests.e2e.test_growth import (
     TOKENIZER,
     agent,
     client,
+    report,
     tickets,
 )
 from tests.e2e.test_growth_agent import about
@@ -346,4 +348,32 @@ def test_an_agent_pull_reported_by_its_runner_is_reviewed_once_and_changes_send_
     assert len(openai_stub.requests) == asked + 1  # the brain's decision only
     assert len(reviews(fake_github, pull)) == 1
     assert len([d for d in fake_github.dispatches[before:] if d.inputs.get("ref")]) == 1
+    assert fake_github.take_violations() == []
+
+
+def test_reworks_of_an_agent_pull_stop_after_two_and_each_head_is_reviewed_once(
+    fake_github: FakeGitHub, client: GitHubClient, openai_stub: OpenAIStub
+) -> None:
+    number, url = agent_pull(fake_github, client, openai_stub)
+    result = JobResult(attempt="a", signal=SIGNAL, status="success", pr_url=url)
+    config = RepoConfig.model_validate({"jobs": {"max_in_flight": 20}})
+    finding = {"path": "CONTRIBUTING.md", "line": 1, "message": "name a channel"}
+    lines = []
+    for text in ("Ask first.\n", "Ask in Discussions.\n", "Ask in the forum.\n"):
+        host = GitHubPulls(client, REPO)
+        propose(host, SIGNAL, {"CONTRIBUTING.md": text}, title="Add CONTRIBUTING.md",
+                body=f"<!-- prime:run={SIGNAL} -->\n", now=CLOCK.now(),
+                policy=PrPolicy(rails=host.config().guardrails))  # fmt: skip
+        llm = FakeLLM(replies=[json.dumps({"verdict": "changes", "findings": [finding]})])
+        reviewer = Reviewer(llm, SETTINGS, NOTHING_SPENT, CLOCK.now())
+        lines.append(review_job_pull(client, REPO, result, number, reviewer=reviewer,
+                                     config=config, ref="main", now=CLOCK.now()))  # fmt: skip
+        report(client, SIGNAL, url)  # the rework's runner reports: its attempt concludes
+    assert "agent attempt" in lines[0]
+    assert "agent attempt" in lines[1]
+    assert lines[2].endswith("2 reworks sent already")
+    reworks = [d for d in fake_github.dispatches if d.inputs.get("ref") == branch_name(SIGNAL)]
+    assert len(reworks) == 2
+    assert "(LLM review round 2 of 2)" in reworks[1].inputs["approach"]
+    assert len(reviews(fake_github, number)) == 3
     assert fake_github.take_violations() == []
