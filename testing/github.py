@@ -25,6 +25,7 @@ from testing.routes_growth import router as growth_routes
 from testing.routes_issues import router as issue_routes
 from testing.routes_pulls import router as pull_routes
 from testing.routes_repos import router as repo_routes
+from testing.routes_reviews import router as review_routes
 from testing.state import Clock
 
 Callback = Callable[["FakeGitHub"], None]
@@ -33,7 +34,15 @@ GraphQLHandler = Callable[["FakeGitHub", dict[str, Any]], Reply]
 _METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
 
 ROUTES = Router()
-for _table in (repo_routes, git_routes, issue_routes, pull_routes, actions_routes, growth_routes):
+for _table in (
+    repo_routes,
+    git_routes,
+    issue_routes,
+    pull_routes,
+    actions_routes,
+    growth_routes,
+    review_routes,
+):
     ROUTES.include(_table)
 
 

@@ -59,14 +59,15 @@ class ApiError(Exception):
     """Raised by a handler to answer with a GitHub-style error body."""
 
     def __init__(
-        self, status: int, message: str | None = None, errors: list[dict[str, Any]] | None = None
+        self, status: int, message: str | None = None, errors: list[Any] | None = None
     ) -> None:
         """Describe the error.
 
         Args:
             status: The HTTP status.
             message: GitHub's `message` (default: the usual one for the status).
-            errors: GitHub's `errors` list for 422 validation failures.
+            errors: GitHub's `errors` list for 422 validation failures (objects, or plain
+                sentences as in a pull request review's refusals).
         """
         self.status = status
         self.message = message or _REASONS.get(status, "Error")

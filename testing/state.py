@@ -89,6 +89,17 @@ class PullFields:
     mergeable_state: str = "unknown"
     # (login, APPROVED | CHANGES_REQUESTED | COMMENTED, review id), oldest first.
     reviews: list[tuple[str, str, int]] = field(default_factory=list)
+    # Review id -> what a review posted through the API said (body, commit, inline comments).
+    review_texts: dict[int, ReviewText] = field(default_factory=dict)
+
+
+@dataclass
+class ReviewText:
+    """A posted review's words: its body, the commit it reviewed, its inline comments."""
+
+    body: str
+    commit_id: str
+    comments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

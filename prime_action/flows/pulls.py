@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.growth import (
@@ -16,6 +17,7 @@ from prime_action.adapters.github.growth import (
     signal_of,
 )
 from prime_action.adapters.github.issues import GitHubIssueStore
+from prime_action.adapters.github.llm_review import Reviewer, reviewed
 from prime_action.config.models import RepoConfig
 from prime_action.dispatch.cycle import DispatchReport
 from prime_action.domain.markers import comment_marker
@@ -29,6 +31,9 @@ from prime_action.runners.boundary import BRANCH_PREFIX, branch_name
 from prime_action.runners.report import tracking_issue
 from prime_action.templating import render
 
+if TYPE_CHECKING:
+    from github.PullRequest import PullRequest
+
 
 class GateResult(Frozen):
     """What the gate did for one PR: its verdict (None: not judged), a line, and a merge."""
@@ -41,7 +46,14 @@ class GateResult(Frozen):
 
 
 def gate_pull(
-    client: GitHubClient, repo: str, number: int, *, config: RepoConfig, ref: str, now: datetime
+    client: GitHubClient,
+    repo: str,
+    number: int,
+    *,
+    config: RepoConfig,
+    ref: str,
+    now: datetime,
+    reviewer: Reviewer | None = None,
 ) -> GateResult:
     """Judge PR `number` of `repo` and act on the verdict.
 
@@ -52,6 +64,8 @@ def gate_pull(
         config: the repository's config (labels, jobs).
         ref: the ref the runner workflow is dispatched on (the default branch).
         now: the current moment.
+        reviewer: the LLM reviewer (None: no model configured); its findings can only add
+            to the gate's.
 
     Returns:
         The verdict (None: not an open ai-task PR of Prime's), a line saying what was done,
@@ -72,7 +86,13 @@ def gate_pull(
         return GateResult(line=f"PR #{number}: the ticket of {signal} is not open; nothing to do")
     evidence = host.evidence(seed, pull)
     verdict = judge(seed, evidence)
-    if verdict.status in ("rework", "needs-human") and host.rounds(pull)[1]:
+    # A head sent back already waits for a new push: the reviewer is not asked about it.
+    held = sent_back(host, pull, verdict)
+    if not held:
+        verdict = reviewed(client, pull, repo=repo, seed=seed, evidence=evidence, verdict=verdict,
+                           reviewer=reviewer)  # fmt: skip
+        held = sent_back(host, pull, verdict)
+    if held:
         line = f"PR #{number} was sent back at this head already; waiting for a new push"
         return GateResult(verdict=verdict, line=line)
     if verdict.status in ("rework", "needs-human"):
@@ -92,6 +112,11 @@ def gate_pull(
         issues.close_issue(ticket, render("growth/merged.md.j2", marker=marker, pull=number))
         merge = merged_pull(number, signal, evidence, now)
     return GateResult(verdict=verdict, line=line, merged=merge is not None, merged_pull=merge)
+
+
+def sent_back(host: GitHubGrowth, pull: PullRequest, verdict: Verdict) -> bool:
+    """Whether a failing verdict's head got its follow-up already (a read, only on failure)."""
+    return verdict.status in ("rework", "needs-human") and host.rounds(pull)[1]
 
 
 def merged_pull(number: int, signal: str, evidence: Evidence, now: datetime) -> MergedPull:
@@ -184,13 +209,15 @@ def pull_flow(
     now: datetime,
     dry_run: bool = False,
     on_merge: Callable[[MergedPull], None] | None = None,
+    reviewer: Reviewer | None = None,
 ) -> tuple[str, bool]:
     """Run the growth gate (pr-gate) or hand a follow-up to the agent (pr-followup).
 
     Returns:
         A line saying what was done, and whether the wake goes on into its cycle: only after
         a merge, so that the architect writes the next ticket at once (and `on_merge` hears
-        of it, for the growth report). A dry run does nothing.
+        of it, for the growth report). A dry run does nothing. `reviewer` (a model is
+        configured) reviews the PR's head for the gate.
     """
     if dry_run:
         return f"dry run: {gated.detail}; nothing judged or dispatched", False
@@ -206,7 +233,7 @@ def pull_flow(
     number = gated.issue or GitHubGrowth(client, repo).open_pull_of(branch)
     if number is None:
         return f"{branch} has no open pull request; nothing to judge", False
-    result = gate_pull(client, repo, number, config=config, ref=ref, now=now)
+    result = gate_pull(client, repo, number, config=config, ref=ref, now=now, reviewer=reviewer)
     if result.merged_pull is not None and on_merge is not None:
         on_merge(result.merged_pull)
     return result.line, result.merged
