@@ -171,7 +171,7 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         "base": _side(urls, repo, pull.base, pull.base_sha, pushed_at),
         "_links": {key: {"href": link} for key, link in links.items()},
         "author_association": found.author_association,
-        "auto_merge": None,
+        "auto_merge": _auto_merge(urls, pull.auto_merge),
         "draft": pull.draft,
         "merged": pull.merged,
         "mergeable": pull.mergeable,
@@ -187,6 +187,14 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         "changed_files": 0,
     }
     return body
+
+
+def _auto_merge(urls: Urls, enabler: str | None) -> Body | None:
+    """GitHub's auto-merge object: who enabled it and how it will merge (None: off)."""
+    if enabler is None:
+        return None
+    return {"enabled_by": user(urls, User(enabler, 0)), "merge_method": "squash",
+            "commit_title": "", "commit_message": ""}  # fmt: skip
 
 
 # What a listed pull request (pull-request-simple) lacks: GitHub answers these per PR only.

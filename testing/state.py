@@ -89,6 +89,8 @@ class PullFields:
     mergeable_state: str = "unknown"
     # (login, APPROVED | CHANGES_REQUESTED | COMMENTED, review id), oldest first.
     reviews: list[tuple[str, str, int]] = field(default_factory=list)
+    # GitHub's native auto-merge: who enabled it (None: off); it merges once checks pass.
+    auto_merge: str | None = None
 
 
 @dataclass
@@ -216,6 +218,8 @@ class Repo:
     # Protected branches: merging into one needs an approving review, else 405 (GitHub's
     # "required pull request reviews" rule).
     protected: set[str] = field(default_factory=set)
+    # "Allow auto-merge" in the repository's settings (`allow_auto_merge` in its payload).
+    allow_auto_merge: bool = False
     # login (lower case) -> admin | maintain | write | triage | read; the owner is admin.
     permissions: dict[str, str] = field(default_factory=dict)
 

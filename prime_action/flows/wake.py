@@ -28,7 +28,7 @@ from prime_action.brain.prompt import PromptContext
 from prime_action.config.loader import key_line, parse_yaml
 from prime_action.config.models import RepoConfig, TrustSettings
 from prime_action.domain.clock import SystemClock, iso
-from prime_action.domain.errors import GitHubError
+from prime_action.domain.errors import ConfigError, GitHubError
 from prime_action.domain.markers import DASHBOARD
 from prime_action.domain.models import ORG_QUEUED, Frozen, MergedPull, RunnerType
 from prime_action.domain.ports import StoredState
@@ -36,7 +36,8 @@ from prime_action.events.describe import describe_event
 from prime_action.events.model import Event
 from prime_action.events.payload import load_event
 from prime_action.events.router import WRITERS, Ignore, Wake, route
-from prime_action.eyes import SIGNAL_NAMES, unknown_signals
+from prime_action.eyes import SIGNAL_NAMES, unknown_automerge, unknown_signals
+from prime_action.flows.poll import poll_pulls
 from prime_action.flows.pulls import PULL_FLOWS, pull_flow
 from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
@@ -133,6 +134,11 @@ def read_config(
         return RepoConfig(), ()
     text = found.decoded_content.decode("utf-8", errors="replace")
     config = parse_yaml(text, RepoConfig, env.config_path)
+    unknown = unknown_automerge(config)
+    if unknown:
+        msg = (f"automerge: {', '.join(unknown)} is no signal or runner name; use signal names "
+               f"(`prime scan` lists them) or fileops, shell, agent")  # fmt: skip
+        raise ConfigError(msg, file=env.config_path, line=key_line(text, ("automerge",)))
     warnings = tuple(
         ConfigWarning(
             message=f"signals.{name}: no signal has this name, so its settings do nothing "
@@ -157,15 +163,15 @@ def litellm_installed() -> bool:
     return importlib.util.find_spec("litellm") is not None
 
 
-def _ports(  # noqa: PLR0917 -- the wake's reads, its config and the injected moment
+def _ports(  # noqa: PLR0917 -- the wake's reads, its config, the injected moment, its eyes
     client: GitHubClient,
     env: ActionsEnv,
     event: Event,
     store: GitHubStateStore,
     config: RepoConfig,
     now: datetime,
+    eyes: RemoteEyes,
 ) -> WakePorts:
-    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
 
     def look(cfg: RepoConfig, now: datetime) -> Sight:
         return see(eyes.snapshot(cfg, now), cfg)
@@ -229,16 +235,25 @@ def wake_on_github(
                                 dry_run=env.dry_run, on_merge=merges.append)  # fmt: skip
         if not go_on:
             return _done(client, pull_flow=flow, warnings=warnings)
-    ports = _ports(client, env, event, store, config, now)
+    ref = event.default_branch or "main"
+    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
+    # Prime's PRs reach merge without events: a GITHUB_TOKEN PR starts no workflow.
+    polled = poll_pulls(client, env.repository, eyes.open_pulls, state=first.state,
+                        config=config, now=now, ref=ref, dry_run=env.dry_run)  # fmt: skip
+    eyes.forget_pulls(polled.merged)
+    ports = _ports(client, env, event, store, config, now, eyes)
     ports = replace(ports, brain=brain(ports.brain))
-    request = _request(gated, event, tuple(merges))
-    request = request.model_copy(update={"pending": _pending(trust, event, config, first, now)})
+    request = _request(gated, event, (*merges, *polled.merges))
+    request = request.model_copy(
+        update={"pending": _pending(trust, event, config, first, now), "polled": polled.news}
+    )
     # The state was read once above: a tick that got here is awake.
     report = wake(ports, request, config, now, stored=first, dry_run=env.dry_run)
     if env.dry_run:
-        return _done(client, report=report, warnings=warnings, dry_run=report.planned)
-    ref = event.default_branch or "main"
+        planned = (*polled.planned, *(report.planned or ()))
+        return _done(client, report=report, warnings=warnings, dry_run=planned)
     dispatch_standalone(client, env.repository, ref, state=report.state, config=config, now=now)
+    flow = "; ".join((*([flow] if flow else []), *polled.lines)) or None
     return _done(client, report=report, warnings=warnings, pull_flow=flow)
 
 

@@ -68,7 +68,7 @@ class GitHubPullKeeper:
     def _value(self, pull: PullRequest) -> PrimePull:
         body = pull.body or ""
         messages, _ = self._pulls_host().compare(pull.base.ref, pull.head.sha)
-        signals = _signals(pull.head.ref, body)
+        signals = pull_signals(pull.head.ref, body)
         return PrimePull(
             number=pull.number,
             branch=pull.head.ref,
@@ -167,7 +167,7 @@ def closed_by_prime(body: str, why: str) -> str:
     return body.replace(old, new) if old in body else f"{body.rstrip()}\n{new}\n"
 
 
-def _signals(branch: str, body: str) -> tuple[str, ...]:
+def pull_signals(branch: str, body: str) -> tuple[str, ...]:
     """The signals a PR fixes: those its markers name, else its branch's."""
     named = _NAMED.findall(body) or [branch.removeprefix(BRANCH_PREFIX)]
     return tuple(dict.fromkeys(named))
