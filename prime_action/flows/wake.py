@@ -196,7 +196,14 @@ def _ports(  # noqa: PLR0917 -- the wake's reads, its config, the injected momen
         repo=env.repository,
         org=_org_link(env, config),
         tickets=GitHubTaskTickets(client, env.repository),
-        pulls=GitHubPullKeeper(client, env.repository, eyes.open_pulls, lambda: now),
+        pulls=GitHubPullKeeper(
+            client,
+            env.repository,
+            eyes.open_pulls,
+            lambda: now,
+            config=config,
+            ref=event.default_branch or "main",
+        ),
         vouch=GitHubTrust(client, env.repository, config.trust).vouch_for(event),
     )
 

@@ -239,3 +239,37 @@ def test_an_unknown_automerge_name_is_a_config_error_naming_file_and_field(
     assert plane.wake(SOLO, "workflow_dispatch")[0] == 2
     err = capsys.readouterr().err
     assert ".github/prime.yml:1: automerge: editorconfg is no signal or runner name" in err
+
+
+def test_a_conflicted_growth_pr_goes_back_to_the_implementer_once(
+    fake_github: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    client: GitHubClient,
+) -> None:
+    files = {**FILES, "seed.yaml": SEED, ".github/prime.yml": CONFIG,
+             RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=True)}  # fmt: skip
+    fake_github.clock.set(SystemClock().now())
+    fake_github.add_repo(REPO, files)
+    actions = Actions(fake_github, tmp_path, monkeypatch)
+    assert actions.run("workflow_dispatch")[0] == 0
+    assert actions.run("workflow_dispatch")[0] == 0
+    ticket = tickets(fake_github)[TOKENIZER][0]
+    pull = agent(client, TOKENIZER, {"src/core/tokens.py": SHORT}, ticket)
+    # A person changes the same file on main: GitHub cannot merge the PR in (dirty).
+    fake_github.push(REPO, {"src/core/tokens.py": "def tokens(text):\n    return [text]\n"})
+    before = len(fake_github.dispatches)
+    code, summary = actions.run("workflow_dispatch")
+    assert code == 0
+    assert f"sent PR #{pull} back: it conflicts with main" in summary
+    (rework,) = [d for d in fake_github.dispatches[before:] if d.inputs["signal"] == TOKENIZER]
+    assert (rework.inputs["signal"], rework.inputs["ref"]) == (TOKENIZER, branch_name(TOKENIZER))
+    assert "merge main in" in rework.inputs["approach"]
+    said = [c for c in fake_github.comments(REPO, pull) if "conflicts with this PR" in c.body]
+    assert len(said) == 1
+    # A rerun on the same head sends nothing again.
+    done = len(fake_github.dispatches)
+    actions.run("workflow_dispatch")
+    assert [d for d in fake_github.dispatches[done:] if d.inputs["signal"] == TOKENIZER] == []
+    assert len([c for c in fake_github.comments(REPO, pull) if "conflicts" in c.body]) == 1
+    assert fake_github.take_violations() == []
