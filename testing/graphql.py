@@ -27,6 +27,7 @@ from graphql import (
     validate,
 )
 
+from testing.graphql_automerge import disable as disable_auto_merge
 from testing.graphql_automerge import enable as enable_auto_merge
 from testing.graphql_limits import measure
 from testing.graphql_nodes import (
@@ -147,6 +148,9 @@ class _Root:
 
     def enablePullRequestAutoMerge(self, info: Info, input: dict[str, Any]) -> dict[str, Any]:
         return enable_auto_merge(self.fake, input)
+
+    def disablePullRequestAutoMerge(self, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+        return disable_auto_merge(self.fake, input)
 
     def createCommitOnBranch(self, info: Info, input: dict[str, Any]) -> dict[str, Any]:
         branch = input["branch"]

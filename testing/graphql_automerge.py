@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from testing.graphql_nodes import GraphQLFault
 from testing.merging import merge_pull
 from testing.payloads import node_id
-from testing.state import PullFields, Repo
+from testing.state import Issue, PullFields, Repo
 
 if TYPE_CHECKING:
     from testing.core import GitHubState
@@ -24,18 +24,7 @@ GREEN = frozenset({"success", "neutral", "skipped"})
 
 def enable(fake: GitHubState, values: dict[str, Any]) -> dict[str, Any]:
     """Answer `enablePullRequestAutoMerge(input: {pullRequestId, ...})`."""
-    wanted = str(values["pullRequestId"])
-    found = next(
-        ((repo, issue, issue.pull) for repo in fake.repos.values()
-         for issue in repo.issues.values()
-         if issue.pull is not None and node_id("PullRequest", issue.id) == wanted),
-        None,
-    )  # fmt: skip
-    if found is None:
-        raise GraphQLFault(
-            "NOT_FOUND", f"Could not resolve to a node with the global id of '{wanted}'"
-        )
-    repo, issue, pull = found
+    repo, issue, pull = _find(fake, str(values["pullRequestId"]))
     if repo.archived:
         raise GraphQLFault("FORBIDDEN", "Repository was archived so is read-only.")
     if not repo.allow_auto_merge:
@@ -50,6 +39,13 @@ def enable(fake: GitHubState, values: dict[str, Any]) -> dict[str, Any]:
     return {"clientMutationId": values.get("clientMutationId"), "actor": None, "pullRequest": None}
 
 
+def disable(fake: GitHubState, values: dict[str, Any]) -> dict[str, Any]:
+    """Answer `disablePullRequestAutoMerge(input: {pullRequestId})`."""
+    _, _, pull = _find(fake, str(values["pullRequestId"]))
+    pull.auto_merge = None
+    return {"clientMutationId": values.get("clientMutationId"), "actor": None, "pullRequest": None}
+
+
 def checks_passed(repo: Repo, sha: str) -> bool:
     """Every check run and status of the commit finished green (True when it has none)."""
     runs = repo.check_runs.get(sha, [])
@@ -57,6 +53,16 @@ def checks_passed(repo: Repo, sha: str) -> bool:
     return all(r.status == "completed" and r.conclusion in GREEN for r in runs) and all(
         s.state == "success" for s in statuses
     )
+
+
+def _find(fake: GitHubState, wanted: str) -> tuple[Repo, Issue, PullFields]:
+    """The pull request with this node id (NOT_FOUND as GitHub answers)."""
+    for repo in fake.repos.values():
+        for issue in repo.issues.values():
+            if issue.pull is not None and node_id("PullRequest", issue.id) == wanted:
+                return repo, issue, issue.pull
+    msg = f"Could not resolve to a node with the global id of '{wanted}'"
+    raise GraphQLFault("NOT_FOUND", msg)
 
 
 def _clean(repo: Repo, pull: PullFields) -> bool:

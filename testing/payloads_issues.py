@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from testing.payloads import Body, Urls, node_id, repository, user
-from testing.state import Comment, Issue, Label, Repo, User
+from testing.state import Comment, Issue, Label, PullFields, Repo, User
 
 _EMPTY_REACTIONS = dict.fromkeys(
     ("total_count", "+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"), 0
@@ -167,7 +167,8 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         # Logins only: the fake keeps no ids for people asked to review (id 0, as a ghost).
         "requested_reviewers": [user(urls, User(login, 0)) for login in pull.requested_reviewers],
         "requested_teams": [],
-        "head": _side(urls, repo, pull.head, pull.head_sha, pushed_at),
+        # An open PR's head follows its branch, as on GitHub; a closed one keeps its last.
+        "head": _side(urls, repo, pull.head, _head_sha(repo, found, pull), pushed_at),
         "base": _side(urls, repo, pull.base, pull.base_sha, pushed_at),
         "_links": {key: {"href": link} for key, link in links.items()},
         "author_association": found.author_association,
@@ -187,6 +188,11 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         "changed_files": 0,
     }
     return body
+
+
+def _head_sha(repo: Repo, found: Issue, pull: PullFields) -> str:
+    moved = repo.head(pull.head) if found.state == "open" else None
+    return moved or pull.head_sha
 
 
 def _auto_merge(urls: Urls, enabler: str | None) -> Body | None:

@@ -40,6 +40,8 @@ class _Done(Frozen):
     line: str
     wait: PullWait | None = None
     merged: bool = False
+    # GitHub's auto-merge is on for a head whose guard passed: not checked again.
+    checked: bool = False
 
 
 def poll_pulls(
@@ -111,6 +113,8 @@ def _act(
             merged += [step.number] if result.merged else []
             continue
         done = automerge(host, found[step.number], native=plan.native)
+        if done.checked:
+            judged[str(step.number)] = step.head
         lines.append(done.line)
         waits += [done.wait] if done.wait else []
         merged += [step.number] if done.merged else []
@@ -124,13 +128,17 @@ def automerge(host: GitHubPoll, pull: PolledPull, *, native: bool) -> _Done:
     """Merge an opted-in PR, or turn GitHub's auto-merge on, unless its guard refuses."""
     move = automerge_move(pull, host.guard(pull, pull.base), native=native)
     number = pull.number
+    if move.kind == "refuse" and pull.auto_merge:
+        host.disable_auto_merge(pull)  # the new head broke the guard: GitHub must not merge
     if move.kind in ("refuse", "wait"):
         kind = "refused" if move.kind == "refuse" else "waiting"
         wait = PullWait(number=number, kind=kind, why=move.why)
-        return _Done(line=f"automerge left PR #{number}: {move.why}", wait=wait)
+        line = f"automerge left PR #{number}: {move.why}"
+        return _Done(line=line, wait=wait, checked=pull.auto_merge and move.kind == "wait")
     if move.kind == "enable" and host.enable_auto_merge(pull):
         wait = PullWait(number=number, kind="waiting", why=move.why)
-        return _Done(line=f"turned GitHub's auto-merge on for PR #{number}", wait=wait)
+        line = f"turned GitHub's auto-merge on for PR #{number}"
+        return _Done(line=line, wait=wait, checked=True)
     try:
         host.merge(pull)
     except GitHubError as e:

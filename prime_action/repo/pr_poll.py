@@ -22,6 +22,7 @@ from prime_action.growth.merge_gate import code_owners
 NO_CHECKS_GRACE = timedelta(minutes=30)
 WORKFLOWS = ".github/workflows/"
 GREEN = frozenset({"success", "neutral", "skipped"})
+AUTO_ON = "GitHub's auto-merge merges it when checks pass"
 
 
 class HeadChecks(Frozen):
@@ -171,7 +172,7 @@ def _one(
     if pull.growth:
         return _growth(pull, fresh=fresh)
     if opted_in(pull, automerge):
-        return _automerge(pull, native=native)
+        return _automerge(pull, native=native, fresh=fresh)
     return None, None, False
 
 
@@ -192,10 +193,13 @@ def _growth(pull: PolledPull, *, fresh: bool) -> Outcome:
     return step, None, False
 
 
-def _automerge(pull: PolledPull, *, native: bool) -> Outcome:
+def _automerge(pull: PolledPull, *, native: bool, fresh: bool) -> Outcome:
+    """GitHub's auto-merge on: its guard is checked again for each new head (a push after it
+    was turned on could touch a workflow or an owned path)."""
     checks = pull.checks
+    step = PollStep(kind="automerge", number=pull.number, head=pull.head)
     if pull.auto_merge:
-        return None, _wait(pull, "waiting", "GitHub's auto-merge merges it when checks pass"), True
+        return step if fresh else None, _wait(pull, "waiting", AUTO_ON), True
     if checks.failed and checks.finished:
         return None, _wait(pull, "refused", f"checks failed: {', '.join(checks.failed)}"), False
     if checks.green or native:
@@ -226,10 +230,12 @@ def automerge_move(pull: PolledPull, guard: Guard, *, native: bool) -> Move:
     if missing:
         who = ", ".join(f"@{o}" for o in missing)
         return Move(kind="refuse", why=f"waits for an approval from CODEOWNERS {who}")
+    if pull.auto_merge:
+        return Move(kind="wait", why=AUTO_ON)
     if pull.checks.green:
         return Move(kind="merge", why="every check passed")
     if native:
-        return Move(kind="enable", why="GitHub's auto-merge merges it when checks pass")
+        return Move(kind="enable", why=AUTO_ON)
     return Move(kind="wait", why=_running(pull.checks))
 
 

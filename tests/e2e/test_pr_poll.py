@@ -167,10 +167,34 @@ def test_github_native_auto_merge_is_used_when_the_repository_allows_it(
     assert not merged(fake_github, number)
     # A rerun while checks run enables nothing again; GitHub merges once they pass.
     later(monkeypatch, 8.5)
+    fake_github.reset_counts()
     assert solo.wake(SOLO, "schedule")[0] == 0
     assert len([c for c in graphql.mutations if c.fields == enabled[0].fields]) == 1
+    assert not [p for _, p in fake_github.requests if f"/pulls/{number}/" in p]  # no guard read
     fake_github.set_ci(SOLO, checks=["CI"], ref=FILEOPS)
     assert merged(fake_github, number)
+
+
+def test_a_push_that_breaks_the_guard_turns_github_s_auto_merge_off(
+    solo: DataPlane, fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_github.repos[SOLO].allow_auto_merge = True
+    number = fileops_pull(fake_github)
+    fake_github.set_ci(SOLO, "pending", checks=["CI"], ref=FILEOPS)
+    later(monkeypatch, 7)
+    assert solo.wake(SOLO, "schedule")[0] == 0
+    # Someone pushes a workflow onto the PR's branch while auto-merge is on.
+    fake_github.push(SOLO, {".github/workflows/x.yml": "on: push\n"}, branch=FILEOPS)
+    fake_github.set_ci(SOLO, "pending", checks=["CI"], ref=FILEOPS)
+    later(monkeypatch, 8.5)
+    code, summary = solo.wake(SOLO, "schedule")
+    assert code == 0
+    assert "it changes .github/workflows/x.yml" in summary
+    fake_github.set_ci(SOLO, checks=["CI"], ref=FILEOPS)
+    assert not merged(fake_github, number)
+    assert f"#{number}: not merged: it changes .github/workflows/x.yml" in dashboard(
+        fake_github, SOLO
+    )
 
 
 def test_a_prime_pr_without_any_check_gets_the_app_token_advice(

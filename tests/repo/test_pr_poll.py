@@ -81,9 +81,12 @@ def test_an_opted_in_pr_is_merged_on_green_and_waits_while_checks_run() -> None:
     waiting = plan(pull(checks=RUNNING))
     assert waiting.steps == ()
     assert waiting.pending
-    # With GitHub's auto-merge allowed it is enabled at once; on already: nothing to do.
+    # With GitHub's auto-merge allowed it is enabled at once; on already: its guard is
+    # checked again for a new head only.
     assert [s.kind for s in plan(pull(checks=RUNNING), native=True).steps] == ["automerge"]
-    assert plan(pull(checks=RUNNING, auto_merge=True), native=True).steps == ()
+    on = pull(checks=RUNNING, auto_merge=True)
+    assert plan(on, native=True, judged={"7": "a" * 40}).steps == ()
+    assert [s.kind for s in plan(on, native=True, judged={"7": "b" * 40}).steps] == ["automerge"]
 
 
 def test_failed_checks_are_said_and_never_merged() -> None:
@@ -115,6 +118,7 @@ def test_no_prime_pr_plans_nothing() -> None:
         (Guard(paths=(".editorconfig",)), GREEN, False, "merge", "every check passed"),
         (Guard(paths=(".editorconfig",)), RUNNING, True, "enable", "auto-merge"),
         (Guard(paths=(".editorconfig",)), RUNNING, False, "wait", "still running"),
+        (Guard(paths=(".editorconfig",)), GREEN, True, "merge", "every check passed"),
         (Guard(paths=(".github/workflows/ci.yml",)), GREEN, False, "refuse", "workflows"),
         (Guard(paths=("a.md",), owners={"a.md": ("alice",)}), GREEN, False, "refuse", "@alice"),
         (Guard(paths=("a.md",), owners={"a.md": ("alice",)}, approvals=("Alice",)), GREEN,
@@ -124,8 +128,8 @@ def test_no_prime_pr_plans_nothing() -> None:
         (Guard(paths=("a.md", "b.md"), owners={"a.md": ("alice",), "b.md": ("carol",)},
                approvals=("alice",)), GREEN, False, "refuse", "@carol"),
     ],
-    ids=["green", "native", "running", "workflows", "owner-missing", "owner-approved",
-         "team-any-approval", "every-path-needs-its-owner"],
+    ids=["green", "native", "running", "native-but-green", "workflows", "owner-missing",
+         "owner-approved", "team-any-approval", "every-path-needs-its-owner"],
 )  # fmt: skip
 def test_automerge_merges_only_what_its_guard_allows(
     guard: Guard, checks: HeadChecks, native: bool, kind: str, why: str
@@ -133,6 +137,13 @@ def test_automerge_merges_only_what_its_guard_allows(
     move = automerge_move(pull(checks=checks), guard, native=native)
     assert move.kind == kind
     assert why in move.why
+
+
+def test_a_new_head_under_github_s_auto_merge_is_guarded_again() -> None:
+    on = pull(checks=RUNNING, auto_merge=True)
+    assert automerge_move(on, Guard(paths=(".editorconfig",)), native=True).kind == "wait"
+    bad = Guard(paths=(".github/workflows/x.yml",))
+    assert automerge_move(on, bad, native=True).kind == "refuse"
 
 
 def test_owners_by_path_follow_the_last_matching_codeowners_line() -> None:

@@ -26,6 +26,11 @@ mutation($id: ID!, $head: GitObjectID!) {
   ) { clientMutationId }
 }
 """
+DISABLE_AUTO_MERGE = """
+mutation($id: ID!) {
+  disablePullRequestAutoMerge(input: {pullRequestId: $id}) { clientMutationId }
+}
+"""
 # GitHub's word for a PR that could merge now: auto-merge has nothing to wait for.
 CLEAN = "clean status"
 
@@ -143,6 +148,12 @@ class GitHubPoll:
                 return False
             raise
         return True
+
+    def disable_auto_merge(self, pull: PolledPull) -> None:
+        """Turn GitHub's auto-merge off (a new head broke automerge's guard)."""
+        self._gql.mutate(
+            f"disable auto-merge on PR #{pull.number}", DISABLE_AUTO_MERGE, {"id": pull.node_id}
+        )
 
 
 def runner_of(signals: tuple[str, ...], body: str) -> RunnerType:
