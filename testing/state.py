@@ -220,6 +220,8 @@ class Repo:
     protected: set[str] = field(default_factory=set)
     # "Allow auto-merge" in the repository's settings (`allow_auto_merge` in its payload).
     allow_auto_merge: bool = False
+    # Branch protection's required status checks: branch -> check names (its `contexts`).
+    required_checks: dict[str, list[str]] = field(default_factory=dict)
     # login (lower case) -> admin | maintain | write | triage | read; the owner is admin.
     permissions: dict[str, str] = field(default_factory=dict)
 

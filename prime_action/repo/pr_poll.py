@@ -31,6 +31,8 @@ class HeadChecks(Frozen):
     total: int = 0
     running: int = 0
     failed: tuple[str, ...] = ()
+    # The names of the checks that passed.
+    passed: tuple[str, ...] = ()
 
     @property
     def finished(self) -> bool:
@@ -105,6 +107,8 @@ class Guard(Frozen):
     # Each changed path's CODEOWNERS owners (no entry: the path has none).
     owners: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     approvals: tuple[str, ...] = ()
+    # Branch protection's required checks on the base, when the token may read them.
+    required: tuple[str, ...] = ()
 
 
 class Move(Frozen):
@@ -223,20 +227,30 @@ def automerge_move(pull: PolledPull, guard: Guard, *, native: bool) -> Move:
     every changed path that CODEOWNERS names; a team owner is satisfied by any approval
     (membership is not read).
     """
-    workflows = [p for p in guard.paths if p.startswith(WORKFLOWS)]
-    if workflows:
-        return Move(kind="refuse", why=f"it changes {workflows[0]}: a person merges workflows")
-    missing = _unapproved(guard)
-    if missing:
-        who = ", ".join(f"@{o}" for o in missing)
-        return Move(kind="refuse", why=f"waits for an approval from CODEOWNERS {who}")
+    refusal = _refusal(guard)
+    if refusal is not None:
+        return Move(kind="refuse", why=refusal)
     if pull.auto_merge:
         return Move(kind="wait", why=AUTO_ON)
+    missing = [name for name in guard.required if name not in pull.checks.passed]
+    if pull.checks.green and missing:
+        return Move(kind="wait", why=f"required check {missing[0]} has not passed on this head")
     if pull.checks.green:
         return Move(kind="merge", why="every check passed")
     if native:
         return Move(kind="enable", why=AUTO_ON)
     return Move(kind="wait", why=_running(pull.checks))
+
+
+def _refusal(guard: Guard) -> str | None:
+    """Why automerge never merges this change: a workflow, or an owner who has not approved."""
+    workflows = [p for p in guard.paths if p.startswith(WORKFLOWS)]
+    if workflows:
+        return f"it changes {workflows[0]}: a person merges workflows"
+    missing = _unapproved(guard)
+    if missing:
+        return f"waits for an approval from CODEOWNERS {', '.join(f'@{o}' for o in missing)}"
+    return None
 
 
 def _unapproved(guard: Guard) -> tuple[str, ...]:

@@ -129,6 +129,23 @@ def test_an_opted_in_fileops_pr_is_merged_once_after_green_checks(
     assert fake_github.take_violations() == []
 
 
+def test_automerge_waits_for_a_required_check_of_the_base_branch(
+    solo: DataPlane, fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = fileops_pull(fake_github)
+    fake_github.repos[SOLO].required_checks["main"] = ["lint"]
+    fake_github.set_ci(SOLO, checks=["CI"], ref=FILEOPS)
+    later(monkeypatch, 7)
+    assert solo.wake(SOLO, "schedule")[0] == 0
+    assert not merged(fake_github, number)
+    assert f"#{number}: required check lint has not passed" in dashboard(fake_github, SOLO)
+    fake_github.set_ci(SOLO, checks=["CI", "lint"], ref=FILEOPS)
+    later(monkeypatch, 8.5)
+    assert solo.wake(SOLO, "schedule")[0] == 0
+    assert merged(fake_github, number)
+    assert fake_github.take_violations() == []
+
+
 def test_automerge_waits_for_a_code_owner_of_a_touched_path(
     solo: DataPlane, fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:

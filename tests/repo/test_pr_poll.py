@@ -21,7 +21,7 @@ from prime_action.repo.pr_poll import (
 )
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
-GREEN = HeadChecks(total=2)
+GREEN = HeadChecks(total=2, passed=("build", "test"))
 RUNNING = HeadChecks(total=2, running=1)
 RED = HeadChecks(total=2, failed=("test",))
 
@@ -119,6 +119,8 @@ def test_no_prime_pr_plans_nothing() -> None:
         (Guard(paths=(".editorconfig",)), RUNNING, True, "enable", "auto-merge"),
         (Guard(paths=(".editorconfig",)), RUNNING, False, "wait", "still running"),
         (Guard(paths=(".editorconfig",)), GREEN, True, "merge", "every check passed"),
+        (Guard(paths=(".editorconfig",), required=("test",)), GREEN, False, "merge", "passed"),
+        (Guard(paths=(".editorconfig",), required=("lint",)), GREEN, False, "wait", "lint"),
         (Guard(paths=(".github/workflows/ci.yml",)), GREEN, False, "refuse", "workflows"),
         (Guard(paths=("a.md",), owners={"a.md": ("alice",)}), GREEN, False, "refuse", "@alice"),
         (Guard(paths=("a.md",), owners={"a.md": ("alice",)}, approvals=("Alice",)), GREEN,
@@ -128,8 +130,9 @@ def test_no_prime_pr_plans_nothing() -> None:
         (Guard(paths=("a.md", "b.md"), owners={"a.md": ("alice",), "b.md": ("carol",)},
                approvals=("alice",)), GREEN, False, "refuse", "@carol"),
     ],
-    ids=["green", "native", "running", "native-but-green", "workflows", "owner-missing",
-         "owner-approved", "team-any-approval", "every-path-needs-its-owner"],
+    ids=["green", "native", "running", "native-but-green", "required-passed", "required-missing",
+         "workflows", "owner-missing", "owner-approved", "team-any-approval",
+         "every-path-needs-its-owner"],
 )  # fmt: skip
 def test_automerge_merges_only_what_its_guard_allows(
     guard: Guard, checks: HeadChecks, native: bool, kind: str, why: str

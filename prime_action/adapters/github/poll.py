@@ -88,6 +88,7 @@ class GitHubPoll:
         results |= {s.context: None if s.state == "pending" else s.state for s in status.statuses}
         ok = GREEN | {"success"}
         return HeadChecks(
+            passed=tuple(sorted(n for n, v in results.items() if v in ok)),
             total=len(results),
             running=sum(1 for v in results.values() if v is None),
             failed=tuple(sorted(n for n, v in results.items() if v is not None and v not in ok)),
@@ -102,7 +103,8 @@ class GitHubPoll:
         return self._repo
 
     def guard(self, pull: PolledPull, base: str) -> Guard:
-        """The changed paths, their CODEOWNERS at the base, and the approvals (3-5 reads)."""
+        """The changed paths, their CODEOWNERS at the base, the approvals and the base's
+        required checks (4-7 reads)."""
         found = self._client.read(
             f"read PR #{pull.number}", lambda: self._repo.get_pull(pull.number)
         )
@@ -123,7 +125,16 @@ class GitHubPoll:
         )
         latest = {r.user.login: r.state for r in sorted(reviews, key=lambda r: r.id) if r.user}
         approvals = tuple(login for login, state in latest.items() if state == "APPROVED")
-        return Guard(paths=paths, owners=owners_by_path(text, paths), approvals=approvals)
+        return Guard(paths=paths, owners=owners_by_path(text, paths), approvals=approvals,
+                     required=self.required_checks(base))  # fmt: skip
+
+    def required_checks(self, branch: str) -> tuple[str, ...]:
+        """Branch protection's required checks as GET branch shows them to a reader (one read;
+        () when the branch is unprotected or the token may not see its protection)."""
+        found = self._client.read(f"read branch {branch}", lambda: self._repo.get_branch(branch))
+        protection = found.raw_data.get("protection") or {}
+        required = protection.get("required_status_checks") or {}
+        return tuple(str(c) for c in required.get("contexts") or ())
 
     def merge(self, pull: PolledPull) -> None:
         """Merge the PR at the head whose checks passed (GitHub refuses if it moved)."""
