@@ -37,7 +37,7 @@ from prime_action.events.model import Event
 from prime_action.events.payload import load_event
 from prime_action.events.router import WRITERS, Ignore, Wake, route
 from prime_action.eyes import SIGNAL_NAMES, unknown_automerge, unknown_signals
-from prime_action.flows.poll import poll_pulls
+from prime_action.flows.poll import PollOutcome, poll_pulls
 from prime_action.flows.pulls import PULL_FLOWS, pull_flow
 from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
@@ -242,13 +242,7 @@ def wake_on_github(
                                 dry_run=env.dry_run, on_merge=merges.append)  # fmt: skip
         if not go_on:
             return _done(client, pull_flow=flow, warnings=warnings)
-    ref = event.default_branch or "main"
-    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
-    # Prime's PRs reach merge without events: a GITHUB_TOKEN PR starts no workflow.
-    polled = poll_pulls(client, env.repository, eyes.open_pulls, state=first.state,
-                        config=config, now=now, ref=ref, dry_run=env.dry_run)  # fmt: skip
-    eyes.forget_pulls(polled.merged)
-    ports = _ports(client, env, event, store, config, now, eyes)
+    ports, polled = _polled_ports(client, env, event, store, config, first, now)
     ports = replace(ports, brain=brain(ports.brain))
     request = _request(gated, event, (*merges, *polled.merges))
     request = request.model_copy(
@@ -259,9 +253,31 @@ def wake_on_github(
     if env.dry_run:
         planned = (*polled.planned, *(report.planned or ()))
         return _done(client, report=report, warnings=warnings, dry_run=planned)
+    ref = event.default_branch or "main"
     dispatch_standalone(client, env.repository, ref, state=report.state, config=config, now=now)
     flow = "; ".join((*([flow] if flow else []), *polled.lines)) or None
     return _done(client, report=report, warnings=warnings, pull_flow=flow)
+
+
+def _polled_ports(  # noqa: PLR0917 -- the wake's reads, its config, state and moment
+    client: GitHubClient,
+    env: ActionsEnv,
+    event: Event,
+    store: GitHubStateStore,
+    config: RepoConfig,
+    first: StoredState,
+    now: datetime,
+) -> tuple[WakePorts, PollOutcome]:
+    """Poll Prime's open PRs, then the wake's ports over the same one listing of open PRs.
+
+    Prime's PRs reach merge without events: a PR opened with GITHUB_TOKEN starts no workflow.
+    """
+    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
+    ref = event.default_branch or "main"
+    polled = poll_pulls(client, env.repository, eyes.open_pulls, state=first.state,
+                        config=config, now=now, ref=ref, dry_run=env.dry_run)  # fmt: skip
+    eyes.forget_pulls(polled.merged)
+    return _ports(client, env, event, store, config, now, eyes), polled
 
 
 def _with_editor(event: Event, trust: TrustSettings, lookup: GitHubTrust) -> Event:
