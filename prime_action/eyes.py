@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import get_args
 
 from prime_action.config.models import RepoConfig, SignalSettings
-from prime_action.domain.models import SEVERITY_WEIGHT, SignalResult
+from prime_action.domain.models import SEVERITY_WEIGHT, RunnerType, SignalResult
 from prime_action.growth.signal import GROWTH
 from prime_action.signals.base import Detector, RepoSnapshot, result
 from prime_action.signals.custom import CustomDetector
@@ -71,6 +72,13 @@ def unknown_signals(config: RepoConfig) -> tuple[str, ...]:
     """Names under `signals:` in the config that no detector has (likely typos)."""
     known = {*SIGNAL_NAMES, *(spec.name for spec in config.custom_signals)}
     return tuple(sorted(set(config.signals) - known))
+
+
+def unknown_automerge(config: RepoConfig) -> tuple[str, ...]:
+    """Names under `automerge:` that are neither a signal nor a runner (growth PRs have the
+    seed's merge policy instead)."""
+    known = {*SIGNAL_NAMES, *(spec.name for spec in config.custom_signals), *get_args(RunnerType)}
+    return tuple(name for name in config.automerge if name not in known)
 
 
 def _settings(config: RepoConfig, name: str) -> SignalSettings:

@@ -27,6 +27,8 @@ from graphql import (
     validate,
 )
 
+from testing.graphql_automerge import disable as disable_auto_merge
+from testing.graphql_automerge import enable as enable_auto_merge
 from testing.graphql_limits import measure
 from testing.graphql_nodes import (
     GraphQLFault,
@@ -143,6 +145,12 @@ class _Root:
             "nodeCount": 0,
             "resetAt": self.fake.timestamp(),
         }
+
+    def enablePullRequestAutoMerge(self, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+        return enable_auto_merge(self.fake, input)
+
+    def disablePullRequestAutoMerge(self, info: Info, input: dict[str, Any]) -> dict[str, Any]:
+        return disable_auto_merge(self.fake, input)
 
     def createCommitOnBranch(self, info: Info, input: dict[str, Any]) -> dict[str, Any]:
         branch = input["branch"]

@@ -196,6 +196,7 @@ def repository(urls: Urls, repo: Repo, pushed_at: str) -> Body:
             "pull": True,
         },
         "allow_forking": True,
+        "allow_auto_merge": repo.allow_auto_merge,
         "web_commit_signoff_required": False,
         "subscribers_count": 0,
         "network_count": 0,

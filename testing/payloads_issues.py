@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from testing.payloads import Body, Urls, node_id, repository, user
-from testing.state import Comment, Issue, Label, Repo, User
+from testing.state import Comment, Issue, Label, PullFields, Repo, User
 
 _EMPTY_REACTIONS = dict.fromkeys(
     ("total_count", "+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"), 0
@@ -167,11 +167,12 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         # Logins only: the fake keeps no ids for people asked to review (id 0, as a ghost).
         "requested_reviewers": [user(urls, User(login, 0)) for login in pull.requested_reviewers],
         "requested_teams": [],
-        "head": _side(urls, repo, pull.head, pull.head_sha, pushed_at),
+        # An open PR's head follows its branch, as on GitHub; a closed one keeps its last.
+        "head": _side(urls, repo, pull.head, _head_sha(repo, found, pull), pushed_at),
         "base": _side(urls, repo, pull.base, pull.base_sha, pushed_at),
         "_links": {key: {"href": link} for key, link in links.items()},
         "author_association": found.author_association,
-        "auto_merge": None,
+        "auto_merge": _auto_merge(urls, pull.auto_merge),
         "draft": pull.draft,
         "merged": pull.merged,
         "mergeable": pull.mergeable,
@@ -187,6 +188,19 @@ def pull_request(urls: Urls, repo: Repo, found: Issue, pushed_at: str) -> Body:
         "changed_files": 0,
     }
     return body
+
+
+def _head_sha(repo: Repo, found: Issue, pull: PullFields) -> str:
+    moved = repo.head(pull.head) if found.state == "open" else None
+    return moved or pull.head_sha
+
+
+def _auto_merge(urls: Urls, enabler: str | None) -> Body | None:
+    """GitHub's auto-merge object: who enabled it and how it will merge (None: off)."""
+    if enabler is None:
+        return None
+    return {"enabled_by": user(urls, User(enabler, 0)), "merge_method": "squash",
+            "commit_title": "", "commit_message": ""}  # fmt: skip
 
 
 # What a listed pull request (pull-request-simple) lacks: GitHub answers these per PR only.

@@ -141,11 +141,20 @@ def get_branch(state: GitHubState, request: FakeRequest) -> Reply:
             "self": state.urls.repo(repo, f"/branches/{name}"),
             "html": state.urls.web(f"/{repo.full_name}/tree/{name}"),
         },
-        "protected": False,
-        "protection": {"enabled": False},
+        **_protection(repo, name),
         "protection_url": state.urls.repo(repo, f"/branches/{name}/protection"),
     }
     return Reply(200, body)
+
+
+def _protection(repo: Repo, name: str) -> payloads.Body:
+    """A branch's protection as GET branch shows it to a reader: the required checks."""
+    required = repo.required_checks.get(name)
+    if required is None:
+        return {"protected": name in repo.protected, "protection": {"enabled": False}}
+    checks = {"enforcement_level": "non_admins", "contexts": required,
+              "checks": [{"context": c, "app_id": None} for c in required]}  # fmt: skip
+    return {"protected": True, "protection": {"enabled": True, "required_status_checks": checks}}
 
 
 def _commit_at(repo: Repo, ref: str) -> str:

@@ -89,6 +89,8 @@ class PullFields:
     mergeable_state: str = "unknown"
     # (login, APPROVED | CHANGES_REQUESTED | COMMENTED, review id), oldest first.
     reviews: list[tuple[str, str, int]] = field(default_factory=list)
+    # GitHub's native auto-merge: who enabled it (None: off); it merges once checks pass.
+    auto_merge: str | None = None
     # Review id -> what a review posted through the API said (body, commit, inline comments).
     review_texts: dict[int, ReviewText] = field(default_factory=dict)
 
@@ -227,6 +229,10 @@ class Repo:
     # Protected branches: merging into one needs an approving review, else 405 (GitHub's
     # "required pull request reviews" rule).
     protected: set[str] = field(default_factory=set)
+    # "Allow auto-merge" in the repository's settings (`allow_auto_merge` in its payload).
+    allow_auto_merge: bool = False
+    # Branch protection's required status checks: branch -> check names (its `contexts`).
+    required_checks: dict[str, list[str]] = field(default_factory=dict)
     # login (lower case) -> admin | maintain | write | triage | read; the owner is admin.
     permissions: dict[str, str] = field(default_factory=dict)
 

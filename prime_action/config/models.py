@@ -290,6 +290,11 @@ class RepoConfig(Section):
     custom_signals: tuple[CustomSignal, ...] = Field(
         default=(), description="Signals of your own, run after the built-in ones."
     )
+    automerge: tuple[str, ...] = Field(
+        default=(),
+        description="Signal and runner names whose Prime PRs merge on green checks, e.g. "
+        "[editorconfig, gitignore, fileops]; the agent runner's PRs only when `agent` is listed.",
+    )
     license: str = Field(
         default="MIT",
         description=f"SPDX id used by the license fix: one of {', '.join(LICENSE_IDS)}.",

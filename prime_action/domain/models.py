@@ -277,6 +277,16 @@ class GrowthReport(Frozen):
 STATE_SCHEMA_VERSION = 1
 
 
+class PullWait(Frozen):
+    """One of Prime's open PRs that waits to merge, and why (the dashboard's block)."""
+
+    number: int
+    # waiting: on checks or GitHub's auto-merge; refused: automerge will not merge it;
+    # no-checks: its head has no check at all (a GITHUB_TOKEN PR starts no workflow).
+    kind: Literal["waiting", "refused", "no-checks"]
+    why: str
+
+
 class PrimeState(Frozen):
     """The working memory of one repository's Prime (state.json on prime-state)."""
 
@@ -313,6 +323,10 @@ class PrimeState(Frozen):
     flagged: tuple[str, ...] = ()
     # Growth mode's report per cycle (seed.yaml); empty without a seed.
     growth: GrowthReport = GrowthReport()
+    # Prime's open PRs waiting to merge, and why (the PR poll of the last wake).
+    pull_waits: tuple[PullWait, ...] = ()
+    # PR number -> the head the growth gate judged last: a head is judged once.
+    judged_heads: dict[str, str] = Field(default_factory=dict)
 
 
 class RunSheetItem(BaseModel):

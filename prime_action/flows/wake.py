@@ -18,6 +18,7 @@ from prime_action.adapters.github.growth_tickets import GitHubTaskTickets
 from prime_action.adapters.github.hygiene import GitHubPullKeeper
 from prime_action.adapters.github.issues import GitHubIssueStore
 from prime_action.adapters.github.ledger import GitHubLedger
+from prime_action.adapters.github.llm_review import Reviewer
 from prime_action.adapters.github.org_link import GitHubOrgLink
 from prime_action.adapters.github.state import GitHubStateStore
 from prime_action.adapters.github.trust import GitHubTrust
@@ -28,7 +29,7 @@ from prime_action.brain.prompt import PromptContext
 from prime_action.config.loader import key_line, parse_yaml
 from prime_action.config.models import RepoConfig, TrustSettings
 from prime_action.domain.clock import SystemClock, iso
-from prime_action.domain.errors import GitHubError
+from prime_action.domain.errors import ConfigError, GitHubError
 from prime_action.domain.markers import DASHBOARD
 from prime_action.domain.models import ORG_QUEUED, Frozen, MergedPull, RunnerType
 from prime_action.domain.ports import StoredState
@@ -36,8 +37,9 @@ from prime_action.events.describe import describe_event
 from prime_action.events.model import Event
 from prime_action.events.payload import load_event
 from prime_action.events.router import WRITERS, Ignore, Wake, route
-from prime_action.eyes import SIGNAL_NAMES, unknown_signals
+from prime_action.eyes import SIGNAL_NAMES, unknown_automerge, unknown_signals
 from prime_action.flows.llm_review import job_review, kept_spend, reviewer_for
+from prime_action.flows.poll import PollOutcome, poll_pulls
 from prime_action.flows.pulls import PULL_FLOWS, pull_flow
 from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
@@ -134,6 +136,11 @@ def read_config(
         return RepoConfig(), ()
     text = found.decoded_content.decode("utf-8", errors="replace")
     config = parse_yaml(text, RepoConfig, env.config_path)
+    unknown = unknown_automerge(config)
+    if unknown:
+        msg = (f"automerge: {', '.join(unknown)} is no signal or runner name; use signal names "
+               f"(`prime scan` lists them) or fileops, shell, agent")  # fmt: skip
+        raise ConfigError(msg, file=env.config_path, line=key_line(text, ("automerge",)))
     warnings = tuple(
         ConfigWarning(
             message=f"signals.{name}: no signal has this name, so its settings do nothing "
@@ -158,15 +165,15 @@ def litellm_installed() -> bool:
     return importlib.util.find_spec("litellm") is not None
 
 
-def _ports(  # noqa: PLR0917 -- the wake's reads, its config and the injected moment
+def _ports(  # noqa: PLR0917 -- the wake's reads, its config, the injected moment, its eyes
     client: GitHubClient,
     env: ActionsEnv,
     event: Event,
     store: GitHubStateStore,
     config: RepoConfig,
     now: datetime,
+    eyes: RemoteEyes,
 ) -> WakePorts:
-    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
 
     def look(cfg: RepoConfig, now: datetime) -> Sight:
         return see(eyes.snapshot(cfg, now), cfg)
@@ -191,7 +198,14 @@ def _ports(  # noqa: PLR0917 -- the wake's reads, its config and the injected mo
         repo=env.repository,
         org=_org_link(env, config),
         tickets=GitHubTaskTickets(client, env.repository),
-        pulls=GitHubPullKeeper(client, env.repository, eyes.open_pulls, lambda: now),
+        pulls=GitHubPullKeeper(
+            client,
+            env.repository,
+            eyes.open_pulls,
+            lambda: now,
+            config=config,
+            ref=event.default_branch or "main",
+        ),
         vouch=GitHubTrust(client, env.repository, config.trust).vouch_for(event),
     )
 
@@ -224,30 +238,60 @@ def wake_on_github(
         return _done(client, ignored=gated.reason, warnings=warnings)
     flow: str | None = None
     merges: list[MergedPull] = []
+    # The LLM reviewer of growth PRs, for the gate on their events and in the poll. With a
+    # model configured the brain imports litellm anyway: building it here costs nothing more.
+    reviewer = reviewer_for(with_model(config.brain, env.model), first.state, now)
     if gated.reason in PULL_FLOWS:
         # The growth gate or a follow-up message; only a merge goes on into the wake cycle.
-        reviewer = reviewer_for(with_model(config.brain, env.model), first.state, now)
         flow, go_on = pull_flow(client, env.repository, event, gated, config=config, now=now,
                                 dry_run=env.dry_run, on_merge=merges.append,
                                 reviewer=reviewer)  # fmt: skip
-        first = kept_spend(store, first, reviewer, now)
         if not go_on:
+            kept_spend(store, first, reviewer, now)
             return _done(client, pull_flow=flow, warnings=warnings)
     elif gated.reason == "job-result" and not env.dry_run:
         # A runner's agent PR: the LLM reviewer reads it before the wake plans on.
         flow, first = job_review(client, env, event, gated=gated, config=config, stored=first,
                                  now=now)  # fmt: skip
-    ports = _ports(client, env, event, store, config, now)
+    ports, polled = _polled_ports(client, env, event, store, config, first, now, reviewer)
+    first = kept_spend(store, first, reviewer, now)
     ports = replace(ports, brain=brain(ports.brain))
-    request = _request(gated, event, tuple(merges))
-    request = request.model_copy(update={"pending": _pending(trust, event, config, first, now)})
+    request = _request(gated, event, (*merges, *polled.merges))
+    request = request.model_copy(
+        update={"pending": _pending(trust, event, config, first, now), "polled": polled.news}
+    )
     # The state was read once above: a tick that got here is awake.
     report = wake(ports, request, config, now, stored=first, dry_run=env.dry_run)
     if env.dry_run:
-        return _done(client, report=report, warnings=warnings, dry_run=report.planned)
+        planned = (*polled.planned, *(report.planned or ()))
+        return _done(client, report=report, warnings=warnings, dry_run=planned)
     ref = event.default_branch or "main"
     dispatch_standalone(client, env.repository, ref, state=report.state, config=config, now=now)
+    flow = "; ".join((*([flow] if flow else []), *polled.lines)) or None
     return _done(client, report=report, warnings=warnings, pull_flow=flow)
+
+
+def _polled_ports(  # noqa: PLR0917 -- the wake's reads, its config, state and moment
+    client: GitHubClient,
+    env: ActionsEnv,
+    event: Event,
+    store: GitHubStateStore,
+    config: RepoConfig,
+    first: StoredState,
+    now: datetime,
+    reviewer: Reviewer | None,
+) -> tuple[WakePorts, PollOutcome]:
+    """Poll Prime's open PRs, then the wake's ports over the same one listing of open PRs.
+
+    Prime's PRs reach merge without events: a PR opened with GITHUB_TOKEN starts no workflow.
+    """
+    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
+    ref = event.default_branch or "main"
+    polled = poll_pulls(client, env.repository, eyes.open_pulls, state=first.state,
+                        config=config, now=now, ref=ref, dry_run=env.dry_run,
+                        reviewer=reviewer)  # fmt: skip
+    eyes.forget_pulls(polled.merged)
+    return _ports(client, env, event, store, config, now, eyes), polled
 
 
 def _with_editor(event: Event, trust: TrustSettings, lookup: GitHubTrust) -> Event:

@@ -217,6 +217,20 @@ class RefreshPull(Frozen):
         return f"refresh PR #{self.number} ({self.branch}) on the moved base"
 
 
+class ReworkPull(Frozen):
+    """Send a conflicted growth PR back to the implementer: its base cannot be merged in
+    cleanly, so the agent merges it on the PR's branch (once per head)."""
+
+    kind: Literal["rework-pull"] = "rework-pull"
+    number: int
+    branch: str
+    base: str
+
+    def describe(self) -> str:
+        """The write, in a dry run's words."""
+        return f"send PR #{self.number} ({self.branch}) back: merge {self.base} into it"
+
+
 class NotePull(Frozen):
     """Add a note to a PR's body once (found by its marker): an edit notifies nobody."""
 
@@ -254,6 +268,7 @@ Effect = Annotated[
     | Reply
     | ClosePull
     | RefreshPull
+    | ReworkPull
     | NotePull
     | UnmarkPull,
     Field(discriminator="kind"),

@@ -20,6 +20,7 @@ from prime_action.repo.effects import (
     Outcome,
     RefreshPull,
     Reply,
+    ReworkPull,
     SaveState,
     SetLabels,
     Submit,
@@ -141,6 +142,8 @@ def _hygiene(effect: Effect, pulls: PullKeeper) -> str | None:
         return f"closed PR #{effect.number} as {effect.why}{by}"
     if isinstance(effect, RefreshPull):
         return pulls.refresh_pull(effect)
+    if isinstance(effect, ReworkPull):
+        return pulls.rework_pull(effect)
     if isinstance(effect, NotePull):
         pulls.note_pull(effect.number, effect.marker, effect.note)
         return f"noted in PR #{effect.number}'s body why Prime leaves its conflict"

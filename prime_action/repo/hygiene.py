@@ -5,7 +5,7 @@ that Prime did not write belongs to its person: it is never refreshed or closed,
 conflict is noted once in its body (an edit notifies nobody). A replacement covering the
 same signals (or carrying the same content) closes the older PR; a PR idle for
 `prs.close_idle_days` is closed, and its signals cool down as long again; a conflicted
-fileops PR is rebuilt on the new base.
+fileops PR is rebuilt on the new base, a conflicted growth PR goes back to the implementer.
 """
 
 from __future__ import annotations
@@ -15,11 +15,19 @@ from typing import Protocol
 
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen, PrimeState
-from prime_action.repo.effects import ClosePull, Effect, NotePull, RefreshPull, UnmarkPull
+from prime_action.repo.effects import (
+    ClosePull,
+    Effect,
+    NotePull,
+    RefreshPull,
+    ReworkPull,
+    UnmarkPull,
+)
 from prime_action.templating import render
 
 HUMAN_NOTE = "<!-- prime:note=conflict-human -->"
 MANUAL_NOTE = "<!-- prime:note=conflict-manual -->"
+GROWTH_BRANCH = "prime/growth."
 
 
 class PrimePull(Frozen):
@@ -83,8 +91,16 @@ def _one(
         marker = _marker("stale", pull)
         body = render("pulls/stale.md.j2", marker=marker, days=idle_days, signals=pull.signals)
         return ClosePull(number=pull.number, body=body, why="stale", signals=pull.signals)
+    return _conflicted(pull, base)
+
+
+def _conflicted(pull: PrimePull, base: str) -> Effect | None:
+    """A conflicted PR: a growth PR goes back to its implementer (an agent's code has no
+    template to re-apply); a fileops PR is rebuilt; any other is noted once."""
     if pull.mergeable is not False:
         return None
+    if pull.branch.startswith(GROWTH_BRANCH):
+        return ReworkPull(number=pull.number, branch=pull.branch, base=base)
     manual = _note(pull, MANUAL_NOTE, "pulls/note-manual.md.j2", base)
     if manual is None or not pull.refreshable:
         return manual  # None: Prime said once that it cannot redo this change
@@ -155,6 +171,9 @@ class PullKeeper(Protocol):
 
     # Re-apply the fix on the moved base (or close with `closing`); the report's line.
     def refresh_pull(self, effect: RefreshPull) -> str: ...
+
+    # Send a conflicted growth PR back to the implementer, once per head; the report's line.
+    def rework_pull(self, effect: ReworkPull) -> str: ...
 
     # Append a note to the body unless its marker is there already.
     def note_pull(self, number: int, marker: str, note: str) -> None: ...

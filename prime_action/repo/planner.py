@@ -47,6 +47,7 @@ from prime_action.repo.memory_update import (
     record_job,
     remember_flags,
 )
+from prime_action.repo.pr_poll import PullNews, with_poll
 from prime_action.repo.prime_commands import PendingCommand
 from prime_action.repo.publish import dashboard_view
 from prime_action.repo.rebuild import rebuild_state
@@ -73,6 +74,8 @@ class WakeRequest(Frozen):
     # Trusted `/prime` comments whose own run never answered them: applied after `commands`,
     # each answered on its own issue.
     pending: tuple[PendingCommand, ...] = ()
+    # What the PR poll saw of Prime's open PRs (None: no poll ran, as in a local wake).
+    polled: PullNews | None = None
 
 
 class WakeInputs(Frozen):
@@ -294,6 +297,7 @@ def _conclude(
     )
     prepared = seen.prepared.model_copy(update={"state": state})
     after = conclude(before, prepared, plan.decision, inputs.identity, inputs.now)
+    after = with_poll(after, inputs.request.polled, inputs.config, inputs.now)
     record = DecisionRecord(at=inputs.now, reason=inputs.request.reason, decision=plan.decision)
     effects = list(plan.effects)
     if inputs.dashboard:

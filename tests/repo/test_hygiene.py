@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from prime_action.domain.models import PrimeState
-from prime_action.repo.effects import ClosePull, Effect, NotePull, RefreshPull
+from prime_action.repo.effects import ClosePull, Effect, NotePull, RefreshPull, ReworkPull
 from prime_action.repo.hygiene import HUMAN_NOTE, MANUAL_NOTE, PrimePull, cool_down, plan_hygiene
 from tests.values import NOW
 
@@ -185,3 +185,14 @@ def test_a_stale_close_cools_its_signals_down_as_long_again() -> None:
 def test_superseded_and_refreshed_prs_cool_nothing_down() -> None:
     effects = plan_hygiene((pull(3), pull(4, mergeable=False)), idle_days=30, now=NOW)
     assert cool_down(PrimeState(), effects, days=30, now=NOW) == PrimeState()
+
+
+def test_a_conflicted_growth_pr_goes_back_to_its_implementer_unless_a_person_committed() -> None:
+    growth = pull(4, "growth.parser.tokenizer", mergeable=False, refreshable=False)
+    (effect,) = plan_hygiene((growth,), idle_days=30, now=NOW)
+    assert effect == ReworkPull(number=4, branch="prime/growth.parser.tokenizer", base="main")
+    assert "merge main into it" in effect.describe()
+    theirs = growth.model_copy(update={"human_commits": 1})
+    assert [e.kind for e in plan_hygiene((theirs,), idle_days=30, now=NOW)] == ["note-pull"]
+    clean = growth.model_copy(update={"mergeable": True})
+    assert plan_hygiene((clean,), idle_days=30, now=NOW) == ()

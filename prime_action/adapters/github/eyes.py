@@ -102,6 +102,11 @@ class RemoteEyes:
             )
         return self._open
 
+    def forget_pulls(self, numbers: tuple[int, ...]) -> None:
+        """Drop PRs merged since the listing (the PR poll's): they are open no more."""
+        if self._open is not None and numbers:
+            self._open = [p for p in self._open if p.number not in numbers]
+
     def _pulls(self) -> tuple[PullRequestInfo, ...]:
         pulls = self.open_pulls()
         return tuple(

@@ -10,15 +10,18 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from prime_action.adapters.github.client import GitHubClient
+from prime_action.adapters.github.growth import dispatch_agent
 from prime_action.adapters.github.pulls import GitHubPulls
+from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import ConflictError
-from prime_action.domain.markers import data_marker, find_data
+from prime_action.domain.markers import comment_marker, data_marker, find_data
 from prime_action.fileops.fixes import FIXABLE
-from prime_action.repo.effects import RefreshPull
+from prime_action.repo.effects import RefreshPull, ReworkPull
 from prime_action.repo.hygiene import HUMAN_NOTE, MANUAL_NOTE, PrimePull
 from prime_action.runners import guardrails as rules
 from prime_action.runners.boundary import BRANCH_PREFIX
 from prime_action.runners.refresh import fix_files, refresh
+from prime_action.templating import render
 
 # A PR names its signals: `prime:comment=pr-NAME` (a runner's PR), `prime:signal=NAME`.
 _NAMED = re.compile(r"<!-- prime:(?:comment=pr-|signal=)([A-Za-z0-9_.-]+) -->")
@@ -33,13 +36,19 @@ class GitHubPullKeeper:
         repo: str,
         listed: Callable[[], list[PullRequest]],
         now: Callable[[], datetime],
+        *,
+        config: RepoConfig | None = None,
+        ref: str = "main",
     ) -> None:
-        """Args: the client, OWNER/NAME, the open PRs as listed once per run, the clock."""
+        """Args: the client, OWNER/NAME, the open PRs as listed once per run, the clock; the
+        config and default branch an agent attempt for a conflicted growth PR is started with."""
         self._client = client
         self._repo: Repository = client.github.get_repo(repo)
         self._name = repo
         self._listed = listed
         self._now = now
+        self._config = config or RepoConfig()
+        self._ref = ref
         self._pulls: dict[int, PullRequest] = {}
         self._host: GitHubPulls | None = None
 
@@ -68,7 +77,7 @@ class GitHubPullKeeper:
     def _value(self, pull: PullRequest) -> PrimePull:
         body = pull.body or ""
         messages, _ = self._pulls_host().compare(pull.base.ref, pull.head.sha)
-        signals = _signals(pull.head.ref, body)
+        signals = pull_signals(pull.head.ref, body)
         return PrimePull(
             number=pull.number,
             branch=pull.head.ref,
@@ -138,6 +147,33 @@ class GitHubPullKeeper:
         verb = "refreshed" if done.outcome == "refreshed" else "left"
         return f"{verb} PR #{effect.number}: {done.note}"
 
+    def rework_pull(self, effect: ReworkPull) -> str:
+        """Send a conflicted growth PR back: one comment per head, then an agent attempt on
+        its branch (the dispatcher's rules hold: one attempt of a signal at a time)."""
+        pull = self._pull(effect.number)
+        head = pull.head.sha
+        marker = comment_marker(f"growth-conflict-{effect.number}-{head[:12]}")
+        comments = self._client.read(
+            f"read comments of #{effect.number}", lambda: list(pull.get_issue_comments())
+        )
+        if any(marker in (c.body or "") for c in comments):
+            return (
+                f"PR #{effect.number} conflicts with {effect.base}: sent back at this head already"
+            )
+        signal = effect.branch.removeprefix(BRANCH_PREFIX)
+        approach = render("growth/conflict.txt.j2", pull=effect.number, base=effect.base,
+                          branch=effect.branch).strip()  # fmt: skip
+        report = dispatch_agent(self._client, self._name, signal, approach,
+                                reason=f"PR #{effect.number} conflicts with {effect.base}",
+                                config=self._config, ref=self._ref, now=self._now())  # fmt: skip
+        attempt = report.dispatched[0].id if report.dispatched else None
+        reason = report.error or next((s.reason for s in report.skipped), "")
+        body = render("growth/conflict.md.j2", marker=marker, base=effect.base, head=head,
+                      branch=effect.branch, attempt=attempt, reason=reason)  # fmt: skip
+        self._client.write(f"comment on #{effect.number}", lambda: pull.create_issue_comment(body))
+        started = f"agent attempt {attempt}" if attempt else f"no agent attempt: {reason}"
+        return f"sent PR #{effect.number} back: it conflicts with {effect.base} ({started})"
+
     def _mark_content(self, number: int, digest: str) -> None:
         pull = self._pull(number)
         body = pull.body or ""
@@ -167,7 +203,7 @@ def closed_by_prime(body: str, why: str) -> str:
     return body.replace(old, new) if old in body else f"{body.rstrip()}\n{new}\n"
 
 
-def _signals(branch: str, body: str) -> tuple[str, ...]:
+def pull_signals(branch: str, body: str) -> tuple[str, ...]:
     """The signals a PR fixes: those its markers name, else its branch's."""
     named = _NAMED.findall(body) or [branch.removeprefix(BRANCH_PREFIX)]
     return tuple(dict.fromkeys(named))
