@@ -17,12 +17,14 @@ from prime_action.runners.boundary import branch_name
 from prime_action.workflows import RUNNER_WORKFLOW_PATH, render_runner_workflow
 from testing.github import FakeGitHub
 from testing.graphql import FakeGraphQL
+from testing.llm import STUB_API_KEY, OpenAIStub, openai_stub
 from tests.e2e.harness import FILES, REPO, Actions, prime_state
 from tests.e2e.test_agent_gate import SOLO, fresh_install
 from tests.e2e.test_data_plane import DataPlane
 from tests.e2e.test_growth import CONFIG, SEED, SHORT, TOKENIZER, agent, client, tickets
+from tests.e2e.test_llm_reviewer import BRAIN_IDLE, changes, reviews
 
-__all__ = ["client"]
+__all__ = ["client", "openai_stub"]
 FILEOPS = "prime/fileops"
 
 
@@ -313,4 +315,47 @@ def test_a_conflicted_growth_pr_goes_back_to_the_implementer_once(
     actions.run("workflow_dispatch")
     assert [d for d in fake_github.dispatches[done:] if d.inputs["signal"] == TOKENIZER] == []
     assert len([c for c in fake_github.comments(REPO, pull) if "conflicts" in c.body]) == 1
+    assert fake_github.take_violations() == []
+
+
+@pytest.mark.slow
+def test_the_poll_asks_the_llm_reviewer_once_per_head_and_its_changes_hold_the_merge(
+    fake_github: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    client: GitHubClient,
+    openai_stub: OpenAIStub,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", STUB_API_KEY)
+    config = f"{CONFIG}brain:\n  api_base: {openai_stub.base_url}\n"
+    files = {**FILES, "seed.yaml": SEED, ".github/prime.yml": config,
+             RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=True)}  # fmt: skip
+    fake_github.clock.set(SystemClock().now())
+    fake_github.add_repo(REPO, files)
+    actions = Actions(fake_github, tmp_path, monkeypatch)
+    assert actions.run("workflow_dispatch")[0] == 0
+    assert actions.run("workflow_dispatch")[0] == 0
+    ticket = tickets(fake_github)[TOKENIZER][0]
+    pull = agent(client, TOKENIZER, {"src/core/tokens.py": SHORT}, ticket)
+    fake_github.set_ci(REPO, checks=["CI"], ref=branch_name(TOKENIZER))
+    # The poll's review comes first, then the brain's one decision of the wake.
+    openai_stub.answer(changes(), BRAIN_IDLE)
+    model = {"PRIME_MODEL": "openai/gpt-4o-mini"}
+    later(monkeypatch, 7)
+    code, summary = actions.run("schedule", inputs=model)
+    assert code == 0
+    assert f"PR #{pull} sent back (round 1): 1 finding(s)" in summary
+    assert "DATA from the pull request's diff" in openai_stub.requests[0]["messages"][1]["content"]
+    assert len(reviews(fake_github, pull)) == 1
+    (held,) = [p.pull for p in fake_github.pulls(REPO) if p.number == pull]
+    assert held is not None
+    assert not held.merged
+
+    # The next tick on the same head: the brain's decision only; no review, no merge.
+    openai_stub.answer(BRAIN_IDLE)
+    asked = len(openai_stub.requests)
+    later(monkeypatch, 14)
+    assert actions.run("schedule", inputs=model)[0] == 0
+    assert len(openai_stub.requests) <= asked + 1
+    assert len(reviews(fake_github, pull)) == 1
     assert fake_github.take_violations() == []
