@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from prime_action.domain.ci import CiMemory
+
 Severity = Literal["critical", "high", "medium", "low"]
 SignalStatus = Literal["ok", "failing", "unknown", "skipped"]
 RunnerType = Literal["fileops", "shell", "agent"]
@@ -301,6 +303,8 @@ class PrimeState(Frozen):
     flagged: tuple[str, ...] = ()
     # Growth mode's report per cycle (seed.yaml); empty without a seed.
     growth: GrowthReport = GrowthReport()
+    # What CI eyes read of a failing default branch (cached by head SHA), re-runs, flaky checks.
+    ci: CiMemory = CiMemory()
 
 
 class RunSheetItem(BaseModel):
