@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from prime_action.adapters.github.actions_env import ActionsEnv
+from prime_action.adapters.github.ci_eyes import GitHubCiRerun
 from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
 from prime_action.adapters.github.growth_tickets import GitHubTaskTickets
@@ -27,6 +28,7 @@ from prime_action.brain.port import Brain
 from prime_action.brain.prompt import PromptContext
 from prime_action.config.loader import key_line, parse_yaml
 from prime_action.config.models import RepoConfig, TrustSettings
+from prime_action.domain.ci import CiMemory
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import GitHubError
 from prime_action.domain.markers import DASHBOARD
@@ -164,8 +166,11 @@ def _ports(  # noqa: PLR0917 -- the wake's reads, its config and the injected mo
     store: GitHubStateStore,
     config: RepoConfig,
     now: datetime,
+    *,
+    ci_memory: CiMemory | None = None,
 ) -> WakePorts:
-    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
+    branch = event.default_branch or "HEAD"
+    eyes = RemoteEyes(client, env.repository, branch, ci_memory=ci_memory)
 
     def look(cfg: RepoConfig, now: datetime) -> Sight:
         return see(eyes.snapshot(cfg, now), cfg)
@@ -192,6 +197,7 @@ def _ports(  # noqa: PLR0917 -- the wake's reads, its config and the injected mo
         tickets=GitHubTaskTickets(client, env.repository),
         pulls=GitHubPullKeeper(client, env.repository, eyes.open_pulls, lambda: now),
         vouch=GitHubTrust(client, env.repository, config.trust).vouch_for(event),
+        ci=GitHubCiRerun(client, eyes.repository),
     )
 
 
@@ -229,7 +235,8 @@ def wake_on_github(
                                 dry_run=env.dry_run, on_merge=merges.append)  # fmt: skip
         if not go_on:
             return _done(client, pull_flow=flow, warnings=warnings)
-    ports = _ports(client, env, event, store, config, now)
+    memory = first.state.ci if first.state else None
+    ports = _ports(client, env, event, store, config, now, ci_memory=memory)
     ports = replace(ports, brain=brain(ports.brain))
     request = _request(gated, event, tuple(merges))
     request = request.model_copy(update={"pending": _pending(trust, event, config, first, now)})
