@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict
 LOG_LINES = 80
 LOG_CHARS = 6000
 MAX_ANNOTATIONS = 10
+# What the ci job's approach may hold: a workflow_dispatch input carries no more
+# (adapters/github/dispatch.py cuts its inputs there).
+APPROACH_CHARS = 1000
 # Run ids re-run and flaky checks remembered (the oldest are forgotten first).
 MAX_RERUNS = 50
 MAX_FLAKY = 10

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Literal
 
 from prime_action.domain.ci import (
+    APPROACH_CHARS,
     MAX_FLAKY,
     MAX_RERUNS,
     CiEvidence,
@@ -210,13 +211,44 @@ def triaged(signal: SignalResult, verdict: Triage, ci: CiStatus | None) -> Signa
     detail = f"{signal.detail}; code failure: {verdict.cause}"
     if suspect is not None:
         detail += f"; suspect {suspect.sha[:7]} {suspect.title!r}"
-    approach = render("ci/approach.md.j2", checks=ci.failing if ci else (), cause=verdict.cause,
-                      evidence=evidence, suspect=suspect, fence=_fence(evidence))  # fmt: skip
+    approach = fitted_approach(ci.failing if ci else (), verdict, evidence)
     return signal.model_copy(
         update={"detail": detail, "severity": verdict.severity,
                 "weight": SEVERITY_WEIGHT[verdict.severity],
-                "fix": Fix(runner="agent", approach=approach.strip())}
+                "fix": Fix(runner="agent", approach=approach)}
     )  # fmt: skip
+
+
+def fitted_approach(checks: Iterable[str], verdict: Triage, evidence: CiEvidence | None) -> str:
+    """The agent's approach with the evidence, within APPROACH_CHARS: the oldest log lines go
+    first, then the annotations beyond the first, until it fits (a dispatch carries no more).
+    """
+    jobs = list(evidence.jobs) if evidence else []
+    while True:
+        shown = evidence.model_copy(update={"jobs": tuple(jobs)}) if evidence else None
+        text = render(
+            "ci/approach.md.j2",
+            checks=tuple(checks),
+            cause=verdict.cause,
+            evidence=shown,
+            suspect=verdict.suspect,
+            fence=_fence(shown),
+        ).strip()
+        longest = max(range(len(jobs)), key=lambda n: _weight(jobs[n]), default=None)
+        if len(text) <= APPROACH_CHARS or longest is None or not _weight(jobs[longest]):
+            return text[:APPROACH_CHARS]
+        jobs[longest] = _shorter(jobs[longest])
+
+
+def _weight(job: FailedJob) -> int:
+    return len(job.log_tail) + sum(len(a) for a in job.annotations[1:])
+
+
+def _shorter(job: FailedJob) -> FailedJob:
+    """The job with its oldest log line dropped, or (no log left) its last annotation."""
+    if job.log_tail:
+        return job.model_copy(update={"log_tail": job.log_tail.partition("\n")[2]})
+    return job.model_copy(update={"annotations": job.annotations[:-1]})
 
 
 def _fence(evidence: CiEvidence | None) -> str:

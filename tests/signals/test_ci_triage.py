@@ -6,7 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from prime_action.domain.ci import CiEvidence, CiMemory, FailedJob, FlakyCheck, Rerun, SinceGreen
+from prime_action.adapters.github.dispatch import MAX_INPUT
+from prime_action.domain.ci import (
+    APPROACH_CHARS,
+    CiEvidence,
+    CiMemory,
+    FailedJob,
+    FlakyCheck,
+    Rerun,
+    SinceGreen,
+)
 from prime_action.domain.models import SignalResult
 from prime_action.signals.base import CiStatus
 from prime_action.signals.ci_triage import infrastructure, triage, triaged
@@ -197,3 +206,16 @@ def test_pending_or_absent_ci_changes_nothing(state: str) -> None:
     memory = CiMemory(seen_sha=PARENT)
     verdict = triage(CiStatus.model_validate({"state": state, "sha": HEAD}), memory, NOW)
     assert (verdict.kind, verdict.memory) == ("none", memory)
+
+
+def test_the_approach_fits_a_dispatch_input_keeping_the_newest_log_lines() -> None:
+    log = "\n".join(f"line {n}" for n in range(80)) + "\nE   assert 3 == 4"
+    ci = _failing(_job(log, annotations=("src/a.py:1: boom",)))
+    signal = SignalResult(name="ci", status="failing", fingerprint="f1")
+    shown = triaged(signal, triage(ci, CiMemory(), NOW), ci)
+    assert shown.fix is not None
+    approach = shown.fix.approach
+    assert len(approach) <= APPROACH_CHARS == MAX_INPUT
+    assert approach.endswith("line 79\nE   assert 3 == 4\n```")
+    assert "line 0\n" not in approach
+    assert "- src/a.py:1: boom" in approach

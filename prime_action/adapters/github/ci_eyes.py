@@ -136,15 +136,22 @@ class CiEyes:
         return next(found, "")
 
     def _since(self, green: str, sha: str) -> tuple[tuple[SinceGreen, ...], tuple[str, ...]]:
+        def compare() -> tuple[list[str], list[SinceGreen]]:
+            compared = self._repo.compare(green, sha)
+            # The files first: they complete the comparison, whose commits then come from the
+            # same answer instead of a second read.
+            files = [f.filename for f in compared.files[:MAX_CHANGED]]
+            commits = [
+                SinceGreen(sha=c.sha, title=c.commit.message.split("\n", 1)[0])
+                for c in compared.commits
+            ]
+            return files, commits
+
         try:
-            compared = self._client.read(
-                "compare with the last green commit", lambda: self._repo.compare(green, sha)
-            )
-            commits = list(compared.commits)
+            files, since = self._client.read("compare with the last green commit", compare)
         except GitHubError:
             return (), ()
-        changed = tuple(f.filename for f in compared.files[:MAX_CHANGED])
-        since = [SinceGreen(sha=c.sha, title=c.commit.message.split("\n", 1)[0]) for c in commits]
+        changed = tuple(files)
         if len(since) == 1:
             since = [since[0].model_copy(update={"files": changed})]
         elif len(since) <= MAX_COMMIT_READS:
