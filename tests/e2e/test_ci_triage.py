@@ -72,12 +72,14 @@ def test_a_green_default_branch_reads_no_ci_evidence(
 @pytest.mark.parametrize(
     ("log", "kind"),
     [
-        ("Run tests\n##[error]The runner has received a shutdown signal. This can happen "
-         "when the runner service is stopped, or a manually started runner is canceled.",
-         "infrastructure"),
+        (
+            "Run tests\n##[error]The runner has received a shutdown signal. This can happen "
+            "when the runner service is stopped, or a manually started runner is canceled.",
+            "infrastructure",
+        ),
         ("FAILED tests/test_app.py::test_total - assert 3 == 4", "flaky"),
     ],
-)  # fmt: skip
+)
 def test_a_failure_rerun_once_that_then_passes_dispatches_nothing_and_is_listed(
     solo: DataPlane, fake_github: FakeGitHub, log: str, kind: str
 ) -> None:
@@ -143,8 +145,12 @@ def test_failing_ci_costs_a_handful_of_reads_once_per_sha(
     solo: DataPlane, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake_github.push(SOLO, {"src/app.py": "TOTAL = 4\n"}, message="Count one more")
-    fail_ci(fake_github, SOLO, log="E   assert 3 == 4\n",
-            annotations=[Annotation("src/app.py", 1, "assert 3 == 4")])  # fmt: skip
+    fail_ci(
+        fake_github,
+        SOLO,
+        log="E   assert 3 == 4\n",
+        annotations=[Annotation("src/app.py", 1, "assert 3 == 4")],
+    )
     reads = _evidence_reads(_wake(solo, fake_github))
     # The job, its log (the 302 and the signed URL), its annotations, the compare.
     assert len(reads) == 5, "\n".join(p for _, p in reads)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from prime_action.adapters.github.dispatch import MAX_INPUT
+from prime_action.brain.policy import enforce
 from prime_action.domain.ci import (
     APPROACH_CHARS,
     CiEvidence,
@@ -16,9 +17,10 @@ from prime_action.domain.ci import (
     Rerun,
     SinceGreen,
 )
-from prime_action.domain.models import SignalResult
+from prime_action.domain.models import Decision, SignalResult, SubmitJob
 from prime_action.signals.base import CiStatus
 from prime_action.signals.ci_triage import infrastructure, triage, triaged
+from tests.values import picture
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 GREEN, PARENT, HEAD = "a" * 40, "b" * 40, "c" * 40
@@ -34,8 +36,14 @@ def _job(log: str = "", conclusion: str = "failure", **more: object) -> FailedJo
 def _failing(
     *jobs: FailedJob, since: tuple[SinceGreen, ...] = (), changed: tuple[str, ...] = ()
 ) -> CiStatus:
-    evidence = CiEvidence(sha=HEAD, checks=(7,), jobs=jobs, last_green=GREEN if since else "",
-                          since=since, changed=changed)  # fmt: skip
+    evidence = CiEvidence(
+        sha=HEAD,
+        checks=(7,),
+        jobs=jobs,
+        last_green=GREEN if since else "",
+        since=since,
+        changed=changed,
+    )
     return CiStatus(
         state="failure", sha=HEAD, failing=tuple(j.check for j in jobs), evidence=evidence
     )
@@ -48,25 +56,48 @@ def _failing(
         ("", "cancelled", (), "cancelled"),
         ("", "timed_out", (), "timed out"),
         ("", "startup_failure", (), "startup failure"),
-        ("", "failure", (".github:1: The hosted runner: GitHub Actions 9 lost communication with "
-                         "the server. Anything in your workflow that terminates the runner "
-                         "process ... can cause this error.",), "runner lost"),
-        ("##[error]The runner has received a shutdown signal. This can happen when the "
-         "runner service is stopped, or a manually started runner is canceled.", "failure", (),
-         "runner shutdown"),
+        (
+            "",
+            "failure",
+            (
+                ".github:1: The hosted runner: GitHub Actions 9 lost communication with "
+                "the server. Anything in your workflow that terminates the runner "
+                "process ... can cause this error.",
+            ),
+            "runner lost",
+        ),
+        (
+            "##[error]The runner has received a shutdown signal. This can happen when the "
+            "runner service is stopped, or a manually started runner is canceled.",
+            "failure",
+            (),
+            "runner shutdown",
+        ),
         ("##[error]The operation was canceled.", "failure", (), "job cancelled"),
-        ("System.IO.IOException: No space left on device : '/home/runner/_diag/x.log'",
-         "failure", (), "disk full"),
+        (
+            "System.IO.IOException: No space left on device : '/home/runner/_diag/x.log'",
+            "failure",
+            (),
+            "disk full",
+        ),
         ("npm ERR! code ECONNRESET\nnpm ERR! network aborted", "failure", (), "network error"),
-        ("fatal: unable to access 'https://github.com/x/y/': Could not resolve host: github.com",
-         "failure", (), "network error"),
-        ("error: RPC failed; HTTP 502 curl 22 The requested URL returned error: 502", "failure", (),
-         "registry error"),
+        (
+            "fatal: unable to access 'https://github.com/x/y/': Could not resolve host: github.com",
+            "failure",
+            (),
+            "network error",
+        ),
+        (
+            "error: RPC failed; HTTP 502 curl 22 The requested URL returned error: 502",
+            "failure",
+            (),
+            "registry error",
+        ),
         ("ERROR: failed to solve: 503 Service Unavailable", "failure", (), "registry error"),
         ("toomanyrequests: You have reached your pull rate limit.", "failure", (), "rate limited"),
         ("API rate limit exceeded for installation ID 123.", "failure", (), "rate limited"),
     ],
-)  # fmt: skip
+)
 def test_infrastructure_failures_are_recognised(
     log: str, conclusion: str, annotations: tuple[str, ...], cause: str
 ) -> None:
@@ -121,7 +152,7 @@ def test_a_failure_after_prime_rerun_is_a_code_failure_never_rerun_twice() -> No
         (TWO, ("", ()), "code"),
         ((), ("", ()), "code"),
     ],
-)  # fmt: skip
+)
 def test_a_first_time_failure_is_rerun_once(
     since: tuple[SinceGreen, ...], seen: tuple[str, tuple[str, ...]], kind: str
 ) -> None:
@@ -181,8 +212,10 @@ def test_a_code_failure_carries_its_evidence_in_the_approach_with_a_stable_finge
 
 
 def test_a_check_that_failed_then_passed_on_the_same_commit_is_listed_flaky() -> None:
-    reruns = (Rerun(run_id=70, sha=HEAD, checks=("test",), kind="first-time"),
-              Rerun(run_id=71, sha=HEAD, checks=("e2e",), kind="infrastructure"))  # fmt: skip
+    reruns = (
+        Rerun(run_id=70, sha=HEAD, checks=("test",), kind="first-time"),
+        Rerun(run_id=71, sha=HEAD, checks=("e2e",), kind="infrastructure"),
+    )
     memory = CiMemory(reruns=reruns, seen_sha=HEAD, seen_failing=("test", "e2e", "lint"))
     verdict = triage(CiStatus(state="success", sha=HEAD), memory, NOW)
     assert verdict.kind == "none"
@@ -219,3 +252,19 @@ def test_the_approach_fits_a_dispatch_input_keeping_the_newest_log_lines() -> No
     assert approach.endswith("line 79\nE   assert 3 == 4\n```")
     assert "line 0\n" not in approach
     assert "- src/a.py:1: boom" in approach
+
+
+def test_no_brain_may_submit_a_ci_job_while_its_rerun_goes() -> None:
+    ci = _failing(_job("##[error]The operation was canceled."))
+    signal = SignalResult(name="ci", status="failing", fingerprint="f1")
+    shown = triaged(signal, triage(ci, CiMemory(), NOW), ci)
+    llm = Decision(
+        actions=(SubmitJob(signal="ci", runner="agent", approach="fix it"),),
+        summary="fix ci",
+        brain="llm",
+    )
+    kept = enforce(llm, picture((shown,)))
+    assert kept.actions == ()
+    assert [d.reason for d in kept.dropped] == [
+        "signal 'ci' is not in the plan (in flight, blocked or ok)"
+    ]
