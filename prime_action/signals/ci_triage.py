@@ -28,6 +28,7 @@ from prime_action.domain.ci import (
     SinceGreen,
 )
 from prime_action.domain.models import SEVERITY_WEIGHT, Fix, Frozen, Severity, SignalResult
+from prime_action.markdown import safe_text, unmarked
 from prime_action.signals.base import CiStatus
 from prime_action.templating import render
 
@@ -233,6 +234,8 @@ def fitted_approach(checks: Iterable[str], verdict: Triage, evidence: CiEvidence
             evidence=shown,
             suspect=verdict.suspect,
             fence=_fence(shown),
+            text=safe_text,
+            lines=unmarked,
         ).strip()
         longest = max(range(len(jobs)), key=lambda n: _weight(jobs[n]), default=None)
         if len(text) <= APPROACH_CHARS or longest is None or not _weight(jobs[longest]):
@@ -253,6 +256,6 @@ def _shorter(job: FailedJob) -> FailedJob:
 
 def _fence(evidence: CiEvidence | None) -> str:
     """A backtick fence longer than any backtick run in the logs (they cannot close it)."""
-    logs = "".join(j.log_tail for j in evidence.jobs) if evidence else ""
+    logs = "".join(j.log_tail + "".join(j.annotations) for j in evidence.jobs) if evidence else ""
     longest = max((len(m) for m in re.findall(r"`+", logs)), default=0)
     return "`" * max(3, longest + 1)
