@@ -76,6 +76,8 @@ class Rerun(_Value):
     sha: str
     checks: tuple[str, ...]
     kind: RerunKind
+    attempt: int = 1  # the run's attempt that failed: a later one is the re-run's
+    at: datetime | None = None  # when it was asked
 
 
 class CiMemory(_Value):

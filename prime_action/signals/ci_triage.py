@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from prime_action.domain.ci import (
@@ -68,6 +68,8 @@ _STYLE_CHECK = re.compile(r"lint|format|style|docs?\b|spell|typo", re.I)
 _PATH = re.compile(r"[\w./-]+\.\w+")
 
 Kind = Literal["none", "rerun", "code"]
+# How long a re-run Prime asked for may take to start before the failure is blamed on code.
+RERUN_WAIT = timedelta(hours=2)
 
 
 class Triage(Frozen):
@@ -113,14 +115,26 @@ def triage(ci: CiStatus | None, memory: CiMemory, now: datetime) -> Triage:
         return Triage(memory=memory)
     if ci.state == "success":
         return Triage(memory=_green(memory, ci.sha, now))
+    return _failing(ci, memory, now)
+
+
+def _failing(ci: CiStatus, memory: CiMemory, now: datetime) -> Triage:
+    """A failing head: blamed on code after a re-run, waited for, re-run once, or code."""
     evidence = ci.evidence or CiEvidence(sha=ci.sha)
     memory = memory.model_copy(update={"evidence": evidence})
     seen = memory.model_copy(update={"seen_sha": ci.sha, "seen_failing": ci.failing})
-    done = {r.run_id for r in memory.reruns}
-    again = [j for j in evidence.jobs if j.run_id in done]
+    done = {r.run_id: r.attempt for r in memory.reruns}
+    again = [j for j in evidence.jobs if j.run_attempt > done.get(j.run_id, j.run_attempt)]
     if again:
         return _code(evidence, again, "it fails again after Prime's re-run", seen)
-    reruns = _reruns(evidence, memory)
+    asked = [r for r in memory.reruns if r.run_id in {j.run_id for j in evidence.jobs}]
+    if asked:
+        # Asked, not started (GitHub has not queued its jobs yet): wait, but not for a re-run
+        # GitHub refused (the same attempt still fails after RERUN_WAIT).
+        if any(r.at is None or now - r.at < RERUN_WAIT for r in asked):
+            return Triage(kind="rerun", cause="waiting for Prime's re-run", memory=seen)
+        return _code(evidence, list(evidence.jobs), "Prime's re-run never started", seen)
+    reruns = _reruns(evidence, memory, now)
     if reruns:
         kept = (*memory.reruns, *reruns)[-MAX_RERUNS:]
         cause = "; ".join(f"{r.kind}: {', '.join(r.checks)}" for r in reruns)
@@ -129,19 +143,22 @@ def triage(ci: CiStatus | None, memory: CiMemory, now: datetime) -> Triage:
     return _code(evidence, list(evidence.jobs), _why_code(evidence), seen)
 
 
-def _reruns(evidence: CiEvidence, memory: CiMemory) -> tuple[Rerun, ...]:
+def _reruns(evidence: CiEvidence, memory: CiMemory, now: datetime) -> tuple[Rerun, ...]:
     """One re-run per workflow run with an infrastructure or first-time failure."""
-    kinds: dict[int, tuple[RerunKind, list[str]]] = {}
+    kinds: dict[int, tuple[RerunKind, list[str], int]] = {}
     for job in evidence.jobs:
         kind = _rerun_kind(job, evidence, memory)
         if kind is None or job.run_id == 0:
             continue
-        old, checks = kinds.get(job.run_id, (kind, []))
+        old, checks, _ = kinds.get(job.run_id, (kind, [], 0))
         infra: RerunKind = "infrastructure"
-        kinds[job.run_id] = (infra if infra in (old, kind) else kind, [*checks, job.check])
+        merged = infra if infra in (old, kind) else kind
+        kinds[job.run_id] = (merged, [*checks, job.check], job.run_attempt)
     return tuple(
-        Rerun(run_id=run, sha=evidence.sha, checks=tuple(checks), kind=kind)
-        for run, (kind, checks) in sorted(kinds.items())
+        Rerun(
+            run_id=run, sha=evidence.sha, checks=tuple(checks), kind=kind, attempt=attempt, at=now
+        )
+        for run, (kind, checks, attempt) in sorted(kinds.items())
     )
 
 
@@ -205,7 +222,11 @@ def triaged(signal: SignalResult, verdict: Triage, ci: CiStatus | None) -> Signa
         return signal
     if verdict.kind == "rerun":
         runs = ", ".join(str(r.run_id) for r in verdict.reruns)
-        detail = f"re-running the failed jobs of run {runs} once ({verdict.cause})"
+        detail = (
+            f"re-running the failed jobs of run {runs} once ({verdict.cause})"
+            if runs
+            else verdict.cause
+        )
         return signal.model_copy(update={"status": "unknown", "detail": detail, "fix": None})
     evidence = ci.evidence if ci is not None else None
     suspect = verdict.suspect

@@ -19,7 +19,7 @@ from prime_action.domain.ci import (
 )
 from prime_action.domain.models import Decision, SignalResult, SubmitJob
 from prime_action.signals.base import CiStatus
-from prime_action.signals.ci_triage import infrastructure, triage, triaged
+from prime_action.signals.ci_triage import RERUN_WAIT, infrastructure, triage, triaged
 from tests.values import picture
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -120,7 +120,9 @@ def test_an_infrastructure_failure_is_rerun_once_and_the_signal_plans_nothing() 
     ci = _failing(_job("##[error]The operation was canceled."))
     verdict = triage(ci, CiMemory(), NOW)
     assert verdict.kind == "rerun"
-    assert verdict.reruns == (Rerun(run_id=70, sha=HEAD, checks=("test",), kind="infrastructure"),)
+    assert verdict.reruns == (
+        Rerun(run_id=70, sha=HEAD, checks=("test",), kind="infrastructure", at=NOW),
+    )
     assert verdict.memory.reruns == verdict.reruns
     signal = SignalResult(
         name="ci", status="failing", fingerprint="f1", detail="failing on ccccccc: test"
@@ -270,3 +272,16 @@ def test_no_brain_may_submit_a_ci_job_while_its_rerun_goes() -> None:
     assert [d.reason for d in kept.dropped] == [
         "signal 'ci' is not in the plan (in flight, blocked or ok)"
     ]
+
+
+def test_a_rerun_asked_but_not_started_yet_is_waited_for_not_blamed() -> None:
+    asked = Rerun(run_id=70, sha=HEAD, checks=("test",), kind="first-time", at=NOW)
+    memory = CiMemory(reruns=(asked,))
+    ci = _failing(_job("FAILED tests/test_x.py::test_y"))
+    later = triage(ci, memory, NOW + RERUN_WAIT)
+    assert (later.kind, later.cause) == ("code", "Prime's re-run never started")
+    verdict = triage(ci, memory, NOW + RERUN_WAIT / 2)
+    assert (verdict.kind, verdict.reruns) == ("rerun", ())
+    signal = SignalResult(name="ci", status="failing", fingerprint="f1")
+    shown = triaged(signal, verdict, ci)
+    assert (shown.status, shown.detail) == ("unknown", "waiting for Prime's re-run")
