@@ -172,3 +172,17 @@ def test_a_dry_run_lists_the_rerun_and_makes_none(
     assert code == 0
     assert f"re-run the failed jobs of run {run.id} once (infrastructure: test)" in summary
     assert _reruns(fake_github.requests) == 0
+
+
+def test_a_refused_rerun_is_reported_and_the_wake_goes_on(
+    solo: DataPlane, fake_github: FakeGitHub
+) -> None:
+    fake_github.push(SOLO, {"docs/notes.md": "notes\n"}, message="Notes")
+    run = fail_ci(fake_github, SOLO, conclusion="timed_out")
+    fake_github.fail_matching(lambda request: request.path.endswith(RERUN))
+    fake_github.reset_counts()
+    code, summary = solo.wake(SOLO, "workflow_dispatch")
+    assert code == 0
+    assert f"could not re-run the failed jobs of run {run.id}" in summary
+    assert prime_state(fake_github, SOLO).ci.reruns[0].run_id == run.id  # never asked twice
+    assert _ci_jobs(fake_github) == []
