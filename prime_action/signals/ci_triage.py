@@ -163,6 +163,8 @@ def _reruns(evidence: CiEvidence, memory: CiMemory, now: datetime) -> tuple[Reru
 
 
 def _rerun_kind(job: FailedJob, evidence: CiEvidence, memory: CiMemory) -> RerunKind | None:
+    if job.run_attempt > 1:
+        return None  # re-run already (by a person, or by Prime before its state was lost)
     if infrastructure(job) is not None:
         return "infrastructure"
     if named_files(job, evidence.changed):

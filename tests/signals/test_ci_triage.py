@@ -285,3 +285,8 @@ def test_a_rerun_asked_but_not_started_yet_is_waited_for_not_blamed() -> None:
     signal = SignalResult(name="ci", status="failing", fingerprint="f1")
     shown = triaged(signal, verdict, ci)
     assert (shown.status, shown.detail) == ("unknown", "waiting for Prime's re-run")
+
+
+def test_a_run_rerun_already_is_not_rerun_again_even_when_the_state_forgot() -> None:
+    ci = _failing(_job("##[error]The operation was canceled.", run_attempt=2))
+    assert triage(ci, CiMemory(), NOW).kind == "code"
