@@ -29,3 +29,12 @@ def safe_text(value: object) -> str:
 def safe_cell(value: object) -> str:
     """Untrusted text made safe for a table cell: `|` would start a new column."""
     return safe_text(value).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def unmarked(value: object) -> str:
+    """Untrusted lines for a fenced block: comment delimiters removed (no forged marker), the
+    lines kept. Inside a fence, nothing else in them is Markdown (nor a mention)."""
+    text = str(value)
+    while _COMMENT.search(text):
+        text = _COMMENT.sub("", text)
+    return text

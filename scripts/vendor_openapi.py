@@ -80,6 +80,12 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("get", "/repos/{owner}/{repo}/actions/runs"),
     ("get", "/repos/{owner}/{repo}/actions/runs/{run_id}"),
     ("post", "/repos/{owner}/{repo}/actions/runs/{run_id}/cancel"),
+    # CI eyes and triage (prime_action/adapters/github/ci_eyes.py): read when CI fails.
+    ("get", "/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"),
+    ("get", "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs"),
+    ("get", "/repos/{owner}/{repo}/actions/jobs/{job_id}"),
+    ("get", "/repos/{owner}/{repo}/actions/jobs/{job_id}/logs"),
+    ("post", "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"),
     ("post", "/repos/{owner}/{repo}/dispatches"),
 )
 

@@ -15,11 +15,14 @@ import requests
 import responses
 from requests import PreparedRequest
 
+from testing.ci import LOG_HOST
 from testing.core import RATE_LIMIT, GitHubState
 from testing.faults import Fault, fault_reply
 from testing.openapi import OpenApiSpec, load_spec
 from testing.router import ApiError, FakeRequest, Reply, Router
 from testing.routes_actions import router as actions_routes
+from testing.routes_ci import log_download
+from testing.routes_ci import router as ci_routes
 from testing.routes_git import router as git_routes
 from testing.routes_growth import router as growth_routes
 from testing.routes_issues import router as issue_routes
@@ -42,6 +45,7 @@ for _table in (
     actions_routes,
     growth_routes,
     review_routes,
+    ci_routes,
 ):
     ROUTES.include(_table)
 
@@ -131,6 +135,7 @@ class FakeGitHub(GitHubState):
             self.mock.add_callback(method, _url_pattern(self.base_url), self._callback)
         if not self.graphql_url.startswith(f"{self.base_url}/"):
             self.mock.add_callback("POST", self._graphql_pattern, self._callback)
+        self.mock.add_callback("GET", _url_pattern(LOG_HOST), self._log_callback)
         undocumented = [key for key in ROUTES.routes if not self._documented(*key)]
         if undocumented:
             msg = f"fake routes missing from the REST description: {undocumented}"
@@ -324,6 +329,16 @@ class FakeGitHub(GitHubState):
                 self.violations.append(str(e))
                 raise
         return self._wire(reply)
+
+    def _log_callback(self, request: PreparedRequest) -> tuple[int, dict[str, str], str]:
+        """A job log's short-lived URL: plain text, no token wanted (it is signed)."""
+        self._seen += 1
+        url = urlsplit(request.url or "")
+        if "Authorization" in request.headers:
+            self.violations.append(f"a token was sent to the log host {url.netloc}")
+        status, text = log_download(self, request.url or "")
+        self.log.append(RecordedRequest("GET", url.path, "", parse_qs(url.query), None, status))
+        return status, {"Content-Type": "text/plain; charset=utf-8"}, text
 
     def _fault(self, request: FakeRequest, fault: Fault) -> tuple[int, dict[str, str], str]:
         if fault.applies_first:

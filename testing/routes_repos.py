@@ -175,7 +175,13 @@ def _commit_body(state: GitHubState, repo: Repo, sha: str) -> payloads.Body:
 def get_commit(state: GitHubState, request: FakeRequest) -> Reply:
     """GET /repos/{owner}/{repo}/commits/{ref}."""
     repo = _repo(state, request)
-    return Reply(200, _commit_body(state, repo, _commit_at(repo, request.params["ref"])))
+    sha = _commit_at(repo, request.params["ref"])
+    body = _commit_body(state, repo, sha)
+    # One commit's own changes, against its first parent (GitHub lists at most 300).
+    found = repo.git.commit(sha)
+    parent = found.parents[0] if found is not None and found.parents else None
+    files = _changed_files(state, repo, parent, sha) if parent else []
+    return Reply(200, body | {"files": files[:300]})
 
 
 @router.route("GET", f"{_REPO}/compare/{{basehead}}")

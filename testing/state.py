@@ -6,9 +6,12 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from testing.gitstore import GitStore
+
+if TYPE_CHECKING:
+    from testing.ci import ActionsJob
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -138,6 +141,17 @@ class Issue:
 
 
 @dataclass
+class Annotation:
+    """A check-run annotation (what a problem matcher or a `::error` line leaves)."""
+
+    path: str
+    line: int
+    message: str
+    level: str = "failure"  # notice | warning | failure
+    title: str = ""
+
+
+@dataclass
 class CheckRun:
     """A check run on a commit."""
 
@@ -148,6 +162,7 @@ class CheckRun:
     conclusion: str | None  # success | failure | ... when completed
     started_at: str
     completed_at: str | None
+    annotations: list[Annotation] = field(default_factory=list)
 
 
 @dataclass
@@ -181,6 +196,7 @@ class WorkflowRun:
     inputs: dict[str, Any] = field(default_factory=dict)
     # The workflow's `run-name` with its inputs filled in ("" when it has none).
     title: str = ""
+    run_attempt: int = 1  # 2 and more after a re-run
 
 
 @dataclass(frozen=True)
@@ -225,6 +241,8 @@ class Repo:
     check_runs: dict[str, list[CheckRun]] = field(default_factory=dict)  # by commit sha
     statuses: dict[str, list[CommitStatus]] = field(default_factory=dict)  # by commit sha
     runs: dict[int, WorkflowRun] = field(default_factory=dict)
+    # Actions jobs by id (a job's id is its check run's id): testing/ci.py scripts them.
+    jobs: dict[int, ActionsJob] = field(default_factory=dict)
     actions_may_open_pulls: bool = True  # "Allow GitHub Actions to create ... pull requests"
     # Protected branches: merging into one needs an approving review, else 405 (GitHub's
     # "required pull request reviews" rule).

@@ -130,6 +130,21 @@ def _signal_lines(picture: BrainInput) -> list[str]:
     ]
 
 
+def _ci_lines(picture: BrainInput) -> list[str]:
+    """What CI eyes read of the failing default branch (after the signals: cut first)."""
+    evidence = picture.state.ci.evidence
+    failing = any(s.name == "ci" and s.status == "failing" for s in picture.signals)
+    if evidence is None or not failing:
+        return []
+    lines = [f"- ci evidence on {evidence.sha[:7]}, last green {evidence.last_green[:7] or '?'}"]
+    lines += [f"  - commit since green {c.sha[:7]}: {c.title}" for c in evidence.since]
+    for job in evidence.jobs:
+        lines.append(f"  - check {job.check} ({job.conclusion}), failing step: {job.step or '?'}")
+        lines += [f"    annotation {a}" for a in job.annotations]
+        lines += [f"    log | {line}" for line in job.log_tail.splitlines()]
+    return lines
+
+
 def _work_lines(picture: BrainInput) -> list[str]:
     state = picture.state
     lines = [
@@ -178,7 +193,7 @@ def _identity(context: PromptContext, limit: int) -> str:
 
 def _sections(picture: BrainInput, context: PromptContext, total: int) -> dict[str, str]:
     lists: dict[str, list[str]] = {
-        "signals": _signal_lines(picture),
+        "signals": [*_signal_lines(picture), *_ci_lines(picture)],
         "work": _work_lines(picture) or ["- nothing planned or in flight"],
         "issues": _issue_lines(picture),
         "history": _history_lines(picture),

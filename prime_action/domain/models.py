@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from prime_action.domain.ci import CiMemory
+
 Severity = Literal["critical", "high", "medium", "low"]
 SignalStatus = Literal["ok", "failing", "unknown", "skipped"]
 RunnerType = Literal["fileops", "shell", "agent"]
@@ -327,6 +329,8 @@ class PrimeState(Frozen):
     pull_waits: tuple[PullWait, ...] = ()
     # PR number -> the head the growth gate judged last: a head is judged once.
     judged_heads: dict[str, str] = Field(default_factory=dict)
+    # What CI eyes read of a failing default branch (cached by head SHA), re-runs, flaky checks.
+    ci: CiMemory = CiMemory()
 
 
 class RunSheetItem(BaseModel):

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from prime_action.adapters.github.actions_env import ActionsEnv
+from prime_action.adapters.github.ci_eyes import GitHubCiRerun
 from prime_action.adapters.github.client import GitHubClient, is_missing
 from prime_action.adapters.github.eyes import RemoteEyes
 from prime_action.adapters.github.growth_tickets import GitHubTaskTickets
@@ -207,6 +208,7 @@ def _ports(  # noqa: PLR0917 -- the wake's reads, its config, the injected momen
             ref=event.default_branch or "main",
         ),
         vouch=GitHubTrust(client, env.repository, config.trust).vouch_for(event),
+        ci=GitHubCiRerun(client, eyes.repository),
     )
 
 
@@ -285,7 +287,8 @@ def _polled_ports(  # noqa: PLR0917 -- the wake's reads, its config, state and m
 
     Prime's PRs reach merge without events: a PR opened with GITHUB_TOKEN starts no workflow.
     """
-    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD")
+    memory = first.state.ci if first.state else None
+    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD", ci_memory=memory)
     ref = event.default_branch or "main"
     polled = poll_pulls(client, env.repository, eyes.open_pulls, state=first.state,
                         config=config, now=now, ref=ref, dry_run=env.dry_run,

@@ -25,7 +25,7 @@ from prime_action.growth.adopt import Candidate
 from prime_action.growth.seed import SEED_PATH, Seed, parse_seed
 from prime_action.growth.step import GrowthInputs
 from prime_action.repo.effects import Outcome, dry_run_lines, settled_state
-from prime_action.repo.execute import TicketWriter, Writers, execute
+from prime_action.repo.execute import CiRerun, TicketWriter, Writers, execute
 from prime_action.repo.hygiene import PullKeeper
 from prime_action.repo.memory_update import hibernating
 from prime_action.repo.planner import (
@@ -38,7 +38,7 @@ from prime_action.repo.planner import (
     replan,
 )
 from prime_action.repo.publish import Vouch, read_ticks
-from prime_action.signals.base import RepoSnapshot
+from prime_action.signals.base import CiStatus, RepoSnapshot
 
 __all__ = ["Sight", "WakePorts", "WakeReport", "WakeRequest", "see", "wake"]
 
@@ -50,6 +50,8 @@ class Sight(Frozen):
 
     signals: tuple[SignalResult, ...]
     seed: Seed | None = None
+    # The default branch's CI with what CI eyes read when it fails (None: not read).
+    ci: CiStatus | None = None
 
 
 def see(snapshot: RepoSnapshot, config: RepoConfig) -> Sight:
@@ -59,7 +61,7 @@ def see(snapshot: RepoSnapshot, config: RepoConfig) -> Sight:
         seed = parse_seed(text) if text is not None else None
     except ConfigError:
         seed = None  # the growth signal reports what is wrong with it
-    return Sight(signals=run_signals(snapshot, config), seed=seed)
+    return Sight(signals=run_signals(snapshot, config), seed=seed, ci=snapshot.ci)
 
 
 class TaskTickets(TicketWriter, Protocol):
@@ -108,6 +110,8 @@ class WakePorts:
     pulls: PullKeeper | None = None
     # Which ticked dashboard boxes a trusted person ticked; None trusts every box (local).
     vouch: Vouch | None = None
+    # Re-runs of failed CI jobs (CI triage); None where CI is not read (a local wake).
+    ci: CiRerun | None = None
 
 
 def wake(
@@ -151,7 +155,7 @@ def _carry_out(ports: WakePorts, inputs: WakeInputs, plan: WakePlan) -> WakeRepo
     """Execute the plan; after a lost compare-and-swap race, re-plan and execute the rest."""
     writers = Writers(state=ports.state, issues=ports.issues, jobs=ports.jobs,
                       dashboard=ports.dashboard, org=ports.org, tickets=ports.tickets,
-                      pulls=ports.pulls)  # fmt: skip
+                      pulls=ports.pulls, ci=ports.ci)  # fmt: skip
     outcome = execute(plan.effects, writers, Outcome())
     for _ in range(MAX_WRITE_ATTEMPTS - 1):
         if not outcome.conflict:
@@ -185,6 +189,7 @@ def _read(
         org_link=ports.org is not None,
         growth=_growth(ports, sight.seed, request),
         pulls=ports.pulls.prime_pulls() if ports.pulls is not None else (),
+        ci=sight.ci,
     )
     if ports.dashboard is not None:
         number = stored.state.dashboard_issue if stored.state else None

@@ -119,6 +119,20 @@ class Submit(Frozen):
         return f"submit a {self.runner} job for {self.signal} (attempt {self.attempt})"
 
 
+class RerunFailedJobs(Frozen):
+    """Re-run the failed jobs of a default-branch workflow run, once (CI triage)."""
+
+    kind: Literal["rerun-failed-jobs"] = "rerun-failed-jobs"
+    run_id: int
+    checks: tuple[str, ...]
+    why: str  # infrastructure | first-time
+
+    def describe(self) -> str:
+        """The write, in a dry run's words."""
+        checks = ", ".join(self.checks)
+        return f"re-run the failed jobs of run {self.run_id} once ({self.why}: {checks})"
+
+
 class Flag(Frozen):
     """Send one `prime-flag` to Org Prime."""
 
@@ -262,6 +276,7 @@ Effect = Annotated[
     | SetLabels
     | Close
     | Submit
+    | RerunFailedJobs
     | Flag
     | WriteDashboard
     | SaveState

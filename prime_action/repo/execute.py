@@ -20,6 +20,7 @@ from prime_action.repo.effects import (
     Outcome,
     RefreshPull,
     Reply,
+    RerunFailedJobs,
     ReworkPull,
     SaveState,
     SetLabels,
@@ -38,6 +39,13 @@ class TicketWriter(Protocol):
     def adopt(self, number: int, body: str, labels: tuple[str, ...]) -> None: ...
 
 
+class CiRerun(Protocol):
+    """CI triage: re-running a workflow run's failed jobs."""
+
+    # Ask GitHub to re-run the run's failed jobs; the report's line (a refusal is one too).
+    def rerun_failed_jobs(self, run_id: int) -> str: ...
+
+
 @dataclass(frozen=True)
 class Writers:
     """The ports a wake writes through (it reads only the dashboard, right before writing it)."""
@@ -49,6 +57,7 @@ class Writers:
     org: OrgLink | None = None
     tickets: TicketWriter | None = None
     pulls: PullKeeper | None = None
+    ci: CiRerun | None = None
 
 
 def execute(effects: tuple[Effect, ...], ports: Writers, outcome: Outcome) -> Outcome:
@@ -116,13 +125,15 @@ def _write(effect: Effect, ports: Writers) -> str | None:
 
 
 def _elsewhere(effect: Effect, ports: Writers) -> str:
-    """A write beyond the issues: a job, a flag to Org Prime, an adoption."""
+    """A write beyond the issues: a job, a re-run, a flag to Org Prime, an adoption."""
     if isinstance(effect, Submit):
         ports.jobs.submit(effect.signal, effect.runner, effect.approach, effect.fingerprint)
         return f"submitted {effect.runner} job {effect.attempt} for {effect.signal}"
     if isinstance(effect, Flag) and ports.org is not None:
         ports.org.flag(effect.signal, effect.reason)
         return f"flagged to Org Prime: {effect.reason}"
+    if isinstance(effect, RerunFailedJobs) and ports.ci is not None:
+        return ports.ci.rerun_failed_jobs(effect.run_id)
     if isinstance(effect, Adopt) and ports.tickets is not None:
         ports.tickets.adopt(effect.number, effect.body, effect.labels)
         return f"adopted {effect.label} issue #{effect.number}: {effect.title}"

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from prime_action.brain.port import BrainInput
 from prime_action.config.models import RepoConfig
+from prime_action.domain.ci import Rerun
 from prime_action.domain.commands import Command
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import (
@@ -37,7 +38,14 @@ from prime_action.repo.actions import (
     settle_labels,
 )
 from prime_action.repo.dashboard import DashboardMemory, Ticks, recall
-from prime_action.repo.effects import Adopt, Effect, Reply, SaveState, WriteDashboard
+from prime_action.repo.effects import (
+    Adopt,
+    Effect,
+    Reply,
+    RerunFailedJobs,
+    SaveState,
+    WriteDashboard,
+)
 from prime_action.repo.hygiene import PrimePull, cool_down, plan_hygiene
 from prime_action.repo.memory_update import (
     Prepared,
@@ -51,6 +59,8 @@ from prime_action.repo.pr_poll import PullNews, with_poll
 from prime_action.repo.prime_commands import PendingCommand
 from prime_action.repo.publish import dashboard_view
 from prime_action.repo.rebuild import rebuild_state
+from prime_action.signals.base import CiStatus
+from prime_action.signals.ci_triage import triage, triaged
 from prime_action.templating import render
 
 
@@ -101,6 +111,8 @@ class WakeInputs(Frozen):
     org_link: bool = False
     # Prime's open PRs (PR hygiene); empty where they are not read (a local wake).
     pulls: tuple[PrimePull, ...] = ()
+    # The default branch's CI and its evidence when failing (None: not read, a local wake).
+    ci: CiStatus | None = None
 
 
 class WakePlan(Frozen):
@@ -124,6 +136,7 @@ class _Seen(Frozen):
     adoption: growth.Adoption
     issues: tuple[TrackedIssue, ...]
     held: str
+    reruns: tuple[Rerun, ...] = ()
 
 
 def _see(inputs: WakeInputs) -> _Seen:
@@ -147,6 +160,10 @@ def _see(inputs: WakeInputs) -> _Seen:
     elif state.rebuilt:
         # The dashboard said "rebuilt" for one wake; that was the last one.
         state = state.model_copy(update={"rebuilt": False})
+    # CI triage before the brain sees the ci signal: a re-run first, else the evidence.
+    verdict = triage(inputs.ci, state.ci, now)
+    signals = tuple(triaged(s, verdict, inputs.ci) if s.name == "ci" else s for s in signals)
+    state = state.model_copy(update={"ci": verdict.memory})
     # A stale PR this wake closes cools its signals down before the brain sees them: no job
     # for the same fix in the same wake.
     days = config.prs.close_idle_days
@@ -166,7 +183,8 @@ def _see(inputs: WakeInputs) -> _Seen:
         result=request.result,
         closed_now=request.issue if request.reason == "issue-closed" else None,
     )
-    return _Seen(prepared=prepared, adoption=adoption, issues=issues, held=held)
+    return _Seen(prepared=prepared, adoption=adoption, issues=issues, held=held,
+                 reruns=verdict.reruns)  # fmt: skip
 
 
 def _blocked_reasons(result: JobResult | None) -> dict[str, str]:
@@ -211,7 +229,8 @@ def plan_wake(inputs: WakeInputs, decision: Decision, attempts: dict[str, str]) 
         org_link=inputs.org_link,
         blocked_reasons=_blocked_reasons(inputs.request.result),
     )
-    acts = ActionPlan(effects=_adoptions(inputs, seen), state=prepared.state, tracked=seen.issues)
+    effects = (*_adoptions(inputs, seen), *_reruns(seen))
+    acts = ActionPlan(effects=effects, state=prepared.state, tracked=seen.issues)
     acts = plan_actions(decision.actions, acts, context)
     acts = settle_labels(acts, config.labels.in_progress)
     tickets = growth.tickets(
@@ -278,6 +297,11 @@ def _adoptions(inputs: WakeInputs, seen: _Seen) -> tuple[Effect, ...]:
         )
         for c in seen.adoption.adopt
     )
+
+
+def _reruns(seen: _Seen) -> tuple[Effect, ...]:
+    """CI triage's re-runs, before any job is planned (each run once: the memory says so)."""
+    return tuple(RerunFailedJobs(run_id=r.run_id, checks=r.checks, why=r.kind) for r in seen.reruns)
 
 
 def _conclude(

@@ -9,6 +9,7 @@ from typing import Literal, Protocol
 
 from pydantic import Field
 
+from prime_action.domain.ci import CiEvidence
 from prime_action.domain.models import (
     SEVERITY_WEIGHT,
     Fix,
@@ -25,6 +26,8 @@ class CiStatus(Frozen):
     state: Literal["success", "failure", "pending", "none"]
     sha: str = ""
     failing: tuple[str, ...] = ()  # names of the failing checks
+    # What CI eyes read of a failing head (None when not failing, or not read: a local wake).
+    evidence: CiEvidence | None = None
 
 
 class PullRequestInfo(Frozen):

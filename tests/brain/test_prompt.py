@@ -14,6 +14,8 @@ from prime_action.brain.prompt import (
     fence,
     fit_lines,
 )
+from prime_action.domain.ci import CiEvidence, CiMemory, FailedJob, SinceGreen
+from prime_action.domain.models import PrimeState
 from prime_action.events.describe import describe_event
 from prime_action.events.model import Comment, Event
 from tests.values import issue, picture, signal
@@ -113,3 +115,34 @@ def test_clip_never_exceeds_its_limit() -> None:
 def test_token_estimate_rounds_up() -> None:
     assert estimate_tokens("") == 0
     assert estimate_tokens("abcd") == 2
+
+
+def test_a_failing_ci_shows_its_evidence_fenced_and_masked() -> None:
+    token = "ghp_" + "Z" * 36
+    job = FailedJob(
+        check="test",
+        conclusion="failure",
+        run_id=5,
+        step="Run pytest",
+        annotations=("src/app.py:3: boom",),
+        log_tail=f"{INJECTION}\nTOKEN={token}",
+    )
+    evidence = CiEvidence(
+        sha="c" * 40,
+        jobs=(job,),
+        last_green="a" * 40,
+        since=(SinceGreen(sha="b" * 40, title="Change totals"),),
+    )
+    state = PrimeState(ci=CiMemory(evidence=evidence))
+    prompt = build_prompt(picture((signal("ci"),), state=state), PromptContext(), 8000)
+    [signals] = [b for b in prompt.user.split("DATA from ")[1:] if b.startswith("signals")]
+    for part in (
+        "check test (failure), failing step: Run pytest",
+        "annotation src/app.py:3: boom",
+        f"log | {INJECTION}",
+        "commit since green bbbbbbb: Change totals",
+    ):
+        assert part in signals
+    assert token not in prompt.user
+    ok = build_prompt(picture((signal("ci", "ok"),), state=state), PromptContext(), 8000)
+    assert "ci evidence" not in ok.user

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
+from prime_action.adapters.github.ci_eyes import CiEyes
 from prime_action.adapters.github.client import GitHubClient, read_blob
 from prime_action.adapters.github.graphql import GraphQL
 from prime_action.adapters.github.org_queries import files_query, home_paths
 from prime_action.brain.prompt import IDENTITY_DOCS
 from prime_action.config.models import RepoConfig
+from prime_action.domain.ci import CiMemory
 from prime_action.domain.errors import GitHubError
 from prime_action.eyes import wanted_files
 from prime_action.repo.identity import IDENTITY_FILES, identity_hash
@@ -24,7 +26,12 @@ class RemoteEyes:
     """Builds a RepoSnapshot of a repository's default branch through the API."""
 
     def __init__(
-        self, client: GitHubClient, repo: str, default_branch: str, graphql_url: str | None = None
+        self,
+        client: GitHubClient,
+        repo: str,
+        default_branch: str,
+        graphql_url: str | None = None,
+        ci_memory: CiMemory | None = None,
     ) -> None:
         self._client = client
         self._gql = GraphQL(client, graphql_url)
@@ -33,6 +40,13 @@ class RemoteEyes:
         self._branch = default_branch
         self._shas: dict[str, str] = {}
         self._open: list[PullRequest] | None = None
+        # What the state remembers of CI: a failing head already read is not read again.
+        self._ci_eyes = CiEyes(client, self._repo, default_branch, ci_memory)
+
+    @property
+    def repository(self) -> Repository:
+        """The repository as PyGithub knows it (read once)."""
+        return self._repo
 
     def identity(self) -> str:
         """Hash of the identity files' blob SHAs from the last listing (no extra request)."""
@@ -84,15 +98,17 @@ class RemoteEyes:
         commit = self._repo.get_commit(self._branch)
         runs = self._client.read("read check runs", lambda: list(commit.get_check_runs()))
         status = self._client.read("read commit status", commit.get_combined_status)
-        failing = sorted(
-            {r.name for r in runs if r.conclusion in FAILED}
-            | {s.context for s in status.statuses if s.state in ("failure", "error")}
-        )
+        failed = [r for r in runs if r.conclusion in FAILED]
+        contexts = sorted({s.context for s in status.statuses if s.state in ("failure", "error")})
+        failing = sorted({r.name for r in failed} | set(contexts))
         waiting = status.state == "pending" and bool(status.statuses)
         pending = waiting or any(r.status != "completed" for r in runs)
         seen = bool(runs or status.statuses)
         state = "failure" if failing else "pending" if pending else "success" if seen else "none"
-        return CiStatus(state=state, sha=status.sha or "", failing=tuple(failing))
+        sha = status.sha or ""
+        # Only a failing head costs more reads (and only once per SHA and failing checks).
+        evidence = self._ci_eyes.read(sha, failed, contexts) if failing else None
+        return CiStatus(state=state, sha=sha, failing=tuple(failing), evidence=evidence)
 
     def open_pulls(self) -> list[PullRequest]:
         """The open pull requests as listed (once per run: the PR hygiene reads them too)."""
