@@ -41,7 +41,7 @@ from prime_action.flows.pulls import PULL_FLOWS, pull_flow
 from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
 from prime_action.repo.memory_update import hibernating
-from prime_action.repo.prime_commands import PendingCommand, commands_since, unanswered
+from prime_action.repo.prime_commands import answered, commands_since, unanswered
 from prime_action.templating import render
 
 BrainHook = Callable[[Brain], Brain]
@@ -181,7 +181,7 @@ def _ports(  # noqa: PLR0917 -- the wake's reads, its config and the injected mo
         issues=issues,
         jobs=jobs,
         brain=brain_for(
-            with_model(config.brain, env.model),
+            config.brain,
             lambda: PromptContext(identity=eyes.identity_docs(), event=describe_event(event)),
         ),
         look=look,
@@ -218,7 +218,9 @@ def wake_on_github(
     config, warnings = read_config(client, env)
     trust = GitHubTrust(client, env.repository, config.trust)
     event = _with_editor(event, config.trust, trust)
-    gated = route(event, config.trust, first.state.dashboard_issue if first.state else None)
+    config = config.model_copy(update={"brain": with_model(config.brain, env.model)})
+    dashboard = first.state.dashboard_issue if first.state else None
+    gated = route(event, config.trust, dashboard, mention=config.conversation.mention)
     if isinstance(gated, Ignore):
         return _done(client, ignored=gated.reason, warnings=warnings)
     flow: str | None = None
@@ -232,7 +234,7 @@ def wake_on_github(
     ports = _ports(client, env, event, store, config, now)
     ports = replace(ports, brain=brain(ports.brain))
     request = _request(gated, event, tuple(merges))
-    request = request.model_copy(update={"pending": _pending(trust, event, config, first, now)})
+    request = _heard(request, trust, event, config, first, now)
     # The state was read once above: a tick that got here is awake.
     report = wake(ports, request, config, now, stored=first, dry_run=env.dry_run)
     if env.dry_run:
@@ -260,14 +262,29 @@ def _with_editor(event: Event, trust: TrustSettings, lookup: GitHubTrust) -> Eve
     return event.model_copy(update={"editor_association": lookup.association(event.actor)})
 
 
-def _pending(
-    trust: GitHubTrust, event: Event, config: RepoConfig, first: StoredState, now: datetime
-) -> tuple[PendingCommand, ...]:
-    """The trusted `/prime` comments no wake answered yet (one listing of recent comments)."""
+def _heard(  # noqa: PLR0917 -- the request, the reads it needs and the injected moment
+    request: WakeRequest,
+    trust: GitHubTrust,
+    event: Event,
+    config: RepoConfig,
+    first: StoredState,
+    now: datetime,
+) -> WakeRequest:
+    """The request with the trusted `/prime` comments and messages no wake answered yet.
+
+    One listing of recent comments; it also tells whether Prime already answered the
+    event's own message (a rerun): then the message is not sent to the brain again.
+    """
     last = first.state.last_wake_at if first.state else None
     since = commands_since(last, now)
     skip = event.comment.id if event.comment else None
-    return unanswered(trust.comments_since(since), config.trust, since, skip=skip)
+    listed = trust.comments_since(since)
+    mention = config.conversation.mention
+    pending = unanswered(listed, config.trust, since, skip=skip, mention=mention)
+    message = request.message
+    if message is not None and answered(listed, config.trust, message.comment):
+        message = None
+    return request.model_copy(update={"pending": pending, "message": message})
 
 
 def _org_link(env: ActionsEnv, config: RepoConfig) -> GitHubOrgLink | None:
@@ -291,6 +308,7 @@ def _request(gated: Wake, event: Event, merges: tuple[MergedPull, ...]) -> WakeR
         result=gated.result,
         comment=event.comment.id if event.comment else None,
         merges=merges,
+        message=gated.message,
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from prime_action.config.models import TrustSettings
-from prime_action.domain.commands import COMMANDS, PER_SIGNAL
+from prime_action.domain.commands import COMMANDS, PER_SIGNAL, mentions
 from prime_action.domain.markers import PREFIX, comment_marker
-from prime_action.domain.models import Frozen, PrimeState
-from prime_action.events.router import command_words
+from prime_action.domain.models import Frozen, Message, PrimeState
+from prime_action.events.router import command_words, message_text
 
 
 class CommandOutcome(Frozen):
@@ -86,12 +86,21 @@ class SeenComment(Frozen):
 
 
 class PendingCommand(Frozen):
-    """A trusted `/prime` command that no reply of Prime's answers yet."""
+    """A trusted `/prime` command, or message to Prime, that no reply of Prime's answers yet."""
 
     comment: int
     issue: int
     command: str
     args: tuple[str, ...] = ()
+    # Free text (`/prime <words>` that are no command, a mention): a message when it was
+    # written on one of Prime's threads (the wake knows them), else a command as before.
+    text: str = ""
+    author: str = ""
+    mention: bool = False
+
+    def message(self) -> Message:
+        """The comment as a message to Prime."""
+        return Message(comment=self.comment, issue=self.issue, author=self.author, text=self.text)
 
 
 # How far back a wake without a last wake (first wake, lost state) looks for commands, and
@@ -107,15 +116,21 @@ def commands_since(last_wake: datetime | None, now: datetime) -> datetime:
 
 
 def unanswered(
-    comments: tuple[SeenComment, ...], trust: TrustSettings, since: datetime, *, skip: int | None
+    comments: tuple[SeenComment, ...],
+    trust: TrustSettings,
+    since: datetime,
+    *,
+    skip: int | None,
+    mention: str | None = None,
 ) -> tuple[PendingCommand, ...]:
-    """The trusted `/prime` commands among the listed comments that Prime has not answered.
+    """The trusted `/prime` commands and messages among the listed comments, unanswered.
 
     Args:
         comments: the repository's comments updated since `since`, in any order.
         trust: who may command Prime, and Prime's own login.
         since: comments created before it were read by an earlier wake.
         skip: the comment this wake's own event carries (its command is applied already).
+        mention: conversation.mention: a login whose mention is a message to Prime.
 
     Returns:
         The commands, oldest first. A reply counts only when Prime wrote it: anyone can
@@ -126,19 +141,33 @@ def unanswered(
     pending = []
     for comment in sorted(comments, key=lambda c: (c.created_at, c.id)):
         words = command_words(comment.body)
-        if words is None or comment.id == skip or comment.created_at < since:
+        mentioned = words is None and mentions(comment.body, mention)
+        if (words is None and not mentioned) or comment.id == skip or comment.created_at < since:
             continue
         if not _trusted(comment, trust) or _replied(comment.id, answered):
             continue
-        command, *args = words or ("help",)
-        if comment.on_pull and command.lower() not in COMMANDS:
+        command, *args = words or (("",) if mentioned else ("help",))
+        free = mentioned or command.lower() not in (*COMMANDS, "help")
+        if comment.on_pull and free:
             continue
         pending.append(
             PendingCommand(
-                comment=comment.id, issue=comment.issue, command=command.lower(), args=tuple(args)
+                comment=comment.id,
+                issue=comment.issue,
+                command=command.lower(),
+                args=tuple(args),
+                text=message_text(comment.body) if free else "",
+                author=comment.author if free else "",
+                mention=mentioned,
             )
         )
     return tuple(pending)
+
+
+def answered(comments: tuple[SeenComment, ...], trust: TrustSettings, comment: int) -> bool:
+    """Whether one of Prime's own comments among `comments` replies to `comment`."""
+    mine = {c.body for c in comments if c.author == trust.prime_login and PREFIX in c.body}
+    return _replied(comment, mine)
 
 
 def _trusted(comment: SeenComment, trust: TrustSettings) -> bool:
