@@ -372,5 +372,6 @@ def _answer(issue: int, comment: int, outcome: Command, plan: WakePlan, state: P
         failing=sum(s.status == "failing" for s in plan.signals),
         in_flight=len(state.in_flight),
         signals=[s.name for s in plan.signals],
+        priority=state.priorities.get((args or ("",))[0]),
     )
     return Reply(issue=issue, body=body, marker=marker)

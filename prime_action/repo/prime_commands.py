@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from prime_action.config.models import TrustSettings
-from prime_action.domain.commands import COMMANDS, PER_SIGNAL, mentions
+from prime_action.domain.commands import COMMANDS, DIRECTIONS, PER_SIGNAL, mentions
 from prime_action.domain.markers import PREFIX, comment_marker
-from prime_action.domain.models import Frozen, Message, PrimeState
+from prime_action.domain.models import Frozen, Message, PrimeState, Priority
 from prime_action.events.router import command_words, message_text
 
 
@@ -28,7 +28,11 @@ def _needs_signal(command: str, args: tuple[str, ...], known: set[str]) -> str |
 
 
 def apply_command(
-    state: PrimeState, command: str, args: tuple[str, ...], known_signals: set[str]
+    state: PrimeState,
+    command: str,
+    args: tuple[str, ...],
+    known_signals: set[str],
+    until: datetime | None = None,
 ) -> CommandOutcome:
     """Apply one `/prime` command.
 
@@ -37,11 +41,14 @@ def apply_command(
         command: the command word (`skip` for `/prime skip ci`).
         args: the words after it.
         known_signals: names of the signals this repository has.
+        until: when a priority set now expires (`/prime priority SIGNAL up|down`); without
+            it a priority can only be cleared.
 
     Returns:
         The new state and the reply key: the command's name when it worked, or `help`,
-        `missing-signal`, `unknown-signal`. `run SIGNAL` clears the signal's holds like
-        `retry`; the wake then submits its job first, past `jobs.max_in_flight`.
+        `missing-signal`, `unknown-signal`, `priority-up|down|clear`, `priority-usage`.
+        `run SIGNAL` clears the signal's holds like `retry`; the wake then submits its job
+        first, past `jobs.max_in_flight`.
     """
     if command not in COMMANDS:
         return CommandOutcome(state=state, reply="help")
@@ -49,11 +56,25 @@ def apply_command(
         problem = _needs_signal(command, args, known_signals)
         if problem:
             return CommandOutcome(state=state, reply=problem, signal=args[0] if args else None)
+        if command == "priority":
+            return _priority(state, args, until)
         return CommandOutcome(
             state=_per_signal(state, command, args[0]), reply=command, signal=args[0]
         )
     updates = {"pause": {"status": "paused"}, "resume": {"status": "active"}}.get(command, {})
     return CommandOutcome(state=state.model_copy(update=updates), reply=command)
+
+
+def _priority(state: PrimeState, args: tuple[str, ...], until: datetime | None) -> CommandOutcome:
+    """`/prime priority SIGNAL up|down|clear`: this repository's plan order, for a while."""
+    signal, direction = args[0], (args[1:] or ("",))[0].lower()
+    if direction not in DIRECTIONS or (direction != "clear" and until is None):
+        return CommandOutcome(state=state, reply="priority-usage", signal=signal)
+    kept = {k: v for k, v in state.priorities.items() if k != signal}
+    if direction != "clear" and until is not None:
+        kept[signal] = Priority(direction="up" if direction == "up" else "down", until=until)
+    updated = state.model_copy(update={"priorities": kept})
+    return CommandOutcome(state=updated, reply=f"priority-{direction}", signal=signal)
 
 
 def _per_signal(state: PrimeState, command: str, signal: str) -> PrimeState:

@@ -17,7 +17,7 @@ from prime_action.domain.markers import comment_marker
 from prime_action.repo.memory import parse_decisions
 from testing.github import FakeGitHub
 from testing.llm import STUB_API_KEY, OpenAIStub, openai_stub
-from tests.e2e.harness import FILES, REPO, Actions, comment_count, prime_state
+from tests.e2e.harness import FILES, REPO, Actions, comment_count, dashboards, prime_state
 
 __all__ = ["openai_stub"]
 
@@ -229,3 +229,36 @@ def test_a_hostile_message_cannot_make_policy_forbidden_writes(
     (reply,) = _replies(fake_github, comment)
     assert "`@everyone`" in reply
     assert "evil.example/pwn" not in reply
+
+
+def test_a_priority_command_reorders_the_plan_and_the_dashboards_box_clears_it(
+    fake_github: FakeGitHub, actions: Actions
+) -> None:
+    _repo(fake_github, None)
+    actions.run("workflow_dispatch")
+    assert prime_state(fake_github).plan[-1].signal != "pinned-actions"
+    code, _, comment = _say(actions, "/prime priority pinned-actions down")
+    assert code == 0
+    state = prime_state(fake_github)
+    assert (state.plan[-1].signal, state.plan[-1].priority) == ("pinned-actions", "down")
+    (reply,) = _replies(fake_github, comment)
+    assert "**pinned-actions** goes last in this repository's plan until" in reply
+    (dashboard,) = dashboards(fake_github)
+    box = "- [ ] <!-- prime:clear=pinned-actions -->"
+    assert box in (dashboard.body or "")
+    ticked = (dashboard.body or "").replace(box, box.replace("[ ]", "[x]"))
+    changes = {
+        "issue.number": DASHBOARD,
+        "issue.body": ticked,
+        "changes": {"body": {"from": dashboard.body}},
+        "repository.full_name": REPO,
+        "repository.default_branch": "main",
+    }
+    dashboard.body = ticked
+    code, _ = actions.run("issues.edited", changes)
+    assert code == 0
+    state = prime_state(fake_github)
+    assert state.priorities == {}
+    assert "pinned-actions" not in {i.signal for i in state.plan if i.priority}
+    assert "## Priorities" not in (dashboards(fake_github)[0].body or "")
+    assert comment_count(fake_github) == 2  # the command and its one reply: a box says nothing
