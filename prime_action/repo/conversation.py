@@ -92,7 +92,12 @@ def authors(messages: tuple[Message, ...]) -> str:
 
 
 def replies(
-    messages: tuple[Message, ...], decision: Decision, *, model: bool, now: datetime
+    messages: tuple[Message, ...],
+    decision: Decision,
+    *,
+    model: bool,
+    now: datetime,
+    paused: bool = False,
 ) -> tuple[Reply, ...]:
     """One reply per message (the marker carries the comment's id: a rerun posts none).
 
@@ -101,6 +106,7 @@ def replies(
         decision: the wake's decision, enforced by policy.
         model: whether a model is configured (without one, the reply says how to set one).
         now: the current moment (the changes' expiry).
+        paused: whether Prime is paused (it asks no model then).
 
     Returns:
         The replies: the model's answer and what it changed, or why there is none.
@@ -117,6 +123,7 @@ def replies(
             until=until,
             summary=decision.summary,
             model=model,
+            paused=paused,
             commands=COMMANDS,
             readme=README,
         )

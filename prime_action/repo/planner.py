@@ -158,7 +158,8 @@ def _see(inputs: WakeInputs) -> _Seen:
     state = cool_down(state, stale, days=days, now=now)
     state = conversation.expire(state, now)
     request = inputs.request
-    threads = frozenset({i.number for i in issues} | {state.dashboard_issue or 0} - {0})
+    dashboard = () if state.dashboard_issue is None else (state.dashboard_issue,)
+    threads = frozenset((*(i.number for i in issues), *dashboard))
     pending, messages = conversation.split_pending(request.pending, threads)
     messages = (*([request.message] if request.message else []), *messages)
     prepared = prepare(
@@ -325,7 +326,10 @@ def _conclude(
     )
     reply = (*_reply(inputs, plan, after), *_pending_replies(seen, plan, after))
     model = inputs.config.brain.model is not None
-    talk = conversation.replies(seen.messages, plan.decision, model=model, now=inputs.now)
+    paused = after.status == "paused"
+    talk = conversation.replies(
+        seen.messages, plan.decision, model=model, now=inputs.now, paused=paused
+    )
     return plan.model_copy(update={"effects": (*effects, *reply, *talk), "state": after})
 
 
