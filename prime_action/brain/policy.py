@@ -77,9 +77,22 @@ def _specific_check(action: Action, picture: BrainInput) -> str:
 
 def check_action(action: Action, picture: BrainInput) -> str:
     """Why policy refuses an action ("" when it is allowed)."""
-    return _signal_check(getattr(action, "signal", None), picture) or _specific_check(
-        action, picture
+    return (
+        _signal_check(getattr(action, "signal", None), picture)
+        or _specific_check(action, picture)
+        or _second_comment(action, picture)
     )
+
+
+def _second_comment(action: Action, picture: BrainInput) -> str:
+    """A comment on a thread where a maintainer wrote to Prime: the reply is the one comment."""
+    if not isinstance(action, CommentIssue) or not picture.messages:
+        return ""
+    tracked = picture.open_issue(action.signal) if action.signal else None
+    target = action.issue if action.issue is not None else (tracked.number if tracked else None)
+    if target in {m.issue for m in picture.messages}:
+        return f"#{target} gets the reply to the maintainer's message: one comment, not two"
+    return ""
 
 
 _ACTION: TypeAdapter[Action] = TypeAdapter(Action)

@@ -267,5 +267,6 @@ def build_prompt(picture: BrainInput, context: PromptContext, budget_tokens: int
     )
     # The hard bound: a tiny budget clips even the instructions rather than overspend.
     system = clip(system, budget_tokens * CHARS_PER_TOKEN)
-    limit = budget_tokens * CHARS_PER_TOKEN - len(system)
+    # Whole tokens: each message's estimate rounds up on its own.
+    limit = (budget_tokens - estimate_tokens(system)) * CHARS_PER_TOKEN
     return Prompt(system=system, user=clip(user, max(limit, 0)))

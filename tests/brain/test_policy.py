@@ -127,3 +127,18 @@ def test_enforce_vets_the_decisions_answer() -> None:
     assert enforced.answer is not None
     assert enforced.answer.priorities == ()
     assert [d.reason for d in enforced.dropped] == ["unknown signal 'nope'"]
+
+
+@pytest.mark.parametrize(
+    ("action", "refused"),
+    [
+        (CommentIssue(issue=3, body="hi"), True),
+        (CommentIssue(signal="license", body="hi"), True),
+        (CommentIssue(issue=9, body="hi"), False),
+    ],
+)
+def test_a_comment_on_the_thread_of_a_message_is_refused_the_reply_is_the_one_comment(
+    action: CommentIssue, refused: bool
+) -> None:
+    assert bool(check_action(action, ASKED)) is refused
+    assert check_action(action, PICTURE) == ""
