@@ -94,8 +94,12 @@ def test_a_trusted_message_reaches_the_prompt_changes_the_plan_and_is_answered_o
         )
     )
     text = "/prime the licence matters most this week; leave editorconfig alone"
-    code, _, comment = _say(actions, text)
+    code, summary, comment = _say(actions, text)
     assert code == 0
+    assert "Reason: **conversation**" in summary
+    said = "Answer to the maintainers' message: License first until Sunday; editorconfig is left"
+    assert said in summary
+    assert "Priorities: license up for 48 h. Skipped: editorconfig." in summary
     assert len(openai_stub.requests) == 2
     prompt = _prompt(openai_stub)
     fenced = "MESSAGE from the maintainer @octocat (trusted) in a comment on #1"
@@ -243,6 +247,9 @@ def test_a_priority_command_reorders_the_plan_and_the_dashboards_box_clears_it(
     assert (state.plan[-1].signal, state.plan[-1].priority) == ("pinned-actions", "down")
     (reply,) = _replies(fake_github, comment)
     assert "**pinned-actions** goes last in this repository's plan until" in reply
+    fake_github.delete_branch(REPO, "prime-state")  # the dashboard remembers it
+    actions.run("workflow_dispatch")
+    assert prime_state(fake_github).priorities == state.priorities
     (dashboard,) = dashboards(fake_github)
     box = "- [ ] <!-- prime:clear=pinned-actions -->"
     assert box in (dashboard.body or "")
