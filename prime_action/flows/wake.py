@@ -306,7 +306,8 @@ def _request(gated: Wake, event: Event, merges: tuple[MergedPull, ...]) -> WakeR
         signal=gated.signal,
         signals=gated.signals,
         result=gated.result,
-        comment=event.comment.id if event.comment else None,
+        # The comment a command reply answers (a message's reply finds its own comment).
+        comment=event.comment.id if event.comment and gated.command else None,
         merges=merges,
         message=gated.message,
     )

@@ -161,6 +161,25 @@ def test_without_a_model_a_message_gets_one_short_reply_naming_the_commands(
     assert comment_count(fake_github) == 2
 
 
+def test_a_box_ticked_when_a_message_arrives_does_not_take_the_messages_reply(
+    fake_github: FakeGitHub, actions: Actions
+) -> None:
+    _repo(fake_github, None)
+    actions.run("workflow_dispatch")
+    (dashboard,) = dashboards(fake_github)
+    ticked = (dashboard.body or "").replace(
+        "- [ ] <!-- prime:wake -->", "- [x] <!-- prime:wake -->"
+    )
+    fake_github.person_edits(REPO, DASHBOARD, ticked, user="octo-org")  # the owner ticks
+    code, _, comment = _say(actions, "/prime what next?")
+    assert code == 0
+    (reply,) = _replies(fake_github, comment)
+    assert "needs a model" in reply
+    assert "Prime woke up" not in reply
+    assert comment_count(fake_github) == 2
+    assert "[x]" not in (dashboards(fake_github)[0].body or "")  # the box was acted on
+
+
 def test_a_message_whose_run_was_lost_is_answered_once_by_the_next_wake(
     fake_github: FakeGitHub, actions: Actions
 ) -> None:
