@@ -288,3 +288,24 @@ def test_a_priority_command_reorders_the_plan_and_the_dashboards_box_clears_it(
     assert "pinned-actions" not in {i.signal for i in state.plan if i.priority}
     assert "## Priorities" not in (dashboards(fake_github)[0].body or "")
     assert comment_count(fake_github) == 2  # the command and its one reply: a box says nothing
+
+
+def test_a_dry_run_lists_the_reply_to_a_message_and_writes_nothing(
+    fake_github: FakeGitHub, actions: Actions
+) -> None:
+    _repo(fake_github, None)
+    actions.run("workflow_dispatch")
+    comment = fake_github.add_comment(REPO, DASHBOARD, "/prime hello?", "octocat", "OWNER")
+    changes = {
+        "comment.body": "/prime hello?",
+        "comment.id": comment,
+        "comment.author_association": "OWNER",
+        "issue.number": DASHBOARD,
+        "repository.full_name": REPO,
+        "repository.default_branch": "main",
+    }
+    code, summary = actions.run("issue_comment.created", changes, inputs={"PRIME_DRY_RUN": "true"})
+    assert code == 0
+    assert f"reply once to the comment on #{DASHBOARD}" in summary
+    assert fake_github.writes == 0
+    assert _replies(fake_github, comment) == []
