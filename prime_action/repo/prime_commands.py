@@ -154,9 +154,11 @@ def unanswered(
         mention: conversation.mention: a login whose mention is a message to Prime.
 
     Returns:
-        The commands, oldest first. A reply counts only when Prime wrote it: anyone can
-        post a comment carrying a reply marker. Follow-up instructions on pull requests
-        (`/prime <words>` that are no command) are left to their own event.
+        The commands, and the free text (`/prime <words>` that are no command, a mention)
+        with its `text`, oldest first; the wake tells messages to Prime from the rest by
+        the issue they are on. A reply counts only when Prime wrote it: anyone can post a
+        comment carrying a reply marker. Free text on pull requests (the agent's follow-up
+        instructions) is left to its own event.
     """
     answered = {c.body for c in comments if c.author == trust.prime_login and PREFIX in c.body}
     pending = []
