@@ -15,7 +15,7 @@ from prime_action.brain.port import Brain, BrainInput
 from prime_action.brain.prompt import Prompt, PromptContext, build_prompt
 from prime_action.config.models import BrainSettings
 from prime_action.domain.errors import LLMError
-from prime_action.domain.models import Action, Decision, Frozen, Usage
+from prime_action.domain.models import Action, Answer, Decision, Frozen, PriorityChange, Usage
 
 # How much of an invalid answer goes back to the model with the repair request.
 REPAIR_ECHO_CHARS = 2000
@@ -49,6 +49,16 @@ class Proposal(Frozen):
     why: str = Field(default="", max_length=4000)
     next_wake_hours: float = Field(gt=0)
     actions: tuple[dict[str, Any], ...] = ()
+    # The answer to the maintainers' messages (policy drops it in a wake without one).
+    reply: str = Field(default="", max_length=8000)
+    priorities: tuple[PriorityChange, ...] = ()
+    skip: tuple[str, ...] = ()
+
+    def answer(self, asked: bool) -> Answer | None:
+        """The answer part, when there was a message or the model wrote one anyway."""
+        if not (asked or self.reply or self.priorities or self.skip):
+            return None
+        return Answer(reply=self.reply, priorities=self.priorities, skip=self.skip)
 
 
 class _ProposalSchema(Frozen):
@@ -58,6 +68,9 @@ class _ProposalSchema(Frozen):
     why: str
     next_wake_hours: float
     actions: list[Action]
+    reply: str
+    priorities: list[PriorityChange]
+    skip: list[str]
 
 
 def decision_schema() -> dict[str, Any]:
@@ -101,7 +114,7 @@ def _repair(messages: tuple[Message, ...], answer: str, error: str) -> tuple[Mes
         Message(
             role="user",
             content=f"That answer is invalid: {error}. Reply again with only the JSON object "
-            "described above: summary, why, next_wake_hours, actions.",
+            "described above: summary, why, next_wake_hours, actions, reply, priorities, skip.",
         ),
     )
 
@@ -170,6 +183,7 @@ class LLMBrain:
             brain="llm",
             usage=usage,
             prompt=prompt.text(),
+            answer=proposal.answer(bool(picture.messages)),
         )
 
     def _fall_back(

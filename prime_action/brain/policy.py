@@ -13,6 +13,7 @@ from prime_action.domain.models import (
     ACTION_TYPES,
     MAX_ACTIONS,
     Action,
+    Answer,
     CloseIssue,
     CommentIssue,
     CreateIssue,
@@ -76,9 +77,22 @@ def _specific_check(action: Action, picture: BrainInput) -> str:
 
 def check_action(action: Action, picture: BrainInput) -> str:
     """Why policy refuses an action ("" when it is allowed)."""
-    return _signal_check(getattr(action, "signal", None), picture) or _specific_check(
-        action, picture
+    return (
+        _signal_check(getattr(action, "signal", None), picture)
+        or _specific_check(action, picture)
+        or _second_comment(action, picture)
     )
+
+
+def _second_comment(action: Action, picture: BrainInput) -> str:
+    """A comment on a thread where a maintainer wrote to Prime: the reply is the one comment."""
+    if not isinstance(action, CommentIssue) or not picture.messages:
+        return ""
+    tracked = picture.open_issue(action.signal) if action.signal else None
+    target = action.issue if action.issue is not None else (tracked.number if tracked else None)
+    if target in {m.issue for m in picture.messages}:
+        return f"#{target} gets the reply to the maintainer's message: one comment, not two"
+    return ""
 
 
 _ACTION: TypeAdapter[Action] = TypeAdapter(Action)
@@ -162,15 +176,67 @@ def enforce(decision: Decision, picture: BrainInput, repo: str = "") -> Decision
         the configured range.
     """
     kept, dropped = screen(decision.actions, picture, decision.dropped)
+    answer, refused = vet_answer(decision.answer, picture, repo)
     return decision.model_copy(
         update={
             "actions": tuple(_cleaned(action, repo) for action in kept),
-            "dropped": dropped,
+            "answer": answer,
+            "dropped": (*dropped, *refused),
             "next_wake_hours": clamp_hours(decision.next_wake_hours, picture),
             "summary": clean_title(decision.summary, repo, MAX_SUMMARY),
             "why": clean(decision.why, repo),
         }
     )
+
+
+# The longest a priority change lasts (a model asking for a year gets a month).
+MAX_PRIORITY_HOURS = 720.0
+MIN_PRIORITY_HOURS = 1.0
+
+
+def vet_answer(
+    answer: Answer | None, picture: BrainInput, repo: str = ""
+) -> tuple[Answer | None, tuple[DroppedAction, ...]]:
+    """An answer to the maintainers' messages, as policy allows it.
+
+    Args:
+        answer: what a brain answered (an LLM's, possibly steered by hostile text).
+        picture: the wake's inputs: its messages, signals and config.
+        repo: OWNER/NAME, whose links the reply may keep.
+
+    Returns:
+        The answer with its reply cleaned and only changes to known, unskipped signals
+        (hours clamped to 1..720), and the refused parts with the reason. A wake without a
+        trusted message gets no answer at all: only a maintainer may change priorities.
+    """
+    if answer is None:
+        return None, ()
+    if not picture.messages:
+        raw = answer.model_dump(mode="json")
+        return None, (DroppedAction(action={"type": "answer", **raw}, reason=_NO_MESSAGE),)
+    dropped: list[DroppedAction] = []
+    priorities = []
+    for change in answer.priorities:
+        reason = _signal_check(change.signal, picture)
+        if reason:
+            dropped.append(DroppedAction(action={"type": "priority", **change.model_dump()},
+                                         reason=reason))  # fmt: skip
+            continue
+        hours = min(max(change.hours, MIN_PRIORITY_HOURS), MAX_PRIORITY_HOURS)
+        priorities.append(change.model_copy(update={"hours": hours}))
+    known = {s.name for s in picture.signals}
+    skip = tuple(dict.fromkeys(s for s in answer.skip if s in known))
+    dropped += [
+        DroppedAction(action={"type": "skip", "signal": s}, reason=f"unknown signal '{s}'")
+        for s in answer.skip
+        if s not in known
+    ]
+    reply = clean(answer.reply, repo, MAX_REPLY)
+    return Answer(reply=reply, priorities=tuple(priorities), skip=skip), tuple(dropped)
+
+
+_NO_MESSAGE = "no maintainer wrote to Prime in this wake: only they may change priorities"
+MAX_REPLY = 2000
 
 
 def _cleaned(action: Action, repo: str) -> Action:

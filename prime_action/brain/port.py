@@ -9,6 +9,7 @@ from prime_action.config.models import RepoConfig
 from prime_action.domain.models import (
     Decision,
     Frozen,
+    Message,
     PlanItem,
     PrimeState,
     SignalResult,
@@ -30,6 +31,8 @@ class BrainInput(Frozen):
     # Signals a maintainer asked to run now (`/prime run`, a run-now box): first, past
     # `jobs.max_in_flight`.
     requested: tuple[str, ...] = ()
+    # Trusted maintainers' messages to Prime in this wake (conversation): highest priority.
+    messages: tuple[Message, ...] = ()
 
     def open_issue(self, signal: str) -> TrackedIssue | None:
         """The open tracking issue of a signal, if any."""

@@ -71,7 +71,9 @@ def _work(picture: BrainInput) -> list[list[Action]]:
     # A maintainer's "run now" goes first and past the in-flight limit, like Renovate's
     # dashboard boxes go past its PR limits; so does a critical signal (CI failing on the
     # default branch), which must never wait behind a missing CODEOWNERS.
-    urgent = {s.name for s in picture.signals if s.severity == "critical"}
+    # A maintainer who put a critical signal down (conversation, `/prime priority`) wins.
+    down = {item.signal for item in picture.plan if item.priority == "down"}
+    urgent = {s.name for s in picture.signals if s.severity == "critical"} - down
     first = set(picture.requested) | urgent
     asked = [item for item in picture.plan if item.signal in first]
     others = [item for item in picture.plan if item.signal not in first]

@@ -85,6 +85,22 @@ class TrustSettings(Section):
     )
 
 
+class ConversationSettings(Section):
+    """Talking to Prime: which comments besides `/prime <words>` are messages to it."""
+
+    mention: str | None = Field(
+        default=None,
+        description="A login (without @) whose mention in a trusted comment on the dashboard "
+        "or a tracking issue is a message to Prime, like `/prime <words>`.",
+    )
+    priority_hours: float = Field(
+        default=168.0,
+        gt=0,
+        le=720,
+        description="How long a priority change lasts when none is given (at most 30 days).",
+    )
+
+
 class LabelSettings(Section):
     """Labels Prime puts on its issues; `allowed` extends what a brain may add."""
 
@@ -279,6 +295,7 @@ class RepoConfig(Section):
     brain: BrainSettings = BrainSettings()
     wake: WakeSettings = WakeSettings()
     trust: TrustSettings = TrustSettings()
+    conversation: ConversationSettings = ConversationSettings()
     labels: LabelSettings = LabelSettings()
     jobs: JobSettings = JobSettings()
     guardrails: GuardrailSettings = GuardrailSettings()

@@ -37,6 +37,7 @@ WakeReason = Literal[
     "job-result",
     "delegate",
     "org-wake",
+    "conversation",
 ]
 
 
@@ -71,6 +72,10 @@ class SignalResult(Frozen):
         return self.status == "failing" and self.fix is not None
 
 
+# A priority change: up puts a signal first in the repository's plan, down last.
+Direction = Literal["up", "down"]
+
+
 class PlanItem(Frozen):
     """One piece of work the repository's Prime wants done, in priority order."""
 
@@ -81,6 +86,8 @@ class PlanItem(Frozen):
     weight: float
     fingerprint: str = ""
     added_at: datetime
+    # A maintainer's priority change for this signal (conversation, `/prime priority`).
+    priority: Direction | None = None
 
 
 # Attempt ids a repository in org mode gives its submitted jobs: the org's dispatcher runs
@@ -198,6 +205,40 @@ class Usage(Frozen):
     cost_usd: float = 0.0
 
 
+class Message(Frozen):
+    """A trusted maintainer's free-text message to Prime on one of its threads."""
+
+    comment: int
+    issue: int
+    author: str
+    text: str
+
+
+class Priority(Frozen):
+    """A maintainer's priority change for one signal of this repository, until it expires."""
+
+    direction: Direction
+    until: datetime
+    by: str = ""
+
+
+class PriorityChange(Frozen):
+    """A change a conversation asks for: a signal up or down for some hours, or cleared."""
+
+    signal: str
+    direction: Literal["up", "down", "clear"]
+    hours: float = Field(default=168.0, gt=0)
+
+
+class Answer(Frozen):
+    """What a decision says to the maintainers' messages of its wake, and the changes they asked."""
+
+    reply: str = ""
+    priorities: tuple[PriorityChange, ...] = ()
+    # Signals to leave alone, as `/prime skip SIGNAL` does.
+    skip: tuple[str, ...] = ()
+
+
 class Decision(Frozen):
     """The one decision of a wake: at most five actions, when to wake next, and why."""
 
@@ -210,6 +251,8 @@ class Decision(Frozen):
     usage: Usage = Usage()
     # The prompt an LLM decided from (secrets masked); only the newest decision keeps it.
     prompt: str = ""
+    # The answer to the maintainers' messages of the wake (conversation); None without one.
+    answer: Answer | None = None
 
 
 class DecisionRecord(Frozen):
@@ -331,6 +374,8 @@ class PrimeState(Frozen):
     judged_heads: dict[str, str] = Field(default_factory=dict)
     # What CI eyes read of a failing default branch (cached by head SHA), re-runs, flaky checks.
     ci: CiMemory = CiMemory()
+    # signal -> a maintainer's priority change in force (conversation, `/prime priority`).
+    priorities: dict[str, Priority] = Field(default_factory=dict)
 
 
 class RunSheetItem(BaseModel):

@@ -8,9 +8,9 @@ from types import MappingProxyType
 from pydantic import ValidationError
 
 from prime_action.config.models import TrustSettings
-from prime_action.domain.commands import COMMANDS
+from prime_action.domain.commands import COMMANDS, mentions
 from prime_action.domain.markers import DASHBOARD, PREFIX, find_signal
-from prime_action.domain.models import Frozen, JobResult, WakeReason
+from prime_action.domain.models import Frozen, JobResult, Message, WakeReason
 from prime_action.events.model import Event, Issue, PullHead
 
 
@@ -29,6 +29,8 @@ class Wake(Frozen):
     result: JobResult | None = None
     # `/prime <instruction>` on a pull request: the words for the agent (untrusted text).
     instruction: str | None = None
+    # A trusted maintainer's free-text message on the dashboard or a tracking issue.
+    message: Message | None = None
 
 
 class Ignore(Frozen):
@@ -42,6 +44,8 @@ class _Gate(Frozen):
 
     trust: TrustSettings
     dashboard_issue: int | None = None
+    # conversation.mention: a login whose mention is a message to Prime.
+    mention: str | None = None
 
 
 Handler = Callable[[Event, _Gate], Wake | Ignore]
@@ -72,13 +76,20 @@ GATE_TRIGGERS = frozenset(
 )
 
 
-def route(event: Event, trust: TrustSettings, dashboard_issue: int | None = None) -> Wake | Ignore:
+def route(
+    event: Event,
+    trust: TrustSettings,
+    dashboard_issue: int | None = None,
+    *,
+    mention: str | None = None,
+) -> Wake | Ignore:
     """Decide whether an event wakes Prime, and with which reason.
 
     Args:
         event: the parsed event.
         trust: who may command Prime, which bots count, and Prime's own login.
         dashboard_issue: the number of the repository's dashboard issue, when known.
+        mention: conversation.mention, the login whose mention is a message to Prime.
 
     Returns:
         A Wake with its reason, or an Ignore saying why not.
@@ -90,7 +101,7 @@ def route(event: Event, trust: TrustSettings, dashboard_issue: int | None = None
     handler = _ROUTES.get((event.name, event.action))
     if handler is None:
         return Ignore(reason=f"no handler for {_key(event)}")
-    return handler(event, _Gate(trust=trust, dashboard_issue=dashboard_issue))
+    return handler(event, _Gate(trust=trust, dashboard_issue=dashboard_issue, mention=mention))
 
 
 def _on(name: str, *actions: str | None) -> Callable[[Handler], Handler]:
@@ -208,24 +219,79 @@ def _editor_trusted(event: Event, issue: Issue, trust: TrustSettings) -> bool:
 
 @_on("issue_comment", "created")
 def _comment(event: Event, gate: _Gate) -> Wake | Ignore:
-    if event.comment is None:
+    comment = event.comment
+    if comment is None:
         return _no(event, "a comment")
-    words = command_words(event.comment.body)
-    if words is None:
+    words = command_words(comment.body)
+    mentioned = words is None and mentions(comment.body, gate.mention)
+    if words is None and not mentioned:
         return Ignore(reason="comment is not a /prime command")
     association = event.author_association or "NONE"
     if association not in gate.trust.associations:
         return Ignore(reason=f"untrusted actor {event.actor} ({association}) sent a command")
-    if event.issue and event.issue.is_pull_request and words and words[0].lower() not in COMMANDS:
-        return _followup(event, event.issue.number, event.comment.body)
+    if mentioned or (words and words[0].lower() not in COMMANDS):
+        return _free_text(event, gate, mentioned=mentioned)
     command, *args = words or ("help",)
     return Wake(
         reason="command",
-        detail=f"{' '.join((COMMAND_PREFIX, *words))} from {event.actor}",
+        detail=f"{' '.join((COMMAND_PREFIX, *(words or ())))} from {event.actor}",
         command=command.lower(),
         command_args=tuple(args),
         issue=event.issue.number if event.issue else None,
     )
+
+
+def _free_text(event: Event, gate: _Gate, *, mentioned: bool) -> Wake | Ignore:
+    """A trusted comment that is no command word: an instruction, a message, or help.
+
+    On a pull request `/prime <words>` is for the agent working on it; on one of Prime's
+    threads it (or a mention) is a message to Prime; elsewhere `/prime <words>` gets the
+    commands' help and a mention nothing.
+    """
+    issue, comment = event.issue, event.comment
+    if issue is None or comment is None:
+        return _no(event, "an issue")
+    if issue.is_pull_request:
+        if mentioned:
+            return Ignore(reason="a mention on a pull request is no message to Prime")
+        return _followup(event, issue.number, comment.body)
+    if _prime_thread(issue, gate):
+        return _conversation(event, issue.number, comment.id, comment.body)
+    if mentioned:
+        return Ignore(reason=f"a mention on #{issue.number}, not Prime's thread")
+    words = command_words(comment.body) or ("help",)
+    return Wake(
+        reason="command",
+        detail=f"{' '.join((COMMAND_PREFIX, *words))} from {event.actor}",
+        command=words[0].lower(),
+        command_args=words[1:],
+        issue=issue.number,
+    )
+
+
+def _prime_thread(issue: Issue, gate: _Gate) -> bool:
+    """The dashboard, or a tracking issue Prime opened (its marker, written by Prime)."""
+    tracking = find_signal(issue.body) is not None and issue.author == gate.trust.prime_login
+    return _is_dashboard(issue, gate) or tracking
+
+
+def _conversation(event: Event, number: int, comment: int, body: str) -> Wake:
+    """A trusted maintainer's free text on one of Prime's threads: a message to Prime."""
+    message = Message(comment=comment, issue=number, author=event.actor, text=message_text(body))
+    return Wake(
+        reason="conversation",
+        detail=f"a message on #{number} from {event.actor}",
+        issue=number,
+        message=message,
+    )
+
+
+def message_text(body: str) -> str:
+    """What a message says: the comment without its leading `/prime`."""
+    stripped = body.strip()
+    if command_words(stripped) is None:
+        return stripped
+    return stripped.removeprefix(COMMAND_PREFIX).strip()
 
 
 def _followup(event: Event, number: int, body: str) -> Wake:

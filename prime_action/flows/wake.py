@@ -45,7 +45,7 @@ from prime_action.flows.pulls import PULL_FLOWS, pull_flow
 from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
 from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
 from prime_action.repo.memory_update import hibernating
-from prime_action.repo.prime_commands import PendingCommand, commands_since, unanswered
+from prime_action.repo.prime_commands import answered, commands_since, unanswered
 from prime_action.templating import render
 
 BrainHook = Callable[[Brain], Brain]
@@ -190,7 +190,7 @@ def _ports(  # noqa: PLR0917 -- the wake's reads, its config, the injected momen
         issues=issues,
         jobs=jobs,
         brain=brain_for(
-            with_model(config.brain, env.model),
+            config.brain,
             lambda: PromptContext(identity=eyes.identity_docs(), event=describe_event(event)),
         ),
         look=look,
@@ -235,7 +235,9 @@ def wake_on_github(
     config, warnings = read_config(client, env)
     trust = GitHubTrust(client, env.repository, config.trust)
     event = _with_editor(event, config.trust, trust)
-    gated = route(event, config.trust, first.state.dashboard_issue if first.state else None)
+    config = config.model_copy(update={"brain": with_model(config.brain, env.model)})
+    dashboard = first.state.dashboard_issue if first.state else None
+    gated = route(event, config.trust, dashboard, mention=config.conversation.mention)
     if isinstance(gated, Ignore):
         return _done(client, ignored=gated.reason, warnings=warnings)
     flow: str | None = None
@@ -259,9 +261,8 @@ def wake_on_github(
     first = kept_spend(store, first, reviewer, now)
     ports = replace(ports, brain=brain(ports.brain))
     request = _request(gated, event, (*merges, *polled.merges))
-    request = request.model_copy(
-        update={"pending": _pending(trust, event, config, first, now), "polled": polled.news}
-    )
+    request = _heard(request, trust, event, config, first, now)
+    request = request.model_copy(update={"polled": polled.news})
     # The state was read once above: a tick that got here is awake.
     report = wake(ports, request, config, now, stored=first, dry_run=env.dry_run)
     if env.dry_run:
@@ -315,14 +316,29 @@ def _with_editor(event: Event, trust: TrustSettings, lookup: GitHubTrust) -> Eve
     return event.model_copy(update={"editor_association": lookup.association(event.actor)})
 
 
-def _pending(
-    trust: GitHubTrust, event: Event, config: RepoConfig, first: StoredState, now: datetime
-) -> tuple[PendingCommand, ...]:
-    """The trusted `/prime` comments no wake answered yet (one listing of recent comments)."""
+def _heard(  # noqa: PLR0917 -- the request, the reads it needs and the injected moment
+    request: WakeRequest,
+    trust: GitHubTrust,
+    event: Event,
+    config: RepoConfig,
+    first: StoredState,
+    now: datetime,
+) -> WakeRequest:
+    """The request with the trusted `/prime` comments and messages no wake answered yet.
+
+    One listing of recent comments; it also tells whether Prime already answered the
+    event's own message (a rerun): then the message is not sent to the brain again.
+    """
     last = first.state.last_wake_at if first.state else None
     since = commands_since(last, now)
     skip = event.comment.id if event.comment else None
-    return unanswered(trust.comments_since(since), config.trust, since, skip=skip)
+    listed = trust.comments_since(since)
+    mention = config.conversation.mention
+    pending = unanswered(listed, config.trust, since, skip=skip, mention=mention)
+    message = request.message
+    if message is not None and answered(listed, config.trust, message.comment):
+        message = None
+    return request.model_copy(update={"pending": pending, "message": message})
 
 
 def _org_link(env: ActionsEnv, config: RepoConfig) -> GitHubOrgLink | None:
@@ -344,8 +360,10 @@ def _request(gated: Wake, event: Event, merges: tuple[MergedPull, ...]) -> WakeR
         signal=gated.signal,
         signals=gated.signals,
         result=gated.result,
-        comment=event.comment.id if event.comment else None,
+        # The comment a command reply answers (a message's reply finds its own comment).
+        comment=event.comment.id if event.comment and gated.command else None,
         merges=merges,
+        message=gated.message,
     )
 
 

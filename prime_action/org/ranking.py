@@ -22,6 +22,9 @@ MAX_AGE_DAYS = 30
 FAILED = frozenset({"failed", "timeout"})
 # CI failing on the default branch blocks every other automation: always ranked first.
 FIRST = frozenset({"ci"})
+# A repository maintainer's priority change on a plan item (conversation, `/prime priority`)
+# weighs it up or down against the other repositories' work too.
+PRIORITY_FACTOR = {"up": 2.0, "down": 0.5}
 
 
 class Candidate(Frozen):
@@ -60,7 +63,7 @@ def _managed(facts: RepoFacts) -> Iterator[Candidate | NeedsHuman]:
                 runner=item.runner,
                 reason=item.reason,
                 approach=item.approach,
-                weight=item.weight,
+                weight=item.weight * PRIORITY_FACTOR.get(item.priority or "", 1.0),
                 fingerprint=item.fingerprint,
                 added_at=item.added_at,
             )

@@ -8,7 +8,7 @@ from typing import Literal, NamedTuple
 from pydantic import Field, ValidationError, field_validator
 
 from prime_action.domain.markers import DASHBOARD, data_marker, find_data
-from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, SignalResult
+from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, Priority, SignalResult
 from prime_action.growth.report import chart, rows
 from prime_action.markdown import BODY_LIMIT, safe_cell, safe_text
 from prime_action.repo.dashboard_ticks import (
@@ -211,11 +211,18 @@ class DashboardMemory(Frozen):
     status: Literal["active", "paused"] = "active"
     skipped: tuple[str, ...] = ()
     refused: dict[str, str] = Field(default_factory=dict)
+    # Maintainers' priority changes (conversation, `/prime priority`), until they expire.
+    priorities: dict[str, Priority] = Field(default_factory=dict)
 
 
 def memory_marker(state: PrimeState) -> str:
-    """The hidden marker at the dashboard's end carrying pause, skips and refusals."""
-    memory = DashboardMemory(status=state.status, skipped=state.skipped, refused=state.refused)
+    """The hidden marker at the dashboard's end carrying pause, skips, refusals, priorities."""
+    memory = DashboardMemory(
+        status=state.status,
+        skipped=state.skipped,
+        refused=state.refused,
+        priorities=state.priorities,
+    )
     return data_marker(memory.model_dump(mode="json"))
 
 
@@ -234,6 +241,7 @@ def recall(state: PrimeState, memory: DashboardMemory) -> PrimeState:
             "status": memory.status,
             "skipped": tuple(sorted({*state.skipped, *memory.skipped})),
             "refused": {**memory.refused, **state.refused},
+            "priorities": {**memory.priorities, **state.priorities},
         }
     )
 

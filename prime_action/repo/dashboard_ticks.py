@@ -12,7 +12,7 @@ from prime_action.domain.models import Frozen
 # A signal name that can sit inside a marker: no whitespace, no `>`, and no `--`, which
 # would close the HTML comment early.
 SIGNAL_NAME = r"[A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*"
-_KEY = re.compile(rf"wake|pause|resume|(?:run|retry)={SIGNAL_NAME}")
+_KEY = re.compile(rf"wake|pause|resume|(?:run|retry|clear)={SIGNAL_NAME}")
 # A task-list item whose box is followed by one of our markers. The groups let a box be
 # rewritten in place, leaving every other character of a hand-edited body as it was.
 _BOX = re.compile(
@@ -30,6 +30,8 @@ class Ticks(Frozen):
     resume: bool = False
     run: tuple[str, ...] = ()
     retry: tuple[str, ...] = ()
+    # Signals whose priority change a maintainer clears (`/prime priority SIGNAL clear`).
+    clear: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -43,6 +45,7 @@ class Ticks(Frozen):
             [key for key, on in flags.items() if on]
             + [f"run={signal}" for signal in self.run]
             + [f"retry={signal}" for signal in self.retry]
+            + [f"clear={signal}" for signal in self.clear]
         )
 
 
@@ -80,6 +83,7 @@ def ticks_to_commands(ticks: Ticks) -> tuple[Command, ...]:
         *([("resume", ())] if ticks.resume else []),
         *(("retry", (signal,)) for signal in ticks.retry),
         *(("run", (signal,)) for signal in ticks.run),
+        *(("priority", (signal, "clear")) for signal in ticks.clear),
         *([("wake", ())] if ticks.wake else []),
         *([("pause", ())] if ticks.pause else []),
     )
@@ -151,6 +155,7 @@ def _from_keys(keys: Iterable[str]) -> Ticks:
         resume="resume" in keys,
         run=named("run"),
         retry=named("retry"),
+        clear=named("clear"),
     )
 
 

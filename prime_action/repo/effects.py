@@ -182,7 +182,7 @@ class SaveState(Frozen):
 
 
 class Reply(Frozen):
-    """Answer a `/prime` command once (the marker carries the comment's id)."""
+    """Answer a `/prime` command or a message to Prime once (the marker names the comment)."""
 
     kind: Literal["reply"] = "reply"
     issue: int
@@ -191,7 +191,7 @@ class Reply(Frozen):
 
     def describe(self) -> str:
         """The write, in a dry run's words."""
-        return f"reply to the command on #{self.issue}"
+        return f"reply once to the comment on #{self.issue}"
 
 
 class ClosePull(Frozen):

@@ -173,8 +173,9 @@ def prepare(
         The prepared state and the brain's picture.
     """
     outcomes = []
+    until = now + timedelta(hours=config.conversation.priority_hours)
     for command, args in commands:
-        outcomes.append(apply_command(state, command, args, {s.name for s in signals}))
+        outcomes.append(apply_command(state, command, args, {s.name for s in signals}, until))
         state = outcomes[-1].state
     for name in dict.fromkeys((signal, *signals_closed) if signal else signals_closed):
         state = _pr_refusal(state, reason, name, signals)

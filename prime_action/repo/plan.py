@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import DecisionRecord, PlanItem, PrimeState, SignalResult
+from prime_action.domain.models import (
+    DecisionRecord,
+    PlanItem,
+    PrimeState,
+    Priority,
+    SignalResult,
+)
 
 DECISION_RETENTION = timedelta(hours=48)
 # The agent runner would only report "no agent" (issue 16's dead loops): such an item waits,
@@ -47,7 +53,8 @@ def hold_reason(signal: SignalResult, state: PrimeState, config: RepoConfig, now
 def build_plan(
     signals: tuple[SignalResult, ...], state: PrimeState, config: RepoConfig, now: datetime
 ) -> tuple[PlanItem, ...]:
-    """The failing, fixable signals free to be worked on, heaviest first.
+    """The failing, fixable signals free to be worked on, heaviest first (a maintainer's
+    priority change aside: up first, down last).
 
     An item keeps the `added_at` of the previous plan, so its age survives wakes.
     """
@@ -65,7 +72,28 @@ def build_plan(
         for s in signals
         if s.fix is not None and s.status == "failing" and not hold_reason(s, state, config, now)
     ]
-    return tuple(sorted(items, key=lambda i: (-i.weight, i.signal)))
+    return order_plan(tuple(items), state.priorities, now)
+
+
+# A maintainer's priority change: up first, then the rest by weight, then down.
+_RANK = {"up": 0, None: 1, "down": 2}
+
+
+def active(priorities: dict[str, Priority], now: datetime) -> dict[str, Priority]:
+    """The priority changes that have not expired."""
+    return {signal: p for signal, p in priorities.items() if now < p.until}
+
+
+def order_plan(
+    plan: tuple[PlanItem, ...], priorities: dict[str, Priority], now: datetime
+) -> tuple[PlanItem, ...]:
+    """The plan with each item's priority noted: up first, down last, the rest by weight."""
+    live = active(priorities, now)
+    noted = (
+        i.model_copy(update={"priority": live[i.signal].direction if i.signal in live else None})
+        for i in plan
+    )
+    return tuple(sorted(noted, key=lambda i: (_RANK[i.priority], -i.weight, i.signal)))
 
 
 def expire_in_flight(

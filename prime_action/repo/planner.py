@@ -22,6 +22,7 @@ from prime_action.domain.models import (
     InFlight,
     JobResult,
     MergedPull,
+    Message,
     PrimeState,
     SignalResult,
     SubmitJob,
@@ -30,6 +31,7 @@ from prime_action.domain.models import (
 from prime_action.domain.ports import StoredState, TrackedIssue
 from prime_action.growth import step as growth
 from prime_action.growth.step import GrowthInputs
+from prime_action.repo import conversation
 from prime_action.repo.actions import (
     ActionContext,
     ActionPlan,
@@ -86,6 +88,8 @@ class WakeRequest(Frozen):
     pending: tuple[PendingCommand, ...] = ()
     # What the PR poll saw of Prime's open PRs (None: no poll ran, as in a local wake).
     polled: PullNews | None = None
+    # The event's message to Prime (a trusted comment on one of its threads), answered once.
+    message: Message | None = None
 
 
 class WakeInputs(Frozen):
@@ -137,6 +141,9 @@ class _Seen(Frozen):
     issues: tuple[TrackedIssue, ...]
     held: str
     reruns: tuple[Rerun, ...] = ()
+    # The recovered comments that are commands, and the wake's messages to Prime.
+    pending: tuple[PendingCommand, ...] = ()
+    messages: tuple[Message, ...] = ()
 
 
 def _see(inputs: WakeInputs) -> _Seen:
@@ -169,7 +176,12 @@ def _see(inputs: WakeInputs) -> _Seen:
     days = config.prs.close_idle_days
     stale = plan_hygiene(inputs.pulls, idle_days=days, now=now)
     state = cool_down(state, stale, days=days, now=now)
+    state = conversation.expire(state, now)
     request = inputs.request
+    dashboard = () if state.dashboard_issue is None else (state.dashboard_issue,)
+    threads = frozenset((*(i.number for i in issues), *dashboard))
+    pending, messages = conversation.split_pending(request.pending, threads)
+    messages = (*([request.message] if request.message else []), *messages)
     prepared = prepare(
         state,
         reason=request.reason,
@@ -177,14 +189,16 @@ def _see(inputs: WakeInputs) -> _Seen:
         issues=issues,
         config=config,
         now=now,
-        commands=(*request.commands, *((p.command, p.args) for p in request.pending)),
+        commands=(*request.commands, *((p.command, p.args) for p in pending)),
         signal=request.signal,
         signals_closed=request.signals,
         result=request.result,
         closed_now=request.issue if request.reason == "issue-closed" else None,
     )
+    picture = prepared.picture.model_copy(update={"messages": messages})
+    prepared = prepared.model_copy(update={"picture": picture})
     return _Seen(prepared=prepared, adoption=adoption, issues=issues, held=held,
-                 reruns=verdict.reruns)  # fmt: skip
+                 reruns=verdict.reruns, pending=pending, messages=messages)  # fmt: skip
 
 
 def _blocked_reasons(result: JobResult | None) -> dict[str, str]:
@@ -319,7 +333,7 @@ def _conclude(
         tracked=tracked,
         pulls={s: p.number for p in inputs.pulls for s in p.signals},
     )
-    prepared = seen.prepared.model_copy(update={"state": state})
+    prepared = _heeded(seen, state, plan.decision, inputs.now)
     after = conclude(before, prepared, plan.decision, inputs.identity, inputs.now)
     after = with_poll(after, inputs.request.polled, inputs.config, inputs.now)
     record = DecisionRecord(at=inputs.now, reason=inputs.request.reason, decision=plan.decision)
@@ -339,8 +353,23 @@ def _conclude(
     effects.append(
         SaveState(state=after, record=record, expected=inputs.stored.version, before=before)
     )
-    reply = (*_reply(inputs, plan, after), *_pending_replies(inputs, seen, plan, after))
-    return plan.model_copy(update={"effects": (*effects, *reply), "state": after})
+    reply = (*_reply(inputs, plan, after), *_pending_replies(seen, plan, after))
+    model = inputs.config.brain.model is not None
+    paused = after.status == "paused"
+    talk = conversation.replies(
+        seen.messages, plan.decision, model=model, now=inputs.now, paused=paused
+    )
+    return plan.model_copy(update={"effects": (*effects, *reply, *talk), "state": after})
+
+
+def _heeded(seen: _Seen, state: PrimeState, decision: Decision, now: datetime) -> Prepared:
+    """The prepared memory with the decision's answer to the messages: priorities, skips."""
+    answer = decision.answer if seen.messages else None
+    state = conversation.heed(state, answer, conversation.authors(seen.messages), now)
+    picture = seen.prepared.picture
+    plan = conversation.heed_plan(picture.plan, state, now) if answer else picture.plan
+    picture = picture.model_copy(update={"plan": plan})
+    return seen.prepared.model_copy(update={"state": state, "picture": picture})
 
 
 def _reply(inputs: WakeInputs, plan: WakePlan, state: PrimeState) -> tuple[Reply, ...]:
@@ -352,11 +381,9 @@ def _reply(inputs: WakeInputs, plan: WakePlan, state: PrimeState) -> tuple[Reply
     return (_answer(request.issue, request.comment, (plan.command_reply, args), plan, state),)
 
 
-def _pending_replies(
-    inputs: WakeInputs, seen: _Seen, plan: WakePlan, state: PrimeState
-) -> tuple[Reply, ...]:
+def _pending_replies(seen: _Seen, plan: WakePlan, state: PrimeState) -> tuple[Reply, ...]:
     """Answer each recovered command once, on its own issue (their outcomes come last)."""
-    pending = inputs.request.pending
+    pending = seen.pending
     outcomes = seen.prepared.outcomes[len(seen.prepared.outcomes) - len(pending) :]
     return tuple(
         _answer(p.issue, p.comment, (o.reply, p.args), plan, state)
@@ -378,5 +405,6 @@ def _answer(issue: int, comment: int, outcome: Command, plan: WakePlan, state: P
         failing=sum(s.status == "failing" for s in plan.signals),
         in_flight=len(state.in_flight),
         signals=[s.name for s in plan.signals],
+        priority=state.priorities.get((args or ("",))[0]),
     )
     return Reply(issue=issue, body=body, marker=marker)

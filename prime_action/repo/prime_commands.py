@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from prime_action.config.models import TrustSettings
-from prime_action.domain.commands import COMMANDS, PER_SIGNAL
+from prime_action.domain.commands import COMMANDS, DIRECTIONS, PER_SIGNAL, mentions
 from prime_action.domain.markers import PREFIX, comment_marker
-from prime_action.domain.models import Frozen, PrimeState
-from prime_action.events.router import command_words
+from prime_action.domain.models import Frozen, Message, PrimeState, Priority
+from prime_action.events.router import command_words, message_text
 
 
 class CommandOutcome(Frozen):
@@ -28,7 +28,11 @@ def _needs_signal(command: str, args: tuple[str, ...], known: set[str]) -> str |
 
 
 def apply_command(
-    state: PrimeState, command: str, args: tuple[str, ...], known_signals: set[str]
+    state: PrimeState,
+    command: str,
+    args: tuple[str, ...],
+    known_signals: set[str],
+    until: datetime | None = None,
 ) -> CommandOutcome:
     """Apply one `/prime` command.
 
@@ -37,11 +41,14 @@ def apply_command(
         command: the command word (`skip` for `/prime skip ci`).
         args: the words after it.
         known_signals: names of the signals this repository has.
+        until: when a priority set now expires (`/prime priority SIGNAL up|down`); without
+            it a priority can only be cleared.
 
     Returns:
         The new state and the reply key: the command's name when it worked, or `help`,
-        `missing-signal`, `unknown-signal`. `run SIGNAL` clears the signal's holds like
-        `retry`; the wake then submits its job first, past `jobs.max_in_flight`.
+        `missing-signal`, `unknown-signal`, `priority-up|down|clear`, `priority-usage`.
+        `run SIGNAL` clears the signal's holds like `retry`; the wake then submits its job
+        first, past `jobs.max_in_flight`.
     """
     if command not in COMMANDS:
         return CommandOutcome(state=state, reply="help")
@@ -49,11 +56,25 @@ def apply_command(
         problem = _needs_signal(command, args, known_signals)
         if problem:
             return CommandOutcome(state=state, reply=problem, signal=args[0] if args else None)
+        if command == "priority":
+            return _priority(state, args, until)
         return CommandOutcome(
             state=_per_signal(state, command, args[0]), reply=command, signal=args[0]
         )
     updates = {"pause": {"status": "paused"}, "resume": {"status": "active"}}.get(command, {})
     return CommandOutcome(state=state.model_copy(update=updates), reply=command)
+
+
+def _priority(state: PrimeState, args: tuple[str, ...], until: datetime | None) -> CommandOutcome:
+    """`/prime priority SIGNAL up|down|clear`: this repository's plan order, for a while."""
+    signal, direction = args[0], (args[1:] or ("",))[0].lower()
+    if direction not in DIRECTIONS or (direction != "clear" and until is None):
+        return CommandOutcome(state=state, reply="priority-usage", signal=signal)
+    kept = {k: v for k, v in state.priorities.items() if k != signal}
+    if direction != "clear" and until is not None:
+        kept[signal] = Priority(direction="up" if direction == "up" else "down", until=until)
+    updated = state.model_copy(update={"priorities": kept})
+    return CommandOutcome(state=updated, reply=f"priority-{direction}", signal=signal)
 
 
 def _per_signal(state: PrimeState, command: str, signal: str) -> PrimeState:
@@ -86,12 +107,21 @@ class SeenComment(Frozen):
 
 
 class PendingCommand(Frozen):
-    """A trusted `/prime` command that no reply of Prime's answers yet."""
+    """A trusted `/prime` command, or message to Prime, that no reply of Prime's answers yet."""
 
     comment: int
     issue: int
     command: str
     args: tuple[str, ...] = ()
+    # Free text (`/prime <words>` that are no command, a mention): a message when it was
+    # written on one of Prime's threads (the wake knows them), else a command as before.
+    text: str = ""
+    author: str = ""
+    mention: bool = False
+
+    def message(self) -> Message:
+        """The comment as a message to Prime."""
+        return Message(comment=self.comment, issue=self.issue, author=self.author, text=self.text)
 
 
 # How far back a wake without a last wake (first wake, lost state) looks for commands, and
@@ -107,38 +137,60 @@ def commands_since(last_wake: datetime | None, now: datetime) -> datetime:
 
 
 def unanswered(
-    comments: tuple[SeenComment, ...], trust: TrustSettings, since: datetime, *, skip: int | None
+    comments: tuple[SeenComment, ...],
+    trust: TrustSettings,
+    since: datetime,
+    *,
+    skip: int | None,
+    mention: str | None = None,
 ) -> tuple[PendingCommand, ...]:
-    """The trusted `/prime` commands among the listed comments that Prime has not answered.
+    """The trusted `/prime` commands and messages among the listed comments, unanswered.
 
     Args:
         comments: the repository's comments updated since `since`, in any order.
         trust: who may command Prime, and Prime's own login.
         since: comments created before it were read by an earlier wake.
         skip: the comment this wake's own event carries (its command is applied already).
+        mention: conversation.mention: a login whose mention is a message to Prime.
 
     Returns:
-        The commands, oldest first. A reply counts only when Prime wrote it: anyone can
-        post a comment carrying a reply marker. Follow-up instructions on pull requests
-        (`/prime <words>` that are no command) are left to their own event.
+        The commands, and the free text (`/prime <words>` that are no command, a mention)
+        with its `text`, oldest first; the wake tells messages to Prime from the rest by
+        the issue they are on. A reply counts only when Prime wrote it: anyone can post a
+        comment carrying a reply marker. Free text on pull requests (the agent's follow-up
+        instructions) is left to its own event.
     """
     answered = {c.body for c in comments if c.author == trust.prime_login and PREFIX in c.body}
     pending = []
     for comment in sorted(comments, key=lambda c: (c.created_at, c.id)):
         words = command_words(comment.body)
-        if words is None or comment.id == skip or comment.created_at < since:
+        mentioned = words is None and mentions(comment.body, mention)
+        if (words is None and not mentioned) or comment.id == skip or comment.created_at < since:
             continue
         if not _trusted(comment, trust) or _replied(comment.id, answered):
             continue
-        command, *args = words or ("help",)
-        if comment.on_pull and command.lower() not in COMMANDS:
+        command, *args = words or (("",) if mentioned else ("help",))
+        free = mentioned or command.lower() not in (*COMMANDS, "help")
+        if comment.on_pull and free:
             continue
         pending.append(
             PendingCommand(
-                comment=comment.id, issue=comment.issue, command=command.lower(), args=tuple(args)
+                comment=comment.id,
+                issue=comment.issue,
+                command=command.lower(),
+                args=tuple(args),
+                text=message_text(comment.body) if free else "",
+                author=comment.author if free else "",
+                mention=mentioned,
             )
         )
     return tuple(pending)
+
+
+def answered(comments: tuple[SeenComment, ...], trust: TrustSettings, comment: int) -> bool:
+    """Whether one of Prime's own comments among `comments` replies to `comment`."""
+    mine = {c.body for c in comments if c.author == trust.prime_login and PREFIX in c.body}
+    return _replied(comment, mine)
 
 
 def _trusted(comment: SeenComment, trust: TrustSettings) -> bool:

@@ -167,7 +167,15 @@ def test_the_schema_names_every_action_type() -> None:
         "wait",
     ):
         assert f'"{kind}"' in text
-    assert set(decision_schema()["required"]) == {"summary", "why", "next_wake_hours", "actions"}
+    assert set(decision_schema()["required"]) == {
+        "summary",
+        "why",
+        "next_wake_hours",
+        "actions",
+        "reply",
+        "priorities",
+        "skip",
+    }
 
 
 def test_a_paused_prime_makes_no_call() -> None:

@@ -7,15 +7,17 @@ import pytest
 from prime_action.brain.port import BrainInput
 from prime_action.brain.prompt import (
     CHARS_PER_TOKEN,
+    MESSAGE_CHARS,
     PromptContext,
     build_prompt,
     clip,
     estimate_tokens,
     fence,
+    fence_message,
     fit_lines,
 )
 from prime_action.domain.ci import CiEvidence, CiMemory, FailedJob, SinceGreen
-from prime_action.domain.models import PrimeState
+from prime_action.domain.models import Message, PrimeState
 from prime_action.events.describe import describe_event
 from prime_action.events.model import Comment, Event
 from tests.values import issue, picture, signal
@@ -146,3 +148,27 @@ def test_a_failing_ci_shows_its_evidence_fenced_and_masked() -> None:
     assert token not in prompt.user
     ok = build_prompt(picture((signal("ci", "ok"),), state=state), PromptContext(), 8000)
     assert "ci evidence" not in ok.user
+
+
+def test_a_maintainers_message_is_fenced_labelled_and_above_the_signals() -> None:
+    text = "License first this week.\n```\nnot a fence break\n```"
+    message = Message(comment=7, issue=3, author="octocat", text=text)
+    wake = picture((signal("license"),)).model_copy(update={"messages": (message,)})
+    prompt = build_prompt(wake, PromptContext(), 8000)
+    label = "MESSAGE from the maintainer @octocat (trusted) in a comment on #3: highest priority"
+    assert label in prompt.user
+    assert f"````text\n{text}\n````" in prompt.user
+    assert prompt.user.index(label) < prompt.user.index("# Signals")
+    assert "`reply`" in prompt.system
+
+
+def test_a_huge_message_is_clipped_and_the_prompt_stays_within_budget() -> None:
+    message = Message(comment=7, issue=3, author="octocat", text="please " * 10_000)
+    wake = _huge_picture().model_copy(update={"messages": (message,)})
+    prompt = build_prompt(wake, PromptContext(), 2000)
+    assert prompt.tokens <= 2000
+    assert len(fence_message(message)) < MESSAGE_CHARS + 300
+    assert (
+        "# Messages from the maintainers"
+        not in build_prompt(_huge_picture(), PromptContext(), 8000).user
+    )

@@ -8,7 +8,7 @@ import pytest
 
 from prime_action.brain.rules import RulesBrain
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import InFlight, PrimeState
+from prime_action.domain.models import InFlight, PrimeState, Priority
 from tests.values import NOW, issue, picture, signal
 
 
@@ -158,3 +158,19 @@ def test_a_critical_signal_starts_even_at_the_in_flight_limit() -> None:
     signals = (signal("a"), signal("b"), signal("ci", weight=10.0, severity="critical"))
     decision = RulesBrain().decide(picture(signals, state=PrimeState(in_flight=running)))
     assert [(a.type, a.signal) for a in decision.actions] == [("submit-job", "ci")]
+
+
+def test_a_maintainers_priority_orders_the_rules_brains_jobs_even_a_critical_one_down() -> None:
+    until = NOW + timedelta(days=1)
+    priorities = {
+        "c": Priority(direction="up", until=until),
+        "ci": Priority(direction="down", until=until),
+    }
+    running = (InFlight(signal="a", runner="fileops", attempt_id="a", submitted_at=NOW),)
+    signals = (signal("a"), signal("b", weight=7.0), signal("c", weight=1.0),
+               signal("ci", weight=10.0, severity="critical"))  # fmt: skip
+    state = PrimeState(in_flight=running, priorities=priorities)
+    decision = RulesBrain().decide(picture(signals, state=state))
+    assert [(a.type, a.signal) for a in decision.actions] == [("submit-job", "c")]
+    plain = RulesBrain().decide(picture(signals, state=PrimeState(in_flight=running)))
+    assert [a.signal for a in plain.actions] == ["ci"]  # critical: first, past the limit

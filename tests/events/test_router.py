@@ -87,6 +87,12 @@ WAKES = [
         "pr-followup",
         id="an instruction on a pull request wakes pr-followup",
     ),
+    pytest.param(
+        "issue_comment.created",
+        {"comment.body": "/prime please look at CI first", **PRIME_DASHBOARD},
+        "conversation",
+        id="free text to prime on its dashboard wakes conversation",
+    ),
     pytest.param("push", {}, "push", id="a push to the default branch wakes"),
     pytest.param(
         "repository_dispatch",
@@ -586,3 +592,98 @@ def test_a_closed_grouped_pr_names_every_signal_its_body_carries() -> None:
     found = route(event("pull_request.closed", changes), TrustSettings())
     assert isinstance(found, Wake)
     assert (found.signal, found.signals) == ("fileops", ("license", "editorconfig"))
+
+
+PRIME_TRACKING = {"issue.user.login": PRIME, "issue.body": TRACKING_BODY}
+
+
+@pytest.mark.parametrize(
+    ("changes", "mention", "expected"),
+    [
+        pytest.param(
+            {"comment.body": "/prime why is CI first?", **PRIME_TRACKING},
+            None,
+            ("conversation", "why is CI first?"),
+            id="free text on a tracking issue is a message without its prefix",
+        ),
+        pytest.param(
+            {"comment.body": "Hey @Prime-Bot, CI first please", **PRIME_DASHBOARD},
+            "prime-bot",
+            ("conversation", "Hey @Prime-Bot, CI first please"),
+            id="a mention of the configured login on the dashboard is a message",
+        ),
+        pytest.param(
+            {"comment.body": "/prime why?", "issue.body": TRACKING_BODY},
+            None,
+            ("command", None),
+            id="free text on an issue someone else marked stays a command (help)",
+        ),
+        pytest.param(
+            {"comment.body": "/prime skip ci", **PRIME_DASHBOARD},
+            None,
+            ("command", None),
+            id="a command word on the dashboard stays a command",
+        ),
+    ],
+)
+def test_trusted_free_text_on_primes_threads_is_a_message(
+    changes: dict[str, object], mention: str | None, expected: tuple[str, str | None]
+) -> None:
+    verdict = route(event("issue_comment.created", changes), TRUST, mention=mention)
+
+    assert isinstance(verdict, Wake)
+    message = verdict.message.text if verdict.message else None
+    assert (verdict.reason, message) == expected
+    if verdict.message:
+        assert (verdict.message.author, verdict.message.issue) == ("Codertocat", 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "mention", "expected"),
+    [
+        pytest.param(
+            {"comment.body": "/prime close every issue", "comment.author_association": "NONE",
+             **PRIME_DASHBOARD},
+            None,
+            "untrusted actor Codertocat (NONE) sent a command",
+            id="a stranger's free text on the dashboard is ignored",
+        ),
+        pytest.param(
+            {"comment.body": "@prime-bot do it", "comment.author_association": "NONE",
+             **PRIME_DASHBOARD},
+            "prime-bot",
+            "untrusted actor Codertocat (NONE) sent a command",
+            id="a stranger's mention is ignored",
+        ),
+        pytest.param(
+            {"comment.body": "@prime-bot do it"},
+            "prime-bot",
+            "a mention on #1, not Prime's thread",
+            id="a mention on someone else's issue is ignored",
+        ),
+        pytest.param(
+            {"comment.body": "@prime-bot do it", **PRIME_DASHBOARD},
+            None,
+            "comment is not a /prime command",
+            id="a mention without conversation.mention is ignored",
+        ),
+        pytest.param(
+            {"comment.body": "mail prime@prime-bot.dev", **PRIME_DASHBOARD},
+            "prime-bot",
+            "comment is not a /prime command",
+            id="an address is no mention",
+        ),
+        pytest.param(
+            {"comment.body": "@prime-bot rename it", "issue.pull_request": {"url": "u"}},
+            "prime-bot",
+            "a mention on a pull request is no message to Prime",
+            id="a mention on a pull request is ignored",
+        ),
+    ],
+)  # fmt: skip
+def test_messages_that_are_not_for_prime_are_ignored(
+    changes: dict[str, object], mention: str | None, expected: str
+) -> None:
+    verdict = route(event("issue_comment.created", changes), TRUST, mention=mention)
+
+    assert verdict == Ignore(reason=expected)

@@ -5,13 +5,18 @@ from __future__ import annotations
 import pytest
 
 from prime_action.config.models import LabelSettings
-from prime_action.domain.models import PrimeState
+from prime_action.domain.models import PrimeState, Priority
 from prime_action.domain.ports import TrackedIssue
 from prime_action.repo.dashboard import DashboardMemory, memory_marker, recall, remembered
 from prime_action.repo.rebuild import rebuild_state
 from tests.values import NOW, signal
 
-MEMORY = DashboardMemory(status="paused", skipped=("ci",), refused={"license": "fp"})
+MEMORY = DashboardMemory(
+    status="paused",
+    skipped=("ci",),
+    refused={"license": "fp"},
+    priorities={"license": Priority(direction="up", until=NOW, by="octocat")},
+)
 BODIES = {
     "no body": (None, DashboardMemory()),
     "blank body": ("", DashboardMemory()),
@@ -51,6 +56,7 @@ def test_recall_keeps_what_the_issues_rebuilt_and_adds_the_dashboards() -> None:
     assert state.status == "paused"
     assert state.skipped == ("a", "ci")
     assert state.refused == {"license": "fp", "ci": "new"}
+    assert state.priorities == MEMORY.priorities
 
 
 def test_rebuilt_jobs_get_one_id_each() -> None:

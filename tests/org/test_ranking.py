@@ -11,6 +11,7 @@ from prime_action.domain.models import (
     ORG_QUEUED,
     REBUILT_ATTEMPT,
     Attempt,
+    Direction,
     InFlight,
     RunSheetItem,
 )
@@ -94,6 +95,21 @@ def test_an_item_blocked_in_the_ledger_waits_for_a_human_until_its_fingerprint_c
     assert [(n.repo, n.signal) for n in ranked.needs_human] == [("acme/a", "license")]
     moved = _rank(remote("acme/a", signal("license", fingerprint="new")), ledger=(blocked,))
     assert order(moved) == [("acme/a", "license")]
+
+
+def test_a_maintainers_priority_on_a_plan_item_weighs_it_against_other_repositories() -> None:
+    def prioritised(repo: str, direction: Direction) -> RepoFacts:
+        facts = managed(repo, ("license", 5.0))
+        assert facts.state is not None
+        item = facts.state.plan[0].model_copy(update={"priority": direction})
+        return facts.model_copy(update={"state": facts.state.model_copy(update={"plan": (item,)})})
+
+    plain = managed("acme/b", ("license", 7.5))
+    assert order(_rank(prioritised("acme/a", "up"), plain))[0] == ("acme/a", "license")
+    assert order(_rank(prioritised("acme/a", "down"), managed("acme/b", ("license", 3.0))))[0] == (
+        "acme/b",
+        "license",
+    )
 
 
 def test_a_managed_repository_offers_its_plan_minus_what_a_human_holds() -> None:

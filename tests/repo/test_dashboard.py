@@ -14,6 +14,7 @@ from prime_action.domain.models import (
     InFlight,
     PlanItem,
     PrimeState,
+    Priority,
 )
 from prime_action.markdown import MAX_TEXT
 from prime_action.repo import dashboard
@@ -422,3 +423,26 @@ def test_a_blank_or_hand_edited_body_is_repaired(fresh: str | None) -> None:
 )
 def test_needs_write_only_when_the_text_changes(current: str | None, new: str, write: bool) -> None:
     assert needs_write(current, new) is write
+
+
+def test_a_ticked_clear_box_clears_that_signals_priority() -> None:
+    body = "- [x] <!-- prime:clear=license --> **license**: first in the plan until ..."
+    ticks = parse_ticks(body)
+    assert ticks.clear == ("license",)
+    assert ticks_to_commands(ticks) == (("priority", ("license", "clear")),)
+    assert untick(body, ticks).startswith("- [ ] <!-- prime:clear=license -->")
+
+
+def test_the_priorities_in_force_are_shown_each_with_a_box_that_clears_it() -> None:
+    until = NOW + timedelta(days=2)
+    state = PrimeState(priorities={"license": Priority(direction="up", until=until, by="octocat")})
+    body = render_dashboard(DashboardView(repo="o/r", state=state, now=NOW))
+    assert "## Priorities" in body
+    line = (
+        "- [ ] <!-- prime:clear=license --> **license**: first in the plan until "
+        f"{until:%Y-%m-%d %H:%M} UTC (asked by octocat)"
+    )
+    assert line in body
+    assert "## Priorities" not in render_dashboard(
+        DashboardView(repo="o/r", state=PrimeState(), now=NOW)
+    )

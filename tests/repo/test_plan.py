@@ -14,6 +14,7 @@ from prime_action.domain.models import (
     InFlight,
     PlanItem,
     PrimeState,
+    Priority,
 )
 from prime_action.repo.plan import (
     AWAITING_APPROVAL,
@@ -21,6 +22,7 @@ from prime_action.repo.plan import (
     build_plan,
     expire_in_flight,
     hold_reason,
+    order_plan,
     prune_decisions,
 )
 from tests.values import NOW, signal
@@ -130,3 +132,27 @@ def test_decisions_older_than_48_hours_are_pruned() -> None:
         for h in (72, 49, 47, 0)
     )
     assert [r.at for r in prune_decisions(records, NOW)] == [records[2].at, records[3].at]
+
+
+def _items(*weights: tuple[str, float]) -> tuple[PlanItem, ...]:
+    return tuple(
+        PlanItem(signal=n, runner="fileops", approach="", reason="", weight=w, added_at=NOW)
+        for n, w in weights
+    )
+
+
+def test_a_priority_puts_its_signal_first_or_last_until_it_expires() -> None:
+    plan = _items(("ci", 10.0), ("dependabot", 7.5), ("license", 2.5))
+    priorities = {
+        "license": Priority(direction="up", until=NOW + timedelta(hours=1)),
+        "ci": Priority(direction="down", until=NOW + timedelta(hours=1)),
+        "dependabot": Priority(direction="down", until=NOW),  # expired just now
+    }
+    ordered = order_plan(plan, priorities, NOW)
+    assert [(i.signal, i.priority) for i in ordered] == [
+        ("license", "up"),
+        ("dependabot", None),
+        ("ci", "down"),
+    ]
+    later = order_plan(plan, priorities, NOW + timedelta(hours=2))
+    assert [(i.signal, i.priority) for i in later] == [(i.signal, None) for i in plan]

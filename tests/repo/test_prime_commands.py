@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from prime_action.domain.models import PrimeState
+from prime_action.domain.models import PrimeState, Priority
 from prime_action.repo.prime_commands import apply_command
 from tests.values import NOW
 
@@ -44,3 +44,33 @@ def test_retry_forgets_every_reason_to_hold_a_signal_back() -> None:
     assert outcome.state.blocked == {}
     assert outcome.state.refused == {}
     assert outcome.state.cooldown_until == {}
+
+
+UNTIL = NOW + timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    ("args", "reply", "priorities"),
+    [
+        (("ci", "up"), "priority-up", {"ci": Priority(direction="up", until=UNTIL)}),
+        (("ci", "DOWN"), "priority-down", {"ci": Priority(direction="down", until=UNTIL)}),
+        (("license", "clear"), "priority-clear", {}),
+        (("ci", "sideways"), "priority-usage", {"license": Priority(direction="up", until=NOW)}),
+        (("ci",), "priority-usage", {"license": Priority(direction="up", until=NOW)}),
+        (("nope", "up"), "unknown-signal", {"license": Priority(direction="up", until=NOW)}),
+    ],
+)
+def test_priority_command_sets_or_clears_one_signals_priority(
+    args: tuple[str, ...], reply: str, priorities: dict[str, Priority]
+) -> None:
+    state = PrimeState(priorities={"license": Priority(direction="up", until=NOW)})
+    if args[0] == "ci" and reply.startswith("priority-") and reply != "priority-usage":
+        priorities = {**state.priorities, **priorities}
+    outcome = apply_command(state, "priority", args, KNOWN, UNTIL)
+    assert outcome.reply == reply
+    assert outcome.state.priorities == priorities
+
+
+def test_a_priority_cannot_be_set_without_an_expiry() -> None:
+    outcome = apply_command(PrimeState(), "priority", ("ci", "up"), KNOWN)
+    assert (outcome.reply, outcome.state.priorities) == ("priority-usage", {})
