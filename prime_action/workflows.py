@@ -31,6 +31,8 @@ CONFIG_PATH = ".github/prime.yml"
 # Renovate read it to name the version and rewrite it when they move the pin.
 _ACTION_REF = re.compile(r"[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[\w./-]+(?: # v\d+\.\d+\.\d+)?")
 _BRANCH = re.compile(r"[\w./-]+")
+# A user's or an App's login: what `@login` can mention.
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
 
 
 def cron_minute(full_name: str) -> int:
@@ -115,6 +117,7 @@ def render_repo_workflow(
     default_branch: str = DEFAULT_BRANCH,
     org_mode: bool = False,
     schedule_hours: int | None = None,
+    mention: str | None = None,
 ) -> str:
     """Render `.github/workflows/prime.yml` for one repository.
 
@@ -126,6 +129,8 @@ def render_repo_workflow(
         default_branch: the branch whose pushes, CI runs and merged PRs wake Prime.
         org_mode: Org Prime wakes this repository (`prime-wake`); the tick is a safety net.
         schedule_hours: hours between ticks (default: 3 standalone, 24 in org mode).
+        mention: a login (without @) whose mention in a comment starts the job, as
+            `conversation.mention` makes it a message to Prime.
 
     Returns:
         The workflow's YAML text.
@@ -148,7 +153,17 @@ def render_repo_workflow(
         ci_workflows=list(ci_workflows),
         default_branch=default_branch,
         issue_labels=[_literal(label) for label in _prime_labels()],
+        mention=_literal(check_login(mention or "")),
     )
+
+
+def check_login(login: str) -> str:
+    """A GitHub login (or '' for none), refused when it is not one: it goes into the job's
+    condition and the config."""
+    if login and not _LOGIN.fullmatch(login):
+        msg = f"--mention '{login}' is not a GitHub login (letters, digits, hyphens; no @)"
+        raise UsageError(msg)
+    return login
 
 
 def _prime_labels() -> tuple[str, ...]:
@@ -163,11 +178,12 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def render_repo_config(*, action_ref: str = DEFAULT_ACTION_REF) -> str:
+def render_repo_config(*, action_ref: str = DEFAULT_ACTION_REF, mention: str | None = None) -> str:
     """Render `.github/prime.yml`: every key commented out with its default and what it does.
 
     Args:
         action_ref: the Prime action whose shipped config schema the editor hint points at.
+        mention: the login set (not commented) as `conversation.mention`, if any.
 
     Returns:
         The config's YAML text; loaded as is, it gives `RepoConfig()`.
@@ -176,6 +192,7 @@ def render_repo_config(*, action_ref: str = DEFAULT_ACTION_REF) -> str:
         "config/prime.yml.j2",
         schema_url=config_schema_url(action_ref),
         d=RepoConfig().model_dump(mode="json"),
+        mention=check_login(mention or ""),
     )
 
 

@@ -29,6 +29,7 @@ from prime_action.workflows import (
     SCHEDULE_HOURS,
     STANDALONE_HOURS,
     WORKFLOW_PATH,
+    check_login,
     render_caller,
     render_dispatch_workflow,
     render_onboard_workflow,
@@ -110,6 +111,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         f"{ORG_MODE_HOURS}, since Org Prime wakes the repository); each tick bills a minute on "
         "a private repository",
     )
+    parser.add_argument(
+        "--mention",
+        metavar="LOGIN",
+        help="a login (without @, e.g. your GitHub App's bot) whose mention in a comment on the "
+        "dashboard or a tracking issue is a message to Prime: sets conversation.mention and "
+        "lets such comments start the workflow",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
 
 
@@ -128,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         if args.seed
         else {
             root / WORKFLOW_PATH: _repo_workflow(root, args),
-            root / CONFIG_PATH: render_repo_config(action_ref=args.action_ref)
+            root / CONFIG_PATH: render_repo_config(action_ref=args.action_ref, mention=args.mention)
             + ORG_MODE * (args.mode == "org"),
         }
         | _runner_files(root, args)
@@ -158,6 +166,7 @@ def _repo_workflow(root: Path, args: argparse.Namespace) -> str:
         default_branch=args.default_branch or detect_default_branch(root),
         org_mode=args.mode == "org",
         schedule_hours=args.schedule_hours,
+        mention=args.mention,
     )
 
 
@@ -180,6 +189,8 @@ def _as_caller(path: Path, text: str, args: argparse.Namespace) -> str:
         context |= {"ci_workflows": run["workflows"], "default_branch": run["branches"][0]}
     context["repo"] = args.repo or path.parents[2].resolve().name
     context["standalone"] = not args.org
+    if kind == "repo":
+        context["mention"] = check_login(args.mention or "")
     return render_caller(kind, action_ref=args.action_ref, **context)
 
 
@@ -301,6 +312,7 @@ def _refuse_conflicts(args: argparse.Namespace) -> None:
             ("--ci-workflow", bool(args.ci_workflows)),
             ("--default-branch", bool(args.default_branch)),
             ("--schedule-hours", args.schedule_hours is not None),
+            ("--mention", args.mention is not None),
         )
         if given
     ]
