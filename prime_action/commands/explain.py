@@ -54,20 +54,12 @@ def _local(root: Path) -> tuple[DecisionRecord, ...]:
 
 
 def _remote(repo: str | None, environ: Mapping[str, str]) -> tuple[DecisionRecord, ...]:
-    name = repo or environ.get("GITHUB_REPOSITORY")
-    token = environ.get("GITHUB_TOKEN")
-    if not name or not token:
-        msg = "GITHUB_TOKEN and --repo (or GITHUB_REPOSITORY) are needed, or use --local PATH"
-        raise ConfigError(msg, file="environment")
     # PyGithub is imported only for a remote explanation (about half a second).
-    from prime_action.adapters.github.client import GitHubClient  # noqa: PLC0415
+    from prime_action.adapters.github.session import repo_reader  # noqa: PLC0415
     from prime_action.adapters.github.state import GitHubStateStore  # noqa: PLC0415
 
-    client = GitHubClient(token, environ.get("GITHUB_API_URL") or "https://api.github.com")
-    try:
+    with repo_reader(repo, environ) as (name, client):
         return GitHubStateStore(client, name).decisions()
-    finally:
-        client.close()
 
 
 def secret_values(environ: Mapping[str, str]) -> tuple[str, ...]:

@@ -58,22 +58,14 @@ def _local(root: Path) -> tuple[str, str, PrimeState]:
 
 def _remote(repo: str | None, environ: Mapping[str, str]) -> tuple[str, str, PrimeState]:
     """seed.yaml's text on the default branch, where it is, and the state on prime-state."""
-    name = repo or environ.get("GITHUB_REPOSITORY")
-    token = environ.get("GITHUB_TOKEN")
-    if not name or not token:
-        msg = "GITHUB_TOKEN and --repo (or GITHUB_REPOSITORY) are needed, or use --local PATH"
-        raise ConfigError(msg, file="environment")
     # PyGithub is imported only for a remote report (about half a second).
     from prime_action.adapters.github import growth_report as remote  # noqa: PLC0415
-    from prime_action.adapters.github.client import GitHubClient  # noqa: PLC0415
+    from prime_action.adapters.github.session import repo_reader  # noqa: PLC0415
 
-    client = GitHubClient(token, environ.get("GITHUB_API_URL") or "https://api.github.com")
-    try:
+    with repo_reader(repo, environ) as (name, client):
         where = remote.SEED_WHERE.format(repo=name)
         seed_text = _seed(remote.read_seed(client, name), where, "prime init . --seed")
         state = remote.read_state(client, name)
-    finally:
-        client.close()
     wake = "wake Prime first (Actions tab, workflow Prime, Run workflow)"
     return seed_text, where, _state(state, remote.STATE_WHERE.format(repo=name), wake)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +99,23 @@ class DataPlaneEnv(BaseModel):
 
 def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
+
+
+@contextmanager
+def repo_reader(repo: str | None, environ: Mapping[str, str]) -> Iterator[tuple[str, GitHubClient]]:
+    """A client for a command that reads one repository from a person's shell (`prime explain`,
+    `prime growth`): `--repo`, else GITHUB_REPOSITORY, with GITHUB_TOKEN; closed after use.
+
+    Raises:
+        ConfigError: without a repository or a token, naming the way out (`--local PATH`).
+    """
+    name = repo or environ.get("GITHUB_REPOSITORY")
+    token = environ.get("GITHUB_TOKEN")
+    if not name or not token:
+        msg = "GITHUB_TOKEN and --repo (or GITHUB_REPOSITORY) are needed, or use --local PATH"
+        raise ConfigError(msg, file="environment")
+    client = GitHubClient(token, environ.get("GITHUB_API_URL") or "https://api.github.com")
+    try:
+        yield name, client
+    finally:
+        client.close()
