@@ -40,21 +40,33 @@ def dashboard(fake: FakeGitHub, repo: str) -> str:
     return next(i.body or "" for i in fake.issues(repo) if DASHBOARD in (i.body or ""))
 
 
+def growth_pull(
+    fake: FakeGitHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    client: GitHubClient,
+    config: str = CONFIG,
+) -> tuple[Actions, int, int]:
+    """A standalone growth repository whose architect opened the tokenizer's ticket and whose
+    implementer opened its PR: the Actions runner, the ticket and the PR."""
+    files = {**FILES, "seed.yaml": SEED, ".github/prime.yml": config,
+             RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=True)}  # fmt: skip
+    fake.clock.set(SystemClock().now())  # the wake's clock: the PR is not months old
+    fake.add_repo(REPO, files)
+    actions = Actions(fake, tmp_path, monkeypatch)
+    assert actions.run("workflow_dispatch")[0] == 0
+    assert actions.run("workflow_dispatch")[0] == 0
+    ticket = tickets(fake)[TOKENIZER][0]
+    return actions, ticket, agent(client, TOKENIZER, {"src/core/tokens.py": SHORT}, ticket)
+
+
 def test_a_green_growth_pr_is_merged_by_a_plain_scheduled_wake(
     fake_github: FakeGitHub,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     client: GitHubClient,
 ) -> None:
-    files = {**FILES, "seed.yaml": SEED, ".github/prime.yml": CONFIG,
-             RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=True)}  # fmt: skip
-    fake_github.clock.set(SystemClock().now())  # the wake's clock: the PR is not months old
-    fake_github.add_repo(REPO, files)
-    actions = Actions(fake_github, tmp_path, monkeypatch)
-    assert actions.run("workflow_dispatch")[0] == 0
-    assert actions.run("workflow_dispatch")[0] == 0
-    ticket = tickets(fake_github)[TOKENIZER][0]
-    pull = agent(client, TOKENIZER, {"src/core/tokens.py": SHORT}, ticket)
+    actions, ticket, pull = growth_pull(fake_github, tmp_path, monkeypatch, client)
     # The PR's checks are still running: the scheduled wake waits and comes back soon.
     fake_github.set_ci(REPO, "pending", checks=["CI"], ref=branch_name(TOKENIZER))
     now = later(monkeypatch, 7)
@@ -290,15 +302,7 @@ def test_a_conflicted_growth_pr_goes_back_to_the_implementer_once(
     monkeypatch: pytest.MonkeyPatch,
     client: GitHubClient,
 ) -> None:
-    files = {**FILES, "seed.yaml": SEED, ".github/prime.yml": CONFIG,
-             RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=True)}  # fmt: skip
-    fake_github.clock.set(SystemClock().now())
-    fake_github.add_repo(REPO, files)
-    actions = Actions(fake_github, tmp_path, monkeypatch)
-    assert actions.run("workflow_dispatch")[0] == 0
-    assert actions.run("workflow_dispatch")[0] == 0
-    ticket = tickets(fake_github)[TOKENIZER][0]
-    pull = agent(client, TOKENIZER, {"src/core/tokens.py": SHORT}, ticket)
+    actions, _, pull = growth_pull(fake_github, tmp_path, monkeypatch, client)
     # A person changes the same file on main: GitHub cannot merge the PR in (dirty).
     fake_github.push(REPO, {"src/core/tokens.py": "def tokens(text):\n    return [text]\n"})
     before = len(fake_github.dispatches)
@@ -328,15 +332,7 @@ def test_the_poll_asks_the_llm_reviewer_once_per_head_and_its_changes_hold_the_m
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", STUB_API_KEY)
     config = f"{CONFIG}brain:\n  api_base: {openai_stub.base_url}\n"
-    files = {**FILES, "seed.yaml": SEED, ".github/prime.yml": config,
-             RUNNER_WORKFLOW_PATH: render_runner_workflow(standalone=True)}  # fmt: skip
-    fake_github.clock.set(SystemClock().now())
-    fake_github.add_repo(REPO, files)
-    actions = Actions(fake_github, tmp_path, monkeypatch)
-    assert actions.run("workflow_dispatch")[0] == 0
-    assert actions.run("workflow_dispatch")[0] == 0
-    ticket = tickets(fake_github)[TOKENIZER][0]
-    pull = agent(client, TOKENIZER, {"src/core/tokens.py": SHORT}, ticket)
+    actions, _, pull = growth_pull(fake_github, tmp_path, monkeypatch, client, config)
     fake_github.set_ci(REPO, checks=["CI"], ref=branch_name(TOKENIZER))
     # The poll's review comes first, then the brain's one decision of the wake.
     openai_stub.answer(changes(), BRAIN_IDLE)
