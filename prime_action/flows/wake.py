@@ -37,7 +37,8 @@ from prime_action.domain.ports import StoredState
 from prime_action.events.describe import describe_event
 from prime_action.events.model import Event
 from prime_action.events.payload import load_event
-from prime_action.events.router import WRITERS, Ignore, Wake, route
+from prime_action.events.router import WRITERS, route
+from prime_action.events.verdict import Ignore, Wake
 from prime_action.eyes import SIGNAL_NAMES, unknown_automerge, unknown_signals
 from prime_action.flows.llm_review import job_review, kept_spend, reviewer_for
 from prime_action.flows.poll import PollOutcome, poll_pulls
