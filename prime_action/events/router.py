@@ -8,47 +8,11 @@ from types import MappingProxyType
 from pydantic import ValidationError
 
 from prime_action.config.models import TrustSettings
-from prime_action.domain.commands import COMMANDS, mentions
-from prime_action.domain.markers import DASHBOARD, PREFIX, find_signal
-from prime_action.domain.models import Frozen, JobResult, Message, WakeReason
+from prime_action.domain.markers import PREFIX, find_signal
+from prime_action.domain.models import JobResult, WakeReason
+from prime_action.events.comments import comment_wake
 from prime_action.events.model import Event, Issue, PullHead
-
-
-class Wake(Frozen):
-    """Wake Prime, saying why; a command wake carries the parsed `/prime` command."""
-
-    reason: WakeReason
-    detail: str
-    command: str | None = None
-    command_args: tuple[str, ...] = ()
-    signal: str | None = None
-    # The signals a closed Prime PR carried (a grouped fileops PR names several).
-    signals: tuple[str, ...] = ()
-    issue: int | None = None
-    # A runner's outcome, from a well-formed `prime-job-result` payload.
-    result: JobResult | None = None
-    # `/prime <instruction>` on a pull request: the words for the agent (untrusted text).
-    instruction: str | None = None
-    # A trusted maintainer's free-text message on the dashboard or a tracking issue.
-    message: Message | None = None
-
-
-class Ignore(Frozen):
-    """Do not wake; the reason is for the log and the job summary."""
-
-    reason: str
-
-
-class _Gate(Frozen):
-    """What every handler may consult besides the event."""
-
-    trust: TrustSettings
-    dashboard_issue: int | None = None
-    # conversation.mention: a login whose mention is a message to Prime.
-    mention: str | None = None
-
-
-Handler = Callable[[Event, _Gate], Wake | Ignore]
+from prime_action.events.verdict import Gate, Handler, Ignore, Wake, key, missing
 
 _ROUTES: dict[tuple[str, str | None], Handler] = {}
 # (event name, action) -> handler; action None for events without one (push, schedule).
@@ -61,7 +25,6 @@ MESSAGES = frozenset({"schedule", "workflow_dispatch", "repository_dispatch"})
 # Every account that can edit another's issue body (tick a box) has write access, and so
 # one of these associations.
 WRITERS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
-COMMAND_PREFIX = "/prime"
 BRANCH_PREFIX = "prime/"
 # Checks completed on a Prime PR's head, or the head moved: the growth gate judges the PR.
 # Their sender ran the checks or pushed the head (often Prime's own App), and wrote no text:
@@ -100,8 +63,8 @@ def route(
             return refusal
     handler = _ROUTES.get((event.name, event.action))
     if handler is None:
-        return Ignore(reason=f"no handler for {_key(event)}")
-    return handler(event, _Gate(trust=trust, dashboard_issue=dashboard_issue, mention=mention))
+        return Ignore(reason=f"no handler for {key(event)}")
+    return handler(event, Gate(trust=trust, dashboard_issue=dashboard_issue, mention=mention))
 
 
 def _on(name: str, *actions: str | None) -> Callable[[Handler], Handler]:
@@ -113,10 +76,6 @@ def _on(name: str, *actions: str | None) -> Callable[[Handler], Handler]:
         return handler
 
     return register
-
-
-def _key(event: Event) -> str:
-    return f"{event.name}/{event.action}" if event.action else event.name
 
 
 def _own_event(event: Event, trust: TrustSettings) -> Ignore | None:
@@ -145,18 +104,13 @@ def _foreign_bot(event: Event, trust: TrustSettings) -> Ignore | None:
     return None
 
 
-def _no(event: Event, part: str) -> Ignore:
-    # Parsed payloads always carry it; an Event built by hand may not.
-    return Ignore(reason=f"{_key(event)} event without {part}")
-
-
 @_on("schedule", None)
-def _schedule(event: Event, gate: _Gate) -> Wake | Ignore:
+def _schedule(event: Event, gate: Gate) -> Wake | Ignore:
     return Wake(reason="schedule", detail="scheduled tick")
 
 
 @_on("workflow_dispatch", None)
-def _manual(event: Event, gate: _Gate) -> Wake | Ignore:
+def _manual(event: Event, gate: Gate) -> Wake | Ignore:
     return Wake(reason="manual", detail=f"wake requested by {event.actor or 'someone'}")
 
 
@@ -169,9 +123,9 @@ _ISSUE_REASONS: dict[str | None, WakeReason] = {
 
 
 @_on("issues", "opened", "labeled", "closed")
-def _issue_changed(event: Event, gate: _Gate) -> Wake | Ignore:
+def _issue_changed(event: Event, gate: Gate) -> Wake | Ignore:
     if event.issue is None:
-        return _no(event, "an issue")
+        return missing(event, "an issue")
     return _issue_wake(event, event.issue)
 
 
@@ -185,22 +139,16 @@ def _issue_wake(event: Event, issue: Issue) -> Wake:
 
 
 @_on("issues", "edited")
-def _issue_edited(event: Event, gate: _Gate) -> Wake | Ignore:
+def _issue_edited(event: Event, gate: Gate) -> Wake | Ignore:
     issue = event.issue
     if issue is None:
-        return _no(event, "an issue")
-    if not _is_dashboard(issue, gate):
+        return missing(event, "an issue")
+    if not gate.is_dashboard(issue):
         return _issue_wake(event, issue)
     if not _editor_trusted(event, issue, gate.trust):
         return Ignore(reason=f"untrusted actor {event.actor} edited the dashboard #{issue.number}")
     detail = f"dashboard #{issue.number} edited by {event.actor}"
     return Wake(reason="dashboard-edited", detail=detail, issue=issue.number)
-
-
-def _is_dashboard(issue: Issue, gate: _Gate) -> bool:
-    # Anyone may open an issue carrying the marker; only Prime's own counts.
-    by_marker = DASHBOARD in issue.body and issue.author == gate.trust.prime_login
-    return issue.number == gate.dashboard_issue or by_marker
 
 
 def _editor_trusted(event: Event, issue: Issue, trust: TrustSettings) -> bool:
@@ -217,111 +165,7 @@ def _editor_trusted(event: Event, issue: Issue, trust: TrustSettings) -> bool:
     return WRITERS.issubset(trust.associations)
 
 
-@_on("issue_comment", "created")
-def _comment(event: Event, gate: _Gate) -> Wake | Ignore:
-    comment = event.comment
-    if comment is None:
-        return _no(event, "a comment")
-    words = command_words(comment.body)
-    mentioned = words is None and mentions(comment.body, gate.mention)
-    if words is None and not mentioned:
-        return Ignore(reason="comment is not a /prime command")
-    association = event.author_association or "NONE"
-    if association not in gate.trust.associations:
-        return Ignore(reason=f"untrusted actor {event.actor} ({association}) sent a command")
-    if mentioned or (words and words[0].lower() not in COMMANDS):
-        return _free_text(event, gate, mentioned=mentioned)
-    command, *args = words or ("help",)
-    return Wake(
-        reason="command",
-        detail=f"{' '.join((COMMAND_PREFIX, *(words or ())))} from {event.actor}",
-        command=command.lower(),
-        command_args=tuple(args),
-        issue=event.issue.number if event.issue else None,
-    )
-
-
-def _free_text(event: Event, gate: _Gate, *, mentioned: bool) -> Wake | Ignore:
-    """A trusted comment that is no command word: an instruction, a message, or help.
-
-    On a pull request `/prime <words>` is for the agent working on it; on one of Prime's
-    threads it (or a mention) is a message to Prime; elsewhere `/prime <words>` gets the
-    commands' help and a mention nothing.
-    """
-    issue, comment = event.issue, event.comment
-    if issue is None or comment is None:
-        return _no(event, "an issue")
-    if issue.is_pull_request:
-        if mentioned:
-            return Ignore(reason="a mention on a pull request is no message to Prime")
-        return _followup(event, issue.number, comment.body)
-    if _prime_thread(issue, gate):
-        return _conversation(event, issue.number, comment.id, comment.body)
-    if mentioned:
-        return Ignore(reason=f"a mention on #{issue.number}, not Prime's thread")
-    words = command_words(comment.body) or ("help",)
-    return Wake(
-        reason="command",
-        detail=f"{' '.join((COMMAND_PREFIX, *words))} from {event.actor}",
-        command=words[0].lower(),
-        command_args=words[1:],
-        issue=issue.number,
-    )
-
-
-def _prime_thread(issue: Issue, gate: _Gate) -> bool:
-    """The dashboard, or a tracking issue Prime opened (its marker, written by Prime)."""
-    tracking = find_signal(issue.body) is not None and issue.author == gate.trust.prime_login
-    return _is_dashboard(issue, gate) or tracking
-
-
-def _conversation(event: Event, number: int, comment: int, body: str) -> Wake:
-    """A trusted maintainer's free text on one of Prime's threads: a message to Prime."""
-    message = Message(comment=comment, issue=number, author=event.actor, text=message_text(body))
-    return Wake(
-        reason="conversation",
-        detail=f"a message on #{number} from {event.actor}",
-        issue=number,
-        message=message,
-    )
-
-
-def message_text(body: str) -> str:
-    """What a message says: the comment without its leading `/prime`."""
-    stripped = body.strip()
-    if command_words(stripped) is None:
-        return stripped
-    return stripped.removeprefix(COMMAND_PREFIX).strip()
-
-
-def _followup(event: Event, number: int, body: str) -> Wake:
-    """`/prime <instruction>` on a pull request: a message for the agent working on it.
-
-    Whether the PR is Prime's, the payload does not say (an issue comment names no branch):
-    the shell reads the PR before it dispatches anything.
-    """
-    instruction = body.lstrip().removeprefix(COMMAND_PREFIX).strip()
-    return Wake(
-        reason="pr-followup",
-        detail=f"{COMMAND_PREFIX} <instruction> on pull request #{number} from {event.actor}",
-        issue=number,
-        instruction=instruction,
-    )
-
-
-def command_words(body: str) -> tuple[str, ...] | None:
-    """The words after `/prime` on a comment's first line (`/prime skip ci` -> skip, ci).
-
-    Args:
-        body: the comment's text.
-
-    Returns:
-        The words (empty for a bare `/prime`), or None when the comment is no command.
-    """
-    first_line = body.lstrip().partition("\n")[0].split()
-    if not first_line or first_line[0] != COMMAND_PREFIX:
-        return None
-    return tuple(first_line[1:])
+_on("issue_comment", "created")(comment_wake)
 
 
 _CI_REASONS: dict[str | None, WakeReason] = {
@@ -377,14 +221,14 @@ def _gate_wake(event: Event, head: PullHead) -> Wake:
     which = f"pull request #{head.number}" if head.number else head.head_ref
     return Wake(
         reason="pr-gate",
-        detail=f"{_key(event)} on {which}: the growth gate judges it",
+        detail=f"{key(event)} on {which}: the growth gate judges it",
         signal=head.head_ref.removeprefix(BRANCH_PREFIX),
         issue=head.number or None,
     )
 
 
 @_on("check_suite", "completed")
-def _suite(event: Event, gate: _Gate) -> Wake | Ignore:
+def _suite(event: Event, gate: Gate) -> Wake | Ignore:
     head = _prime_head(event)
     if head is None:
         return Ignore(reason="check suite of no Prime pull request of this repository")
@@ -392,18 +236,18 @@ def _suite(event: Event, gate: _Gate) -> Wake | Ignore:
 
 
 @_on("pull_request", "opened", "synchronize")
-def _pr_moved(event: Event, gate: _Gate) -> Wake | Ignore:
+def _pr_moved(event: Event, gate: Gate) -> Wake | Ignore:
     head = _prime_head(event)
     if head is None:
-        return Ignore(reason=f"{_key(event)} of no Prime pull request of this repository")
+        return Ignore(reason=f"{key(event)} of no Prime pull request of this repository")
     return _gate_wake(event, head)
 
 
 @_on("workflow_run", "completed")
-def _ci(event: Event, gate: _Gate) -> Wake | Ignore:
+def _ci(event: Event, gate: Gate) -> Wake | Ignore:
     run = event.workflow_run
     if run is None:
-        return _no(event, "a workflow run")
+        return missing(event, "a workflow run")
     head = _prime_head(event)
     if head is not None:
         return _gate_wake(event, head)
@@ -420,10 +264,10 @@ def _ci(event: Event, gate: _Gate) -> Wake | Ignore:
 
 
 @_on("pull_request", "closed")
-def _pr_closed(event: Event, gate: _Gate) -> Wake | Ignore:
+def _pr_closed(event: Event, gate: Gate) -> Wake | Ignore:
     pull = event.pull_request
     if pull is None:
-        return _no(event, "a pull request")
+        return missing(event, "a pull request")
     if not pull.head_ref.startswith(BRANCH_PREFIX):
         return Ignore(reason=f"pull request #{pull.number} is not Prime's ({pull.head_ref})")
     # Anyone can name a fork's branch prime/...; closing that is nobody saying no to Prime.
@@ -440,7 +284,7 @@ def _pr_closed(event: Event, gate: _Gate) -> Wake | Ignore:
 
 
 @_on("push", None)
-def _push(event: Event, gate: _Gate) -> Wake | Ignore:
+def _push(event: Event, gate: Gate) -> Wake | Ignore:
     if event.ref != f"refs/heads/{event.default_branch}":
         return Ignore(reason=f"push to {event.ref}, not the default branch")
     return Wake(reason="push", detail=f"push to {event.default_branch} by {event.actor}")
@@ -454,7 +298,7 @@ _DISPATCH_REASONS: dict[str | None, WakeReason] = {
 
 
 @_on("repository_dispatch", *_DISPATCH_REASONS)
-def _dispatch(event: Event, gate: _Gate) -> Wake | Ignore:
+def _dispatch(event: Event, gate: Gate) -> Wake | Ignore:
     payload = event.client_payload
     signal, issue = payload.get("signal"), payload.get("issue")
     return Wake(

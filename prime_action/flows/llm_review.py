@@ -22,7 +22,7 @@ from prime_action.domain.errors import ConflictError
 from prime_action.domain.models import JobResult, PrimeState, Spend, Usage
 from prime_action.domain.ports import StoredState
 from prime_action.events.model import Event
-from prime_action.events.router import Wake
+from prime_action.events.verdict import Wake
 from prime_action.flows.pulls import dispatch_note
 from prime_action.growth.llm_review import ReviewAnswer, finding_line, seed_rules
 from prime_action.growth.seed import SEED_PATH, parse_seed

@@ -23,7 +23,7 @@ from prime_action.dispatch.cycle import DispatchReport
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Frozen, MergedPull
 from prime_action.events.model import Event
-from prime_action.events.router import Wake
+from prime_action.events.verdict import Wake
 from prime_action.growth.maintainer import decide
 from prime_action.growth.merge_gate import Evidence, Verdict, judge
 from prime_action.growth.seed import SEED_PATH, parse_seed

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import sys
@@ -12,40 +11,28 @@ from datetime import datetime
 from pathlib import Path
 
 from prime_action.adapters.github.actions_env import ActionsEnv
-from prime_action.adapters.github.ci_eyes import GitHubCiRerun
 from prime_action.adapters.github.client import GitHubClient, is_missing
-from prime_action.adapters.github.eyes import RemoteEyes
-from prime_action.adapters.github.growth_tickets import GitHubTaskTickets
-from prime_action.adapters.github.hygiene import GitHubPullKeeper
-from prime_action.adapters.github.issues import GitHubIssueStore
-from prime_action.adapters.github.ledger import GitHubLedger
-from prime_action.adapters.github.llm_review import Reviewer
-from prime_action.adapters.github.org_link import GitHubOrgLink
 from prime_action.adapters.github.state import GitHubStateStore
 from prime_action.adapters.github.trust import GitHubTrust
-from prime_action.adapters.llm.factory import brain_for, with_model
+from prime_action.adapters.llm.factory import with_model
 from prime_action.annotations import annotation, group
 from prime_action.brain.port import Brain
-from prime_action.brain.prompt import PromptContext
 from prime_action.config.loader import key_line, parse_yaml
-from prime_action.config.models import RepoConfig, TrustSettings
+from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import ConfigError, GitHubError
-from prime_action.domain.markers import DASHBOARD
-from prime_action.domain.models import ORG_QUEUED, Frozen, MergedPull, RunnerType
-from prime_action.domain.ports import StoredState
-from prime_action.events.describe import describe_event
-from prime_action.events.model import Event
+from prime_action.domain.models import Frozen, MergedPull
 from prime_action.events.payload import load_event
-from prime_action.events.router import WRITERS, Ignore, Wake, route
+from prime_action.events.router import route
+from prime_action.events.verdict import Ignore
 from prime_action.eyes import SIGNAL_NAMES, unknown_automerge, unknown_signals
 from prime_action.flows.llm_review import job_review, kept_spend, reviewer_for
-from prime_action.flows.poll import PollOutcome, poll_pulls
 from prime_action.flows.pulls import PULL_FLOWS, pull_flow
-from prime_action.flows.standalone import StandaloneJobs, dispatch_standalone
-from prime_action.repo.cycle import Sight, WakePorts, WakeReport, WakeRequest, see, wake
+from prime_action.flows.standalone import dispatch_standalone
+from prime_action.flows.wake_ports import polled_ports
+from prime_action.flows.wake_request import heard, wake_request, with_editor
+from prime_action.repo.cycle import WakeReport, wake
 from prime_action.repo.memory_update import hibernating
-from prime_action.repo.prime_commands import answered, commands_since, unanswered
 from prime_action.templating import render
 
 BrainHook = Callable[[Brain], Brain]
@@ -75,47 +62,6 @@ class GitHubWake(Frozen):
     dry_run: tuple[str, ...] | None = None
     # What the growth gate or a PR follow-up did (pr-gate, pr-followup wakes).
     pull_flow: str | None = None
-
-
-class OrgQueuedJobs:
-    """Org mode: a submitted job waits for the org repository's dispatcher.
-
-    Its attempt id starts with ORG_QUEUED and is derived from (repo, signal, fingerprint), so
-    a rerun gets the same id; Org Prime puts such jobs on the run sheet.
-    """
-
-    def __init__(self, repo: str) -> None:
-        self._repo = repo
-
-    def attempt_id(self, signal: str, fingerprint: str) -> str:
-        """The queued job's id, the same on every rerun."""
-        key = hashlib.sha256(f"{self._repo}/{signal}/{fingerprint}".encode()).hexdigest()[:12]
-        return f"{ORG_QUEUED}{key}"
-
-    def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str:
-        """Nothing to write: Org Prime finds the job in the repository's state."""
-        del runner, approach
-        return self.attempt_id(signal, fingerprint)
-
-
-class LedgerNamedJobs:
-    """Standalone mode: a job is named from the ledger and waits in state.
-
-    `dispatch_standalone` starts it after the wake has saved its state, so submitting writes
-    nothing here.
-    """
-
-    def __init__(self, names: StandaloneJobs) -> None:
-        self._names = names
-
-    def attempt_id(self, signal: str, fingerprint: str) -> str:
-        """The next attempt id of the signal in the ledger (the ledger is read once)."""
-        return self._names.submit(signal, "agent", "", fingerprint)
-
-    def submit(self, signal: str, runner: RunnerType, approach: str, fingerprint: str) -> str:
-        """Nothing to write until the dispatcher records the attempt."""
-        del runner, approach
-        return self.attempt_id(signal, fingerprint)
 
 
 def read_config(
@@ -166,52 +112,6 @@ def litellm_installed() -> bool:
     return importlib.util.find_spec("litellm") is not None
 
 
-def _ports(  # noqa: PLR0917 -- the wake's reads, its config, the injected moment, its eyes
-    client: GitHubClient,
-    env: ActionsEnv,
-    event: Event,
-    store: GitHubStateStore,
-    config: RepoConfig,
-    now: datetime,
-    eyes: RemoteEyes,
-) -> WakePorts:
-
-    def look(cfg: RepoConfig, now: datetime) -> Sight:
-        return see(eyes.snapshot(cfg, now), cfg)
-
-    issues = GitHubIssueStore(
-        client, env.repository, config.labels, author=config.trust.prime_login
-    )
-    jobs: OrgQueuedJobs | LedgerNamedJobs = OrgQueuedJobs(env.repository)
-    if config.jobs.mode == "standalone":  # the wake dispatches its own jobs (DESIGN §6)
-        jobs = LedgerNamedJobs(StandaloneJobs(GitHubLedger(client, env.repository), env.repository))
-    return WakePorts(
-        state=store,
-        issues=issues,
-        jobs=jobs,
-        brain=brain_for(
-            config.brain,
-            lambda: PromptContext(identity=eyes.identity_docs(), event=describe_event(event)),
-        ),
-        look=look,
-        identity=eyes.identity,
-        dashboard=issues,
-        repo=env.repository,
-        org=_org_link(env, config),
-        tickets=GitHubTaskTickets(client, env.repository),
-        pulls=GitHubPullKeeper(
-            client,
-            env.repository,
-            eyes.open_pulls,
-            lambda: now,
-            config=config,
-            ref=event.default_branch or "main",
-        ),
-        vouch=GitHubTrust(client, env.repository, config.trust).vouch_for(event),
-        ci=GitHubCiRerun(client, eyes.repository),
-    )
-
-
 def wake_on_github(
     env: ActionsEnv, client: GitHubClient, now: datetime, brain: BrainHook = _same_brain
 ) -> GitHubWake:
@@ -234,7 +134,7 @@ def wake_on_github(
         return _done(client, report=report)
     config, warnings = read_config(client, env)
     trust = GitHubTrust(client, env.repository, config.trust)
-    event = _with_editor(event, config.trust, trust)
+    event = with_editor(event, config.trust, trust)
     config = config.model_copy(update={"brain": with_model(config.brain, env.model)})
     dashboard = first.state.dashboard_issue if first.state else None
     gated = route(event, config.trust, dashboard, mention=config.conversation.mention)
@@ -257,11 +157,11 @@ def wake_on_github(
         # A runner's agent PR: the LLM reviewer reads it before the wake plans on.
         flow, first = job_review(client, env, event, gated=gated, config=config, stored=first,
                                  now=now)  # fmt: skip
-    ports, polled = _polled_ports(client, env, event, store, config, first, now, reviewer)
+    ports, polled = polled_ports(client, env, event, store, config, first, now, reviewer)
     first = kept_spend(store, first, reviewer, now)
     ports = replace(ports, brain=brain(ports.brain))
-    request = _request(gated, event, (*merges, *polled.merges))
-    request = _heard(request, trust, event, config, first, now)
+    request = wake_request(gated, event, (*merges, *polled.merges))
+    request = heard(request, trust, event, config, first, now)
     request = request.model_copy(update={"polled": polled.news})
     # The state was read once above: a tick that got here is awake.
     report = wake(ports, request, config, now, stored=first, dry_run=env.dry_run)
@@ -272,99 +172,6 @@ def wake_on_github(
     dispatch_standalone(client, env.repository, ref, state=report.state, config=config, now=now)
     flow = "; ".join((*([flow] if flow else []), *polled.lines)) or None
     return _done(client, report=report, warnings=warnings, pull_flow=flow)
-
-
-def _polled_ports(  # noqa: PLR0917 -- the wake's reads, its config, state and moment
-    client: GitHubClient,
-    env: ActionsEnv,
-    event: Event,
-    store: GitHubStateStore,
-    config: RepoConfig,
-    first: StoredState,
-    now: datetime,
-    reviewer: Reviewer | None,
-) -> tuple[WakePorts, PollOutcome]:
-    """Poll Prime's open PRs, then the wake's ports over the same one listing of open PRs.
-
-    Prime's PRs reach merge without events: a PR opened with GITHUB_TOKEN starts no workflow.
-    """
-    memory = first.state.ci if first.state else None
-    eyes = RemoteEyes(client, env.repository, event.default_branch or "HEAD", ci_memory=memory)
-    ref = event.default_branch or "main"
-    polled = poll_pulls(client, env.repository, eyes.open_pulls, state=first.state,
-                        config=config, now=now, ref=ref, dry_run=env.dry_run,
-                        reviewer=reviewer)  # fmt: skip
-    eyes.forget_pulls(polled.merged)
-    return _ports(client, env, event, store, config, now, eyes), polled
-
-
-def _with_editor(event: Event, trust: TrustSettings, lookup: GitHubTrust) -> Event:
-    """An `issues: edited` event with its editor's association, asked only when it matters.
-
-    The payload names the editor but not their relation to the repository. Only the
-    dashboard's editor matters (its boxes are buttons); the router answers without it when
-    the editor wrote the issue, or when every writer is trusted anyway; otherwise the
-    editor's permission decides (one request).
-    """
-    issue = event.issue
-    if (event.name, event.action) != ("issues", "edited") or issue is None or event.is_bot:
-        return event
-    if event.editor_association is not None or event.actor == issue.author:
-        return event
-    if WRITERS.issubset(trust.associations) or not event.actor or DASHBOARD not in issue.body:
-        return event
-    return event.model_copy(update={"editor_association": lookup.association(event.actor)})
-
-
-def _heard(  # noqa: PLR0917 -- the request, the reads it needs and the injected moment
-    request: WakeRequest,
-    trust: GitHubTrust,
-    event: Event,
-    config: RepoConfig,
-    first: StoredState,
-    now: datetime,
-) -> WakeRequest:
-    """The request with the trusted `/prime` comments and messages no wake answered yet.
-
-    One listing of recent comments; it also tells whether Prime already answered the
-    event's own message (a rerun): then the message is not sent to the brain again.
-    """
-    last = first.state.last_wake_at if first.state else None
-    since = commands_since(last, now)
-    skip = event.comment.id if event.comment else None
-    listed = trust.comments_since(since)
-    mention = config.conversation.mention
-    pending = unanswered(listed, config.trust, since, skip=skip, mention=mention)
-    message = request.message
-    if message is not None and answered(listed, config.trust, message.comment):
-        message = None
-    return request.model_copy(update={"pending": pending, "message": message})
-
-
-def _org_link(env: ActionsEnv, config: RepoConfig) -> GitHubOrgLink | None:
-    """The way to Org Prime, when the config names the org repo and a token may reach it."""
-    if not (config.jobs.org_repo and env.org_token):
-        return None
-    return GitHubOrgLink(env.org_token, env.api_url, config.jobs.org_repo, env.repository)
-
-
-def _request(gated: Wake, event: Event, merges: tuple[MergedPull, ...]) -> WakeRequest:
-    commands = ((gated.command, gated.command_args),) if gated.command else ()
-    if gated.reason == "delegate" and gated.signal:
-        # Org Prime handed this signal to the repository's Prime: work on it now.
-        commands = (*commands, ("run", (gated.signal,)))
-    return WakeRequest(
-        reason=gated.reason,
-        commands=commands,
-        issue=gated.issue,
-        signal=gated.signal,
-        signals=gated.signals,
-        result=gated.result,
-        # The comment a command reply answers (a message's reply finds its own comment).
-        comment=event.comment.id if event.comment and gated.command else None,
-        merges=merges,
-        message=gated.message,
-    )
 
 
 def _done(client: GitHubClient, **fields: object) -> GitHubWake:

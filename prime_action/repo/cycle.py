@@ -28,16 +28,9 @@ from prime_action.repo.effects import Outcome, dry_run_lines, settled_state
 from prime_action.repo.execute import CiRerun, TicketWriter, Writers, execute
 from prime_action.repo.hygiene import PullKeeper
 from prime_action.repo.memory_update import hibernating
-from prime_action.repo.planner import (
-    WakeInputs,
-    WakePlan,
-    WakeRequest,
-    jobs_to_name,
-    picture,
-    plan_wake,
-    replan,
-)
+from prime_action.repo.planner import WakePlan, jobs_to_name, plan_wake, replan
 from prime_action.repo.publish import Vouch, read_ticks
+from prime_action.repo.seeing import WakeInputs, WakeRequest, picture
 from prime_action.signals.base import CiStatus, RepoSnapshot
 
 __all__ = ["Sight", "WakePorts", "WakeReport", "WakeRequest", "see", "wake"]

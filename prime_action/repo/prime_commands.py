@@ -8,7 +8,7 @@ from prime_action.config.models import TrustSettings
 from prime_action.domain.commands import COMMANDS, DIRECTIONS, PER_SIGNAL, mentions
 from prime_action.domain.markers import PREFIX, comment_marker
 from prime_action.domain.models import Frozen, Message, PrimeState, Priority
-from prime_action.events.router import command_words, message_text
+from prime_action.events.comments import command_words, message_text
 
 
 class CommandOutcome(Frozen):

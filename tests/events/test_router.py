@@ -8,8 +8,10 @@ import pytest
 
 from prime_action.config.models import TrustSettings
 from prime_action.domain.models import WakeReason
+from prime_action.events.comments import command_words
 from prime_action.events.model import Event
-from prime_action.events.router import ROUTES, Ignore, Wake, command_words, route
+from prime_action.events.router import ROUTES, route
+from prime_action.events.verdict import Ignore, Wake
 from tests.events.payloads import PRIME, by, event
 
 TRUST = TrustSettings()

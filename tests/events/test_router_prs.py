@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from prime_action.config.models import TrustSettings
-from prime_action.events.router import Ignore, Wake, route
+from prime_action.events.router import route
+from prime_action.events.verdict import Ignore, Wake
 from tests.events.payloads import PRIME, by, event
 
 TRUST = TrustSettings()

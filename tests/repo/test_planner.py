@@ -36,15 +36,8 @@ from prime_action.repo.effects import (
     settle,
 )
 from prime_action.repo.hygiene import PrimePull
-from prime_action.repo.planner import (
-    WakeInputs,
-    WakePlan,
-    WakeRequest,
-    jobs_to_name,
-    picture,
-    plan_wake,
-    replan,
-)
+from prime_action.repo.planner import WakePlan, jobs_to_name, plan_wake, replan
+from prime_action.repo.seeing import WakeInputs, WakeRequest, picture
 from tests.growth.seeds import VALID
 from tests.values import NOW, issue, signal
 
