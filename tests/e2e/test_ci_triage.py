@@ -142,7 +142,7 @@ def test_a_persistent_test_failure_dispatches_one_agent_job_with_its_evidence(
 
 
 def test_failing_ci_costs_a_handful_of_reads_once_per_sha(
-    solo: DataPlane, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+    solo: DataPlane, fake_github: FakeGitHub
 ) -> None:
     fake_github.push(SOLO, {"src/app.py": "TOTAL = 4\n"}, message="Count one more")
     fail_ci(
@@ -157,8 +157,6 @@ def test_failing_ci_costs_a_handful_of_reads_once_per_sha(
     assert _evidence_reads(_wake(solo, fake_github)) == []
     # It names the file its commit changed: a code failure at once, no re-run.
     assert len(_ci_jobs(fake_github)) == 1
-    with capsys.disabled():
-        print(f"\nCI eyes: {len(reads)} reads on a failing head, 0 on the next wake")
 
 
 def test_a_dry_run_lists_the_rerun_and_makes_none(
