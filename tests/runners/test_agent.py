@@ -18,11 +18,13 @@ from prime_action.adapters.github.client import GitHubClient, RetryPolicy
 from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.adapters.local.workspace import GitWorkspace
 from prime_action.config.models import AgentSettings, BrainSettings
+from prime_action.domain.ci import CiEvidence, FailedJob, SinceGreen
 from prime_action.flows.run import agent_llm
 from prime_action.runners.agent import NO_AGENT, AgentRequest, run_agent
 from prime_action.runners.boundary import PrPolicy
 from prime_action.runners.guardrails import Guardrails
 from prime_action.runners.job import Job
+from prime_action.signals.ci_triage import Triage, fitted_approach
 from testing.github import FakeGitHub
 from testing.llm import STUB_API_KEY, FakeLLM, OpenAIStub, openai_stub
 
@@ -101,6 +103,30 @@ def test_a_scripted_model_edits_the_checkout_runs_its_tests_and_opens_a_pull_req
     assert "The tests failed (exit 1)" in first.content
     assert "return a - b" in llm.calls[1][-1].content  # the file it asked to READ
     assert beats == ["agent turn 1 of 8", "agent turn 2 of 8"]
+
+
+def test_the_pull_request_cites_the_ci_evidence_its_approach_carries(
+    fake_github: FakeGitHub, host: GitHubPulls, workspace: GitWorkspace
+) -> None:
+    suspect = SinceGreen(sha="b" * 40, title="Subtract in add()", files=("calc.py",))
+    failing = FailedJob(check="test", conclusion="failure", run_id=5, step="Run pytest",
+                        annotations=("test_calc.py:5: assert -1 == 5",),
+                        log_tail="E   assert -1 == 5\nFAILED test_calc.py::test_add")  # fmt: skip
+    evidence = CiEvidence(sha="c" * 40, jobs=(failing,), last_green="a" * 40, since=(suspect,))
+    verdict = Triage(kind="code", cause="it names calc.py, changed since green", suspect=suspect)
+    approach = fitted_approach(("test",), verdict, evidence)
+    job = JOB.model_copy(update={"approach": approach})
+    agent = AgentRequest(job=job, settings=AgentSettings(test_command=TESTS), issue=None)
+
+    result = run_agent(agent, workspace, host, fake_github.now(), llm=FakeLLM([FIX]))
+
+    assert result.outcome.status == "success", result.outcome.reason
+    (pull,) = fake_github.pulls(REPO)
+    body = pull.body or ""
+    assert 'failing step: "Run pytest"' in body
+    assert 'Suspect commit: bbbbbbb "Subtract in add()" (it changed calc.py)' in body
+    assert "```text\n- test_calc.py:5: assert -1 == 5" in body
+    assert "FAILED test_calc.py::test_add\n```" in body
 
 
 @pytest.mark.slow
