@@ -11,7 +11,8 @@ from typing import Any
 
 import jinja2
 
-from prime_action.config.models import OrgConfig, RepoConfig
+from prime_action.config.models import RepoConfig
+from prime_action.config.org import OrgConfig
 from prime_action.domain.errors import UsageError
 from prime_action.domain.release import ACTION_REPOSITORY, STAMP_FILE, Release, parse_stamp
 from prime_action.templating import render

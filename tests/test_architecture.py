@@ -24,6 +24,7 @@ CORE = (
     "eyes.py",
     "markdown.py",
     "config/models.py",
+    "config/org.py",
 )
 # Libraries that reach the network, the process environment or the file system.
 FORBIDDEN = (

@@ -12,7 +12,8 @@ import pytest
 from prime_action import workflows
 from prime_action.cli import main
 from prime_action.config.loader import parse_yaml
-from prime_action.config.models import OrgConfig, RepoConfig
+from prime_action.config.models import RepoConfig
+from prime_action.config.org import OrgConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)

@@ -14,8 +14,9 @@ from prime_action.brain.policy import clamp_hours, screen
 from prime_action.brain.port import Brain, BrainInput
 from prime_action.brain.prompt import Prompt, PromptContext, build_prompt
 from prime_action.config.models import BrainSettings
+from prime_action.domain.conversation import Answer, PriorityChange
 from prime_action.domain.errors import LLMError
-from prime_action.domain.models import Action, Answer, Decision, Frozen, PriorityChange, Usage
+from prime_action.domain.models import Action, Decision, Frozen, Usage
 
 # How much of an invalid answer goes back to the model with the repair request.
 REPAIR_ECHO_CHARS = 2000

@@ -9,11 +9,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from prime_action.brain.port import BrainInput
 from prime_action.brain.sanitize import MAX_SUMMARY, clean, clean_title
+from prime_action.domain.conversation import Answer
 from prime_action.domain.models import (
     ACTION_TYPES,
     MAX_ACTIONS,
     Action,
-    Answer,
     CloseIssue,
     CommentIssue,
     CreateIssue,

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Protocol
 
 from prime_action.config.models import RepoConfig
+from prime_action.domain.conversation import Message
 from prime_action.domain.models import (
     Decision,
     Frozen,
-    Message,
     PlanItem,
     PrimeState,
     SignalResult,

@@ -10,7 +10,8 @@ from pydantic import Field
 from prime_action.brain.budget import spent_today
 from prime_action.brain.port import BrainInput
 from prime_action.brain.redact import redact
-from prime_action.domain.models import ACTION_TYPES, MAX_ACTIONS, Frozen, Message
+from prime_action.domain.conversation import Message
+from prime_action.domain.models import ACTION_TYPES, MAX_ACTIONS, Frozen
 from prime_action.templating import render
 
 # A conservative estimate: English prose runs near 4 characters a token, code and JSON

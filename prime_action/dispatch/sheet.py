@@ -6,7 +6,8 @@ import json
 
 from pydantic import TypeAdapter, ValidationError
 
-from prime_action.config.models import OrgConfig, RepoConfig
+from prime_action.config.models import RepoConfig
+from prime_action.config.org import OrgConfig
 from prime_action.dispatch.rules import DispatchSettings
 from prime_action.domain.errors import ConfigError
 from prime_action.domain.models import PrimeState, RunSheetItem

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from prime_action.domain.ci import CiMemory
+from prime_action.domain.conversation import Answer, Direction, Priority
 
 Severity = Literal["critical", "high", "medium", "low"]
 SignalStatus = Literal["ok", "failing", "unknown", "skipped"]
@@ -70,10 +71,6 @@ class SignalResult(Frozen):
     @property
     def fixable(self) -> bool:
         return self.status == "failing" and self.fix is not None
-
-
-# A priority change: up puts a signal first in the repository's plan, down last.
-Direction = Literal["up", "down"]
 
 
 class PlanItem(Frozen):
@@ -203,40 +200,6 @@ class Usage(Frozen):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
-
-
-class Message(Frozen):
-    """A trusted maintainer's free-text message to Prime on one of its threads."""
-
-    comment: int
-    issue: int
-    author: str
-    text: str
-
-
-class Priority(Frozen):
-    """A maintainer's priority change for one signal of this repository, until it expires."""
-
-    direction: Direction
-    until: datetime
-    by: str = ""
-
-
-class PriorityChange(Frozen):
-    """A change a conversation asks for: a signal up or down for some hours, or cleared."""
-
-    signal: str
-    direction: Literal["up", "down", "clear"]
-    hours: float = Field(default=168.0, gt=0)
-
-
-class Answer(Frozen):
-    """What a decision says to the maintainers' messages of its wake, and the changes they asked."""
-
-    reply: str = ""
-    priorities: tuple[PriorityChange, ...] = ()
-    # Signals to leave alone, as `/prime skip SIGNAL` does.
-    skip: tuple[str, ...] = ()
 
 
 class Decision(Frozen):

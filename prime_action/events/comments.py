@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from prime_action.domain.commands import COMMANDS, mentions
+from prime_action.domain.conversation import Message
 from prime_action.domain.markers import find_signal
-from prime_action.domain.models import Message
 from prime_action.events.model import Event, Issue
 from prime_action.events.verdict import Gate, Ignore, Wake, missing
 

@@ -10,7 +10,7 @@ from prime_action.adapters.github.dispatch import WorkflowLauncher
 from prime_action.adapters.github.ledger import GitHubLedger
 from prime_action.adapters.github.session import DataPlaneEnv
 from prime_action.config.loader import parse_yaml
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.dispatch.cycle import DispatchReport, run_cycle
 from prime_action.dispatch.sheet import RUN_SHEET_FILE, org_settings, parse_run_sheet
 from prime_action.domain.clock import SystemClock

@@ -6,7 +6,7 @@ from datetime import datetime
 from itertools import chain
 
 from prime_action.brain.llm import LLM
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import Attempt, Frozen, RunSheetItem
 from prime_action.org import delegation, runsheet

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.domain.models import Frozen, RunSheetItem, SignalResult
 from prime_action.eyes import SIGNAL_NAMES
 from prime_action.markdown import BODY_LIMIT, safe_cell, safe_text

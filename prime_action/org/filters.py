@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.org.model import Excluded, RepoFacts
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
-from prime_action.config.models import OnboardingSettings
+from prime_action.config.org import OnboardingSettings
 from prime_action.domain.models import Frozen
 from prime_action.org.filters import matches
 from prime_action.org.model import Onboarding, OrgState

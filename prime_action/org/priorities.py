@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import shlex
 
-from prime_action.config.models import OrgConfig, TrustSettings
+from prime_action.config.models import TrustSettings
+from prime_action.config.org import OrgConfig
 from prime_action.domain.models import Frozen
 from prime_action.org.model import CommandComment, OrgState, PriorityEntry
 

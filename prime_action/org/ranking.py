@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.domain.models import (
     Attempt,
     Frozen,

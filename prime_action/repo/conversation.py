@@ -5,15 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from prime_action.domain.commands import COMMANDS
+from prime_action.domain.conversation import Answer, Message, Priority
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import (
-    Answer,
-    Decision,
-    Message,
-    PlanItem,
-    PrimeState,
-    Priority,
-)
+from prime_action.domain.models import Decision, PlanItem, PrimeState
 from prime_action.domain.release import ACTION_REPOSITORY
 from prime_action.repo.effects import Reply
 from prime_action.repo.plan import active, order_plan

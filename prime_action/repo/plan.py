@@ -5,13 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import (
-    DecisionRecord,
-    PlanItem,
-    PrimeState,
-    Priority,
-    SignalResult,
-)
+from prime_action.domain.conversation import Priority
+from prime_action.domain.models import DecisionRecord, PlanItem, PrimeState, SignalResult
 
 DECISION_RETENTION = timedelta(hours=48)
 # The agent runner would only report "no agent" (issue 16's dead loops): such an item waits,

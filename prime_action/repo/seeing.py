@@ -8,12 +8,12 @@ from prime_action.brain.port import BrainInput
 from prime_action.config.models import RepoConfig
 from prime_action.domain.ci import Rerun
 from prime_action.domain.commands import Command
+from prime_action.domain.conversation import Message
 from prime_action.domain.models import (
     DecisionRecord,
     Frozen,
     JobResult,
     MergedPull,
-    Message,
     PrimeState,
     SignalResult,
     WakeReason,

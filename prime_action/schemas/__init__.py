@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel, TypeAdapter
 
-from prime_action.config.models import OrgConfig, RepoConfig
+from prime_action.config.models import RepoConfig
+from prime_action.config.org import OrgConfig
 from prime_action.domain.models import Attempt, Decision, PrimeState, RunSheetItem, SignalResult
 from prime_action.domain.release import SCHEMA_BASE_URL
 from prime_action.growth.overview import GrowthOverview

@@ -6,17 +6,15 @@ import pytest
 
 from prime_action.brain.policy import check_action, enforce, vet_answer
 from prime_action.config.models import RepoConfig
+from prime_action.domain.conversation import Answer, Message, PriorityChange
 from prime_action.domain.models import (
     Action,
-    Answer,
     CloseIssue,
     CommentIssue,
     CreateIssue,
     Decision,
     Label,
-    Message,
     PrimeState,
-    PriorityChange,
     SubmitJob,
     Wait,
 )

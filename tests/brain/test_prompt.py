@@ -17,7 +17,8 @@ from prime_action.brain.prompt import (
     fit_lines,
 )
 from prime_action.domain.ci import CiEvidence, CiMemory, FailedJob, SinceGreen
-from prime_action.domain.models import Message, PrimeState
+from prime_action.domain.conversation import Message
+from prime_action.domain.models import PrimeState
 from prime_action.events.describe import describe_event
 from prime_action.events.model import Comment, Event
 from tests.values import issue, picture, signal

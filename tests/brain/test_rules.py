@@ -8,7 +8,8 @@ import pytest
 
 from prime_action.brain.rules import RulesBrain
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import InFlight, PrimeState, Priority
+from prime_action.domain.conversation import Priority
+from prime_action.domain.models import InFlight, PrimeState
 from tests.values import NOW, issue, picture, signal
 
 

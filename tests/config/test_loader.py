@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from prime_action.config.loader import load_config, parse_yaml
-from prime_action.config.models import OrgConfig, RepoConfig
+from prime_action.config.models import RepoConfig
+from prime_action.config.org import OrgConfig
 from prime_action.domain.errors import ConfigError
 from prime_action.signals.workflows import Broken, parse_workflow
 from tests.values import alias_bomb

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from prime_action.config.models import LabelSettings
-from prime_action.domain.models import PrimeState, Priority
+from prime_action.domain.conversation import Priority
+from prime_action.domain.models import PrimeState
 from prime_action.domain.ports import TrackedIssue
 from prime_action.repo.dashboard import DashboardMemory, memory_marker, recall, remembered
 from prime_action.repo.rebuild import rebuild_state

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.org import runsheet
 from prime_action.org.cycle import MAX_FLAGS, OrgInputs, aggregate, settle
 from prime_action.org.delegation import INTERRUPTED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.org.filters import exclusion, select
 from tests.org.factories import remote
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from prime_action.config.models import OnboardingSettings
+from prime_action.config.org import OnboardingSettings
 from prime_action.org.model import Onboarding, OrgState
 from prime_action.org.onboarding import (
     Candidate,

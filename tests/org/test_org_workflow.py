@@ -8,7 +8,7 @@ import yaml
 
 from prime_action.cli import main
 from prime_action.config.loader import parse_yaml
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.workflows import render_org_config, render_org_workflow
 
 # prime init pins `uses:` to a commit: a release's stamp, or --ref as here.

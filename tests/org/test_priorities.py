@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.org.model import CommandComment, OrgState
 from prime_action.org.priorities import (
     apply_commands,

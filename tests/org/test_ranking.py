@@ -6,15 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from prime_action.config.models import OrgConfig
-from prime_action.domain.models import (
-    ORG_QUEUED,
-    REBUILT_ATTEMPT,
-    Attempt,
-    Direction,
-    InFlight,
-    RunSheetItem,
-)
+from prime_action.config.org import OrgConfig
+from prime_action.domain.conversation import Direction
+from prime_action.domain.models import ORG_QUEUED, REBUILT_ATTEMPT, Attempt, InFlight, RunSheetItem
 from prime_action.org.model import OrgState, PriorityEntry, Ranked, RepoFacts
 from prime_action.org.ranking import Candidate, rank, score
 from prime_action.org.runsheet import contiguous

@@ -7,16 +7,9 @@ from datetime import timedelta
 import pytest
 
 from prime_action.config.models import TrustSettings
+from prime_action.domain.conversation import Answer, Message, Priority, PriorityChange
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import (
-    Answer,
-    Decision,
-    Message,
-    PlanItem,
-    PrimeState,
-    Priority,
-    PriorityChange,
-)
+from prime_action.domain.models import Decision, PlanItem, PrimeState
 from prime_action.repo.conversation import expire, heed, heed_plan, replies, split_pending
 from prime_action.repo.prime_commands import PendingCommand, SeenComment, answered, unanswered
 from tests.values import NOW

@@ -7,15 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from prime_action.domain.conversation import Priority
 from prime_action.domain.markers import DASHBOARD
-from prime_action.domain.models import (
-    Decision,
-    DecisionRecord,
-    InFlight,
-    PlanItem,
-    PrimeState,
-    Priority,
-)
+from prime_action.domain.models import Decision, DecisionRecord, InFlight, PlanItem, PrimeState
 from prime_action.markdown import MAX_TEXT
 from prime_action.repo import dashboard
 from prime_action.repo.dashboard import (

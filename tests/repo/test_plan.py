@@ -7,15 +7,8 @@ from datetime import timedelta
 import pytest
 
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import (
-    Decision,
-    DecisionRecord,
-    Fix,
-    InFlight,
-    PlanItem,
-    PrimeState,
-    Priority,
-)
+from prime_action.domain.conversation import Priority
+from prime_action.domain.models import Decision, DecisionRecord, Fix, InFlight, PlanItem, PrimeState
 from prime_action.repo.plan import (
     AWAITING_APPROVAL,
     NEEDS_AGENT,

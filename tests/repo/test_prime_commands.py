@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from prime_action.domain.models import PrimeState, Priority
+from prime_action.domain.conversation import Priority
+from prime_action.domain.models import PrimeState
 from prime_action.repo.prime_commands import apply_command
 from tests.values import NOW
 

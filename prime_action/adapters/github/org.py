@@ -25,7 +25,8 @@ from prime_action.adapters.github.org_queries import (
     pulls,
 )
 from prime_action.config.loader import parse_yaml
-from prime_action.config.models import CustomSignal, OrgConfig, RepoConfig
+from prime_action.config.models import CustomSignal, RepoConfig
+from prime_action.config.org import OrgConfig
 from prime_action.domain.errors import ConfigError, GitHubError
 from prime_action.domain.models import Attempt, Frozen
 from prime_action.eyes import run_signals, wanted_files

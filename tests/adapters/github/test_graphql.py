@@ -11,7 +11,7 @@ from prime_action.adapters.github.client import GitHubClient, RetryPolicy
 from prime_action.adapters.github.graphql import GraphQL
 from prime_action.adapters.github.org import list_repos, read_home
 from prime_action.adapters.github.org_queries import files_query
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.domain.errors import GitHubError
 from prime_action.domain.models import PrimeState
 from prime_action.repo.memory import dump_state

@@ -23,7 +23,8 @@ from prime_action.adapters.github.org import (
     save_state,
 )
 from prime_action.adapters.github.org_queries import PAGE
-from prime_action.config.models import CustomSignal, OrgConfig
+from prime_action.config.models import CustomSignal
+from prime_action.config.org import OrgConfig
 from prime_action.dispatch.ledger import dump_ledger
 from prime_action.domain.errors import GitHubError
 from prime_action.domain.models import Attempt, PrimeState

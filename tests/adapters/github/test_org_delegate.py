@@ -8,7 +8,7 @@ from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.graphql import GraphQL
 from prime_action.adapters.github.org import STATE_BRANCH, STATE_FILE, Home
 from prime_action.adapters.github.org_delegate import send_delegations
-from prime_action.config.models import OrgConfig
+from prime_action.config.org import OrgConfig
 from prime_action.org.cycle import OrgInputs, OrgOutcome, aggregate
 from prime_action.org.delegation import EVENT
 from prime_action.org.model import Delegation, OrgState
