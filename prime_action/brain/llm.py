@@ -16,7 +16,8 @@ from prime_action.brain.prompt import Prompt, PromptContext, build_prompt
 from prime_action.config.models import BrainSettings
 from prime_action.domain.conversation import Answer, PriorityChange
 from prime_action.domain.errors import LLMError
-from prime_action.domain.models import Action, Decision, Frozen, Usage
+from prime_action.domain.models import Action, Decision, Usage
+from prime_action.domain.values import Frozen
 
 # How much of an invalid answer goes back to the model with the repair request.
 REPAIR_ECHO_CHARS = 2000

@@ -7,15 +7,9 @@ from typing import Protocol
 
 from prime_action.config.models import RepoConfig
 from prime_action.domain.conversation import Message
-from prime_action.domain.models import (
-    Decision,
-    Frozen,
-    PlanItem,
-    PrimeState,
-    SignalResult,
-    WakeReason,
-)
+from prime_action.domain.models import Decision, PlanItem, PrimeState, SignalResult, WakeReason
 from prime_action.domain.ports import TrackedIssue
+from prime_action.domain.values import Frozen
 
 
 class BrainInput(Frozen):

@@ -11,7 +11,8 @@ from prime_action.brain.budget import spent_today
 from prime_action.brain.port import BrainInput
 from prime_action.brain.redact import redact
 from prime_action.domain.conversation import Message
-from prime_action.domain.models import ACTION_TYPES, MAX_ACTIONS, Frozen
+from prime_action.domain.models import ACTION_TYPES, MAX_ACTIONS
+from prime_action.domain.values import Frozen
 from prime_action.templating import render
 
 # A conservative estimate: English prose runs near 4 characters a token, code and JSON

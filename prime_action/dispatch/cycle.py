@@ -10,7 +10,8 @@ from prime_action.dispatch.ledger import compact, find, upsert
 from prime_action.dispatch.ports import AttemptLedger, Launcher
 from prime_action.dispatch.rules import Chosen, DispatchSettings, Skipped, expire, select
 from prime_action.domain.errors import PrimeError
-from prime_action.domain.models import Attempt, Frozen, RunSheetItem
+from prime_action.domain.models import Attempt, RunSheetItem
+from prime_action.domain.values import Frozen
 
 NOT_STARTED = "not dispatched: the cycle stopped at an error before this attempt"
 NEVER_CONFIRMED = (

@@ -7,7 +7,8 @@ from typing import Literal
 
 from prime_action.dispatch.ledger import find, history, upsert
 from prime_action.domain.errors import GitHubError, PrimeError, UsageError
-from prime_action.domain.models import Attempt, Frozen
+from prime_action.domain.models import Attempt
+from prime_action.domain.values import Frozen
 
 FAILURES_TO_BLOCK = 3
 # `cancelled`: GitHub failed under the job (an outage, not the job's own failure).

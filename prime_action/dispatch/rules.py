@@ -10,7 +10,8 @@ from pydantic import Field
 
 from prime_action.dispatch.ledger import OPEN, latest
 from prime_action.domain.clock import iso
-from prime_action.domain.models import Attempt, Frozen, RunnerType, RunSheetItem
+from prime_action.domain.models import Attempt, RunnerType, RunSheetItem
+from prime_action.domain.values import Frozen
 
 
 class DispatchSettings(Frozen):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from prime_action.domain.values import Frozen
 
 # The bounds of what one wake keeps of a failing job (untrusted text, stored in state.json).
 LOG_LINES = 80
@@ -19,12 +19,7 @@ MAX_RERUNS = 50
 MAX_FLAKY = 10
 
 
-class _Value(BaseModel):
-    # domain.models imports this module for PrimeState, so its Frozen base cannot come here.
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FailedJob(_Value):
+class FailedJob(Frozen):
     """One failing check: its Actions job when it is one, with the evidence GitHub keeps."""
 
     check: str
@@ -37,7 +32,7 @@ class FailedJob(_Value):
     log_tail: str = ""  # the last LOG_LINES lines, at most LOG_CHARS, credentials masked
 
 
-class SinceGreen(_Value):
+class SinceGreen(Frozen):
     """A commit pushed since the last green one (oldest first), with the files it touched."""
 
     sha: str
@@ -45,7 +40,7 @@ class SinceGreen(_Value):
     files: tuple[str, ...] = ()
 
 
-class CiEvidence(_Value):
+class CiEvidence(Frozen):
     """Everything read about one failing head commit, cached by its SHA and failing checks."""
 
     sha: str
@@ -56,7 +51,7 @@ class CiEvidence(_Value):
     changed: tuple[str, ...] = ()  # every file changed since the last green commit
 
 
-class FlakyCheck(_Value):
+class FlakyCheck(Frozen):
     """A check that failed and then passed on the same commit."""
 
     check: str
@@ -69,7 +64,7 @@ class FlakyCheck(_Value):
 RerunKind = Literal["infrastructure", "first-time"]
 
 
-class Rerun(_Value):
+class Rerun(Frozen):
     """A workflow run whose failed jobs Prime re-ran once (never twice)."""
 
     run_id: int
@@ -80,7 +75,7 @@ class Rerun(_Value):
     at: datetime | None = None  # when it was asked
 
 
-class CiMemory(_Value):
+class CiMemory(Frozen):
     """The CI part of the working memory: the cached evidence, re-runs made, flaky checks."""
 
     evidence: CiEvidence | None = None

@@ -5,19 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class _Value(BaseModel):
-    # domain.models imports this module for PrimeState, so its Frozen base cannot come here.
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+from prime_action.domain.values import Frozen
 
 # A priority change: up puts a signal first in the repository's plan, down last.
 Direction = Literal["up", "down"]
 
 
-class Message(_Value):
+class Message(Frozen):
     """A trusted maintainer's free-text message to Prime on one of its threads."""
 
     comment: int
@@ -26,7 +22,7 @@ class Message(_Value):
     text: str
 
 
-class Priority(_Value):
+class Priority(Frozen):
     """A maintainer's priority change for one signal of this repository, until it expires."""
 
     direction: Direction
@@ -34,7 +30,7 @@ class Priority(_Value):
     by: str = ""
 
 
-class PriorityChange(_Value):
+class PriorityChange(Frozen):
     """A change a conversation asks for: a signal up or down for some hours, or cleared."""
 
     signal: str
@@ -42,7 +38,7 @@ class PriorityChange(_Value):
     hours: float = Field(default=168.0, gt=0)
 
 
-class Answer(_Value):
+class Answer(Frozen):
     """What a decision says to the maintainers' messages of its wake, and the changes they asked."""
 
     reply: str = ""

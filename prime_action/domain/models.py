@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from prime_action.domain.ci import CiMemory
 from prime_action.domain.conversation import Answer, Direction, Priority
+from prime_action.domain.values import Frozen
 
 Severity = Literal["critical", "high", "medium", "low"]
 SignalStatus = Literal["ok", "failing", "unknown", "skipped"]
@@ -40,12 +41,6 @@ WakeReason = Literal[
     "org-wake",
     "conversation",
 ]
-
-
-class Frozen(BaseModel):
-    """Base of every domain value: immutable, strict about unknown keys."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Fix(Frozen):

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 
 SOURCE = "GITHUB_EVENT_PATH"
 

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from prime_action.config.models import TrustSettings
 from prime_action.domain.conversation import Message
 from prime_action.domain.markers import DASHBOARD
-from prime_action.domain.models import Frozen, JobResult, WakeReason
+from prime_action.domain.models import JobResult, WakeReason
+from prime_action.domain.values import Frozen
 from prime_action.events.model import Event, Issue
 
 

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from prime_action.config.models import LICENSE_IDS, CustomFix
 from prime_action.domain.errors import UsageError
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.fileops.dependabot import dependabot_plan
 from prime_action.signals.dependabot import DEPENDABOT_FILES, RENOVATE_FILES
 from prime_action.signals.ecosystems import ignored, languages

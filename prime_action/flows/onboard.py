@@ -21,8 +21,8 @@ from prime_action.adapters.github.pulls import GitHubPulls
 from prime_action.config.models import LabelSettings
 from prime_action.domain.clock import SystemClock
 from prime_action.domain.markers import PREFIX
-from prime_action.domain.models import Frozen
 from prime_action.domain.release import ACTION_REPOSITORY
+from prime_action.domain.values import Frozen
 from prime_action.org.model import Onboarding, OrgState
 from prime_action.org.onboarding import (
     BRANCH,

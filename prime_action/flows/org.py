@@ -31,7 +31,7 @@ from prime_action.adapters.llm.factory import with_model
 from prime_action.brain.llm import LLM
 from prime_action.config.models import BrainSettings, LabelSettings
 from prime_action.domain.clock import SystemClock
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.org.cycle import OrgInputs, OrgOutcome, aggregate
 from prime_action.org.dashboard import render_summary
 from prime_action.org.model import Flag

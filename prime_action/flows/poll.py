@@ -13,7 +13,8 @@ from prime_action.adapters.github.llm_review import Reviewer
 from prime_action.adapters.github.poll import GitHubPoll
 from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import GitHubError
-from prime_action.domain.models import Frozen, MergedPull, PrimeState, PullWait
+from prime_action.domain.models import MergedPull, PrimeState, PullWait
+from prime_action.domain.values import Frozen
 from prime_action.flows.pulls import gate_pull
 from prime_action.repo.pr_poll import (
     PolledPull,

@@ -21,7 +21,8 @@ from prime_action.adapters.github.llm_review import Reviewer, reviewed
 from prime_action.config.models import RepoConfig
 from prime_action.dispatch.cycle import DispatchReport
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import Frozen, MergedPull
+from prime_action.domain.models import MergedPull
+from prime_action.domain.values import Frozen
 from prime_action.events.model import Event
 from prime_action.events.verdict import Wake
 from prime_action.growth.maintainer import decide

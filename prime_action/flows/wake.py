@@ -21,7 +21,8 @@ from prime_action.config.loader import key_line, parse_yaml
 from prime_action.config.models import RepoConfig
 from prime_action.domain.clock import SystemClock, iso
 from prime_action.domain.errors import ConfigError, GitHubError
-from prime_action.domain.models import Frozen, MergedPull
+from prime_action.domain.models import MergedPull
+from prime_action.domain.values import Frozen
 from prime_action.events.payload import load_event
 from prime_action.events.router import route
 from prime_action.events.verdict import Ignore

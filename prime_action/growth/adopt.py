@@ -19,8 +19,8 @@ import re
 from typing import Literal
 
 from prime_action.domain.markers import data_marker, find_signal, signal_marker
-from prime_action.domain.models import Frozen
 from prime_action.domain.ports import TrackedIssue
+from prime_action.domain.values import Frozen
 
 MANUAL = "growth.manual."
 _HEADING = re.compile(r"^\s*(?:#+\s*)?(scope|acceptance)(?:\s+criteria)?\s*:?\s*$", re.I)

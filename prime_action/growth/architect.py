@@ -9,8 +9,9 @@ it depends on are done.
 from __future__ import annotations
 
 from prime_action.domain.markers import data_marker, signal_marker
-from prime_action.domain.models import Frozen, SignalStatus
+from prime_action.domain.models import SignalStatus
 from prime_action.domain.ports import TrackedIssue
+from prime_action.domain.values import Frozen
 from prime_action.growth.seed import SEED_PATH, Epic, Seed, Task
 from prime_action.templating import render
 

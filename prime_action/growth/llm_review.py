@@ -13,7 +13,8 @@ from prime_action.brain.llm import LLM, Message
 from prime_action.brain.prompt import clip, fence
 from prime_action.brain.sanitize import clean
 from prime_action.domain.errors import LLMError
-from prime_action.domain.models import Frozen, Usage
+from prime_action.domain.models import Usage
+from prime_action.domain.values import Frozen
 from prime_action.growth.merge_gate import Verdict
 from prime_action.growth.review import FileChange
 from prime_action.growth.seed import Seed

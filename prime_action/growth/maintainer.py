@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.growth.merge_gate import Verdict
 from prime_action.growth.seed import MergePolicy
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 import pathspec
 
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.growth.review import FileChange, Review, review
 from prime_action.growth.seed import Seed
 

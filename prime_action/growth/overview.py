@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal
 
-from prime_action.domain.models import Frozen, GrowthReport, GrowthTicket, MergedPull, PrimeState
+from prime_action.domain.models import GrowthReport, GrowthTicket, MergedPull, PrimeState
 from prime_action.domain.ports import TrackedIssue
+from prime_action.domain.values import Frozen
 from prime_action.growth.architect import progress, ticket_key
 from prime_action.growth.seed import Epic, Seed
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from prime_action.domain.models import Frozen, GrowthCycle, GrowthReport, GrowthTicket, MergedPull
+from prime_action.domain.models import GrowthCycle, GrowthReport, GrowthTicket, MergedPull
 from prime_action.domain.ports import TrackedIssue
+from prime_action.domain.values import Frozen
 from prime_action.growth.architect import PREFIX
 from prime_action.growth.seed import Energy
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.growth import manifests
 from prime_action.growth.seed import Architecture, Constraints
 

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import Frozen, MergedPull, PrimeState, SignalResult
+from prime_action.domain.models import MergedPull, PrimeState, SignalResult
 from prime_action.domain.ports import TrackedIssue
+from prime_action.domain.values import Frozen
 from prime_action.growth.adopt import Candidate, HumanTask, adopted_body, human_tasks, to_adopt
 from prime_action.growth.adopt import tracked as adopted_issue
 from prime_action.growth.architect import Ticket, next_tickets, verdict

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.org.model import OrgState, RepoFacts
 
 EVENT = "prime-wake"

@@ -8,7 +8,8 @@ from itertools import chain
 from prime_action.brain.llm import LLM
 from prime_action.config.org import OrgConfig
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import Attempt, Frozen, RunSheetItem
+from prime_action.domain.models import Attempt, RunSheetItem
+from prime_action.domain.values import Frozen
 from prime_action.org import delegation, runsheet
 from prime_action.org.alarm import Alarm, due_wakes, record_wakes
 from prime_action.org.dashboard import (

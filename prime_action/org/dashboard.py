@@ -7,7 +7,8 @@ from datetime import datetime
 from pydantic import Field
 
 from prime_action.config.org import OrgConfig
-from prime_action.domain.models import Frozen, RunSheetItem, SignalResult
+from prime_action.domain.models import RunSheetItem, SignalResult
+from prime_action.domain.values import Frozen
 from prime_action.eyes import SIGNAL_NAMES
 from prime_action.markdown import BODY_LIMIT, safe_cell, safe_text
 from prime_action.org.model import (

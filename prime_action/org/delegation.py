@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from prime_action.config.models import TrustSettings
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.eyes import SIGNAL_NAMES
 from prime_action.org.model import (
     CommandComment,

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from prime_action.domain.models import Frozen, PrimeState, RunSheetItem, SignalResult, Spend
+from prime_action.domain.models import PrimeState, RunSheetItem, SignalResult, Spend
+from prime_action.domain.values import Frozen
 
 ORG_STATE_VERSION = 1
 

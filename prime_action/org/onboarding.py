@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from prime_action.config.org import OnboardingSettings
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.org.filters import matches
 from prime_action.org.model import Onboarding, OrgState
 from prime_action.signals.workflows import Workflow, parse_workflow

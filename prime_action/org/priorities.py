@@ -7,7 +7,7 @@ import shlex
 
 from prime_action.config.models import TrustSettings
 from prime_action.config.org import OrgConfig
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.org.model import CommandComment, OrgState, PriorityEntry
 
 # `/prime priority repo:acme/api +10 "reason"`, `/prime priority signal:ci clear`.

@@ -6,13 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from prime_action.config.org import OrgConfig
-from prime_action.domain.models import (
-    Attempt,
-    Frozen,
-    PrimeState,
-    RunnerType,
-    RunSheetItem,
-)
+from prime_action.domain.models import Attempt, PrimeState, RunnerType, RunSheetItem
+from prime_action.domain.values import Frozen
 from prime_action.org.filters import opted_in
 from prime_action.org.model import NeedsHuman, OrgState, Ranked, RepoFacts
 from prime_action.org.priorities import factor, points

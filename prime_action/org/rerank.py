@@ -23,7 +23,8 @@ from prime_action.brain.budget import budget_refusal, record_spend
 from prime_action.brain.llm import LLM, Message
 from prime_action.config.models import BrainSettings
 from prime_action.domain.errors import LLMError
-from prime_action.domain.models import Frozen, RunSheetItem
+from prime_action.domain.models import RunSheetItem
+from prime_action.domain.values import Frozen
 from prime_action.org.model import OrgState
 from prime_action.org.ranking import FIRST
 from prime_action.templating import render

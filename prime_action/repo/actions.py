@@ -19,7 +19,6 @@ from prime_action.domain.models import (
     CommentIssue,
     CreateIssue,
     FlagOrg,
-    Frozen,
     InFlight,
     Label,
     PrimeState,
@@ -27,6 +26,7 @@ from prime_action.domain.models import (
     SubmitJob,
 )
 from prime_action.domain.ports import TrackedIssue
+from prime_action.domain.values import Frozen
 from prime_action.growth.architect import Ticket
 from prime_action.repo.effects import (
     OPENED_NOW,

@@ -11,7 +11,7 @@ from prime_action.brain.policy import enforce
 from prime_action.brain.port import Brain
 from prime_action.config.models import RepoConfig
 from prime_action.domain.errors import ConfigError, StoreError
-from prime_action.domain.models import Decision, Frozen, PrimeState, SignalResult, WakeReason
+from prime_action.domain.models import Decision, PrimeState, SignalResult, WakeReason
 from prime_action.domain.ports import (
     DashboardStore,
     IssueStore,
@@ -20,6 +20,7 @@ from prime_action.domain.ports import (
     StateStore,
     StoredState,
 )
+from prime_action.domain.values import Frozen
 from prime_action.eyes import run_signals
 from prime_action.growth.adopt import Candidate
 from prime_action.growth.seed import SEED_PATH, Seed, parse_seed

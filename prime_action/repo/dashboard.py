@@ -9,7 +9,8 @@ from pydantic import Field, ValidationError, field_validator
 
 from prime_action.domain.conversation import Priority
 from prime_action.domain.markers import DASHBOARD, data_marker, find_data
-from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, SignalResult
+from prime_action.domain.models import DecisionRecord, PrimeState, SignalResult
+from prime_action.domain.values import Frozen
 from prime_action.growth.report import chart, rows
 from prime_action.markdown import BODY_LIMIT, safe_cell, safe_text
 from prime_action.repo.dashboard_ticks import (

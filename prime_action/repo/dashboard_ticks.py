@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from prime_action.domain.commands import Command
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 
 # A signal name that can sit inside a marker: no whitespace, no `>`, and no `--`, which
 # would close the HTML comment early.

@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from prime_action.domain.models import DecisionRecord, Frozen, PrimeState, RunnerType
+from prime_action.domain.models import DecisionRecord, PrimeState, RunnerType
+from prime_action.domain.values import Frozen
 from prime_action.repo.dashboard import DashboardView, Ticks
 from prime_action.repo.memory_update import changed
 

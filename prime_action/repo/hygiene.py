@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import Frozen, PrimeState
+from prime_action.domain.models import PrimeState
+from prime_action.domain.values import Frozen
 from prime_action.repo.effects import (
     ClosePull,
     Effect,

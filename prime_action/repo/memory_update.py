@@ -10,7 +10,6 @@ from prime_action.config.models import RepoConfig
 from prime_action.domain.commands import Command
 from prime_action.domain.models import (
     Decision,
-    Frozen,
     InFlight,
     JobResult,
     PrimeState,
@@ -18,6 +17,7 @@ from prime_action.domain.models import (
     WakeReason,
 )
 from prime_action.domain.ports import TrackedIssue
+from prime_action.domain.values import Frozen
 from prime_action.repo.plan import build_plan, expire_in_flight
 from prime_action.repo.prime_commands import CommandOutcome, apply_command
 

@@ -16,7 +16,6 @@ from prime_action.domain.markers import comment_marker
 from prime_action.domain.models import (
     Decision,
     DecisionRecord,
-    Frozen,
     InFlight,
     JobResult,
     PrimeState,
@@ -24,6 +23,7 @@ from prime_action.domain.models import (
     SubmitJob,
 )
 from prime_action.domain.ports import TrackedIssue
+from prime_action.domain.values import Frozen
 from prime_action.growth import step as growth
 from prime_action.repo import conversation
 from prime_action.repo.actions import (

@@ -14,7 +14,8 @@ from typing import Literal
 from pydantic import Field
 
 from prime_action.config.models import RepoConfig
-from prime_action.domain.models import Frozen, PrimeState, PullWait, RunnerType
+from prime_action.domain.models import PrimeState, PullWait, RunnerType
+from prime_action.domain.values import Frozen
 from prime_action.growth.merge_gate import code_owners
 
 # A head with no check run and no status this long after the PR opened gets none: no

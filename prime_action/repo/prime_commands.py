@@ -8,7 +8,8 @@ from prime_action.config.models import TrustSettings
 from prime_action.domain.commands import COMMANDS, DIRECTIONS, PER_SIGNAL, mentions
 from prime_action.domain.conversation import Message, Priority
 from prime_action.domain.markers import PREFIX, comment_marker
-from prime_action.domain.models import Frozen, PrimeState
+from prime_action.domain.models import PrimeState
+from prime_action.domain.values import Frozen
 from prime_action.events.comments import command_words, message_text
 
 

@@ -11,7 +11,6 @@ from prime_action.domain.commands import Command
 from prime_action.domain.conversation import Message
 from prime_action.domain.models import (
     DecisionRecord,
-    Frozen,
     JobResult,
     MergedPull,
     PrimeState,
@@ -19,6 +18,7 @@ from prime_action.domain.models import (
     WakeReason,
 )
 from prime_action.domain.ports import StoredState, TrackedIssue
+from prime_action.domain.values import Frozen
 from prime_action.growth import step as growth
 from prime_action.growth.step import GrowthInputs
 from prime_action.repo import conversation

@@ -20,7 +20,7 @@ from prime_action.brain.llm import LLM, Message
 from prime_action.brain.prompt import clip, fence, fit_lines
 from prime_action.config.models import AgentSettings
 from prime_action.domain.errors import LLMError
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.runners.boundary import BoundaryError, PrPolicy, PullRequestHost, propose
 from prime_action.runners.edits import EditRefused, FormatError, apply_edits, parse_answer
 from prime_action.runners.edits import safe_path as _safe_path

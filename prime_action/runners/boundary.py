@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from prime_action.domain.markers import PREFIX
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.runners import guardrails as rules
 from prime_action.runners.guardrails import Activity, Guardrails, Limits, PullInfo
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.runners import guardrails as rules
 from prime_action.runners.guardrails import Guardrails
 

@@ -9,7 +9,7 @@ from pydantic import Field
 from prime_action.config.models import CustomFix
 from prime_action.domain.errors import UsageError
 from prime_action.domain.markers import data_marker, find_data, pull_marker
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.fileops.fixes import FixPlan, NeedsHuman, plan_fix
 from prime_action.runners.boundary import (
     DEFAULT_POLICY,

@@ -17,7 +17,8 @@ import pathspec
 
 from prime_action.config.models import GuardrailSettings, PrSettings
 from prime_action.domain.markers import find_data
-from prime_action.domain.models import Attempt, Frozen
+from prime_action.domain.models import Attempt
+from prime_action.domain.values import Frozen
 
 WORKFLOWS_DIR = ".github/workflows/"
 PRIME_COMMIT_PREFIX = "prime: "

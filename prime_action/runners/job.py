@@ -7,7 +7,8 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from prime_action.domain.errors import ConfigError
-from prime_action.domain.models import Frozen, RunnerType
+from prime_action.domain.models import RunnerType
+from prime_action.domain.values import Frozen
 
 _NAME = r"^[A-Za-z0-9_.-]+$"
 

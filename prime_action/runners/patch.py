@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.runners.edits import FormatError, safe_path
 
 MAX_PATCH_BYTES = 1024 * 1024  # gh-aw's default for a safe output's patch

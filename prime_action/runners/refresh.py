@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Literal, Protocol
 
 from prime_action.domain.errors import UsageError
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.fileops.fixes import plan_fix
 from prime_action.runners import guardrails as rules
 from prime_action.runners.fileops import RepoListing

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from prime_action.dispatch.outcomes import SKIPPED, Outcome, OutcomeStatus
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.runners.boundary import (
     BoundaryError,
     PathRefused,

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from prime_action.dispatch.outcomes import Outcome
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.runners.job import Job
 from prime_action.runners.patch import MAX_PATCH_BYTES, PatchRefused
 from prime_action.runners.result import Draft, RunResult

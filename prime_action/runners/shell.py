@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from prime_action.domain.models import Frozen
+from prime_action.domain.values import Frozen
 from prime_action.runners.boundary import BoundaryError, PrPolicy, PullRequestHost, propose
 from prime_action.runners.fileops import pr_marker
 from prime_action.runners.job import Job

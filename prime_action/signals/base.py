@@ -10,14 +10,8 @@ from typing import Literal, Protocol
 from pydantic import Field
 
 from prime_action.domain.ci import CiEvidence
-from prime_action.domain.models import (
-    SEVERITY_WEIGHT,
-    Fix,
-    Frozen,
-    Severity,
-    SignalResult,
-    SignalStatus,
-)
+from prime_action.domain.models import SEVERITY_WEIGHT, Fix, Severity, SignalResult, SignalStatus
+from prime_action.domain.values import Frozen
 
 
 class CiStatus(Frozen):

@@ -27,7 +27,8 @@ from prime_action.domain.ci import (
     RerunKind,
     SinceGreen,
 )
-from prime_action.domain.models import SEVERITY_WEIGHT, Fix, Frozen, Severity, SignalResult
+from prime_action.domain.models import SEVERITY_WEIGHT, Fix, Severity, SignalResult
+from prime_action.domain.values import Frozen
 from prime_action.markdown import safe_text, unmarked
 from prime_action.signals.base import CiStatus
 from prime_action.templating import render

@@ -16,7 +16,8 @@ from prime_action.brain.prompt import IDENTITY_DOCS
 from prime_action.config.models import BrainSettings
 from prime_action.domain.errors import GitHubError
 from prime_action.domain.markers import comment_marker
-from prime_action.domain.models import Frozen, Spend, Usage
+from prime_action.domain.models import Spend, Usage
+from prime_action.domain.values import Frozen
 from prime_action.growth.llm_review import (
     LLMReview,
     ReviewAnswer,

@@ -28,7 +28,8 @@ from prime_action.config.loader import parse_yaml
 from prime_action.config.models import CustomSignal, RepoConfig
 from prime_action.config.org import OrgConfig
 from prime_action.domain.errors import ConfigError, GitHubError
-from prime_action.domain.models import Attempt, Frozen
+from prime_action.domain.models import Attempt
+from prime_action.domain.values import Frozen
 from prime_action.eyes import run_signals, wanted_files
 from prime_action.org.dashboard import ORG_DASHBOARD
 from prime_action.org.model import CommandComment, OrgState, RepoFacts
