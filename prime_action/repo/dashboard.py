@@ -50,11 +50,13 @@ _CUTS = (
     ("growth", 0),
     ("ok", 0),
     ("needs_agent", 0),
+    ("pull_waits", _HEAD),
     ("plan", _HEAD),
     ("awaiting_approval", _HEAD),
     ("signals", _HEAD),
     ("in_flight", _HEAD),
     ("needs_human", _HEAD),
+    ("pull_waits", 0),
     ("plan", 0),
     ("awaiting_approval", 0),
     ("signals", 0),
@@ -117,9 +119,9 @@ def render_dashboard(view: DashboardView) -> str:
 
     When the full body is too long, sections are cut from the least important: recent
     decisions, growth mode's cycles, then ok signals and the signals needing an agent, then
-    the plan, the other signals, jobs in flight and needs-human down to their first ten
-    items, then those to nothing. Each cut section says how many items it hides. The header
-    and the controls are never cut.
+    the PRs waiting to merge, the plan, the other signals, jobs in flight and needs-human
+    down to their first ten items, then those to nothing (the waiting PRs first). Each cut
+    section says how many items it hides. The header and the controls are never cut.
 
     Args:
         view: what to show.
@@ -153,6 +155,7 @@ def _parts(view: DashboardView) -> dict[str, tuple[object, ...]]:
         "needs_human": view.needs_human,
         "needs_agent": view.needs_agent,
         "awaiting_approval": view.awaiting_approval,
+        "pull_waits": view.state.pull_waits,
         # Growth mode's cycles, newest first (empty without a seed).
         "growth": tuple(reversed(rows(view.state.growth))),
     }

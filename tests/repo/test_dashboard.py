@@ -9,7 +9,14 @@ import pytest
 
 from prime_action.domain.conversation import Priority
 from prime_action.domain.markers import DASHBOARD
-from prime_action.domain.models import Decision, DecisionRecord, InFlight, PlanItem, PrimeState
+from prime_action.domain.models import (
+    Decision,
+    DecisionRecord,
+    InFlight,
+    PlanItem,
+    PrimeState,
+    PullWait,
+)
 from prime_action.markdown import MAX_TEXT
 from prime_action.repo import dashboard
 from prime_action.repo.dashboard import (
@@ -271,6 +278,16 @@ def test_any_limit_keeps_the_controls_and_cuts_the_rest(
     assert len(body.encode()) < limit
     assert WAKE in body
     assert PAUSE in body
+
+
+def test_many_prs_waiting_to_merge_are_cut_and_say_so() -> None:
+    why = "no check run or status on its head 30 minutes after it opened"
+    waits = tuple(PullWait(number=n, kind="no-checks", why=why) for n in range(2_000))
+    body = render_dashboard(view(state=PrimeState(pull_waits=waits)))
+    assert len(body.encode()) < BODY_LIMIT
+    assert f"- #0: {why}. A PR opened with `GITHUB_TOKEN`" in body
+    assert "more PRs waiting to merge not shown" in body
+    assert WAKE in body
 
 
 def test_a_body_that_fits_is_not_cut() -> None:
