@@ -73,6 +73,21 @@ def list_files(state: GitHubState, request: FakeRequest) -> Reply:
     return paginate(state, request, items)
 
 
+@router.route("GET", f"{_PULL}/commits")
+def list_commits(state: GitHubState, request: FakeRequest) -> Reply:
+    """GET .../pulls/{pull_number}/commits: the PR's own commits, oldest first (GitHub lists
+    at most 250)."""
+    repo, _, pull = _open_pull(state, request, write=False)
+    base = repo.head(pull.base) or pull.base_sha
+    own = [s for s in repo.git.history(pull.head_sha) if not repo.git.is_ancestor(s, base)]
+    items = []
+    for sha in list(reversed(own))[:250]:
+        found = repo.git.commit(sha)
+        if found is not None:
+            items.append(payloads.commit(state.urls, repo, sha, found))
+    return paginate(state, request, items)
+
+
 @router.route("GET", f"{_PULL}/reviews")
 def list_reviews(state: GitHubState, request: FakeRequest) -> Reply:
     """GET .../pulls/{pull_number}/reviews: oldest first."""

@@ -110,6 +110,8 @@ class Guard(Frozen):
     approvals: tuple[str, ...] = ()
     # Branch protection's required checks on the base, when the token may read them.
     required: tuple[str, ...] = ()
+    # Commits on the PR that Prime did not write: the opt-in covers Prime's change only.
+    foreign_commits: int = 0
 
 
 class Move(Frozen):
@@ -224,9 +226,9 @@ def _wait(pull: PolledPull, kind: Literal["waiting", "refused", "no-checks"], wh
 def automerge_move(pull: PolledPull, guard: Guard, *, native: bool) -> Move:
     """Merge, enable GitHub's auto-merge, refuse (with the dashboard's reason) or wait.
 
-    Never a change under `.github/workflows/`, never without the approval of an owner of
-    every changed path that CODEOWNERS names; a team owner is satisfied by any approval
-    (membership is not read).
+    Never a change under `.github/workflows/`, never a PR carrying a commit Prime did not
+    write, never without the approval of an owner of every changed path that CODEOWNERS
+    names; a team owner is satisfied by any approval (membership is not read).
     """
     refusal = _refusal(guard)
     if refusal is not None:
@@ -248,6 +250,10 @@ def _refusal(guard: Guard) -> str | None:
     workflows = [p for p in guard.paths if p.startswith(WORKFLOWS)]
     if workflows:
         return f"it changes {workflows[0]}: a person merges workflows"
+    if guard.foreign_commits:
+        return (
+            f"it carries {guard.foreign_commits} commit(s) Prime did not write: a person merges it"
+        )
     missing = _unapproved(guard)
     if missing:
         return f"waits for an approval from CODEOWNERS {', '.join(f'@{o}' for o in missing)}"

@@ -181,6 +181,21 @@ def test_automerge_waits_for_a_code_owner_of_a_touched_path(
     assert merged(fake_github, number)
 
 
+def test_automerge_leaves_a_pr_carrying_a_persons_commit_to_a_person(
+    solo: DataPlane, fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = fileops_pull(fake_github)
+    # A maintainer adds a change of their own to Prime's branch: the opt-in covers Prime's.
+    fake_github.push(SOLO, {"src/extra.py": "X = 1\n"}, branch=FILEOPS, message="Add extra")
+    fake_github.set_ci(SOLO, checks=["CI"], ref=FILEOPS)
+    later(monkeypatch, 7)
+    assert solo.wake(SOLO, "schedule")[0] == 0
+    assert not merged(fake_github, number)
+    said = f"#{number}: not merged: it carries 1 commit(s) Prime did not write: a person merges it"
+    assert said in dashboard(fake_github, SOLO)
+    assert fake_github.take_violations() == []
+
+
 def test_github_native_auto_merge_is_used_when_the_repository_allows_it(
     solo: DataPlane, fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:

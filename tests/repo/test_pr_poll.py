@@ -122,6 +122,7 @@ def test_no_prime_pr_plans_nothing() -> None:
         (Guard(paths=(".editorconfig",), required=("test",)), GREEN, False, "merge", "passed"),
         (Guard(paths=(".editorconfig",), required=("lint",)), GREEN, False, "wait", "lint"),
         (Guard(paths=(".github/workflows/ci.yml",)), GREEN, False, "refuse", "workflows"),
+        (Guard(paths=(".editorconfig",), foreign_commits=1), GREEN, True, "refuse", "1 commit"),
         (Guard(paths=("a.md",), owners={"a.md": ("alice",)}), GREEN, False, "refuse", "@alice"),
         (Guard(paths=("a.md",), owners={"a.md": ("alice",)}, approvals=("Alice",)), GREEN,
          False, "merge", "every check passed"),
@@ -131,7 +132,7 @@ def test_no_prime_pr_plans_nothing() -> None:
                approvals=("alice",)), GREEN, False, "refuse", "@carol"),
     ],
     ids=["green", "native", "running", "native-but-green", "required-passed", "required-missing",
-         "workflows", "owner-missing", "owner-approved", "team-any-approval",
+         "workflows", "foreign-commit", "owner-missing", "owner-approved", "team-any-approval",
          "every-path-needs-its-owner"],
 )  # fmt: skip
 def test_automerge_merges_only_what_its_guard_allows(

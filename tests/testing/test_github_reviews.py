@@ -63,3 +63,13 @@ def test_the_fake_refuses_what_github_refuses_and_saves_nothing(
         _post(pull, payload)
     assert refused.value.status == 422
     assert list(pull.get_reviews()) == []
+
+
+def test_a_pull_requests_commits_are_its_own_oldest_first(
+    fake_github: FakeGitHub, pull: github.PullRequest.PullRequest
+) -> None:
+    fake_github.push(REPO, {"app.py": "a = 1\nb = 21\nc = 3\n"}, branch="feature", message="Two")
+    fake_github.push(REPO, {"README.md": "# api\n"}, message="On main meanwhile")
+    messages = [c.commit.message for c in pull.get_commits()]
+    assert messages == ["Update files", "Two"]
+    assert fake_github.take_violations() == []

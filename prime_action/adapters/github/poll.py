@@ -18,6 +18,7 @@ from prime_action.fileops.fixes import FIXABLE
 from prime_action.growth.merge_gate import CODEOWNERS_PATHS
 from prime_action.repo.pr_poll import GREEN, Guard, HeadChecks, PolledPull, owners_by_path
 from prime_action.runners.boundary import BRANCH_PREFIX
+from prime_action.runners.guardrails import human_commits
 
 ENABLE_AUTO_MERGE = """
 mutation($id: ID!, $head: GitObjectID!) {
@@ -103,8 +104,8 @@ class GitHubPoll:
         return self._repo
 
     def guard(self, pull: PolledPull, base: str) -> Guard:
-        """The changed paths, their CODEOWNERS at the base, the approvals and the base's
-        required checks (4-7 reads)."""
+        """The changed paths, their CODEOWNERS at the base, the approvals, the commits and
+        the base's required checks (5-8 reads)."""
         found = self._client.read(
             f"read PR #{pull.number}", lambda: self._repo.get_pull(pull.number)
         )
@@ -123,10 +124,15 @@ class GitHubPoll:
         reviews = self._client.read(
             f"reviews of PR #{pull.number}", lambda: list(found.get_reviews())
         )
+        messages = self._client.read(
+            f"commits of PR #{pull.number}",
+            lambda: tuple(c.commit.message for c in found.get_commits()),
+        )
         latest = {r.user.login: r.state for r in sorted(reviews, key=lambda r: r.id) if r.user}
         approvals = tuple(login for login, state in latest.items() if state == "APPROVED")
         return Guard(paths=paths, owners=owners_by_path(text, paths), approvals=approvals,
-                     required=self.required_checks(base))  # fmt: skip
+                     required=self.required_checks(base),
+                     foreign_commits=human_commits(messages))  # fmt: skip
 
     def required_checks(self, branch: str) -> tuple[str, ...]:
         """Branch protection's required checks as GET branch shows them to a reader (one read;
