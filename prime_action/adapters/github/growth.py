@@ -151,19 +151,14 @@ class GitHubGrowth:
 
     def owners(self, pull: PullRequest, evidence: Evidence) -> tuple[str, ...]:
         """The CODEOWNERS (at the base) of the files the PR changes; () without the file."""
-        for path in CODEOWNERS_PATHS:
-            text = self.text_at(path, pull.base.sha)
-            if text is not None:
-                return code_owners(text, tuple(c.path for c in evidence.changes))
-        return ()
+        text = codeowners_at(self._client, self._repo, pull.base.sha)
+        if text is None:
+            return ()
+        return code_owners(text, tuple(c.path for c in evidence.changes))
 
     def approvals(self, pull: PullRequest) -> tuple[str, ...]:
         """Logins whose latest review of the PR approves it (one listing)."""
-        reviews = self._client.read(
-            f"reviews of PR #{pull.number}", lambda: list(pull.get_reviews())
-        )
-        latest = {r.user.login: r.state for r in sorted(reviews, key=lambda r: r.id) if r.user}
-        return tuple(login for login, state in latest.items() if state == "APPROVED")
+        return approvals_of(self._client, pull)
 
     def ask(self, pull: PullRequest, reviewers: tuple[str, ...]) -> None:
         """Ask people to review the PR."""
@@ -171,6 +166,23 @@ class GitHubGrowth:
             f"request reviewers on PR #{pull.number}",
             lambda: pull.create_review_request(reviewers=list(reviewers)),
         )
+
+
+def codeowners_at(client: GitHubClient, repo: Repository, ref: str) -> str | None:
+    """The text of the CODEOWNERS file GitHub uses at `ref` (its first place that has one;
+    a read per place tried), or None when the repository has none."""
+    for path in CODEOWNERS_PATHS:
+        found = file_text(client, repo, path, ref)
+        if found:
+            return found[0]
+    return None
+
+
+def approvals_of(client: GitHubClient, pull: PullRequest) -> tuple[str, ...]:
+    """Logins whose latest review of the PR approves it (one listing)."""
+    reviews = client.read(f"reviews of PR #{pull.number}", lambda: list(pull.get_reviews()))
+    latest = {r.user.login: r.state for r in sorted(reviews, key=lambda r: r.id) if r.user}
+    return tuple(login for login, state in latest.items() if state == "APPROVED")
 
 
 def signal_of(pull: PullRequest) -> str | None:

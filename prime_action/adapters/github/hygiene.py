@@ -55,18 +55,13 @@ class GitHubPullKeeper:
     def prime_pulls(self) -> tuple[PrimePull, ...]:
         """Prime's open PRs: one get each (twice while GitHub computes mergeability), one
         compare each (who wrote the commits); nothing when none is open."""
-        mine = [p for p in self._listed() if self._is_prime(p)]
+        mine = [p for p in self._listed() if is_prime_pull(p, self._name)]
         fresh = {p.number: self._get(p.number) for p in mine}
         for number, pull in fresh.items():
             if pull.mergeable is None:  # GitHub's job started with the first get
                 fresh[number] = self._get(number)
         self._pulls = fresh
         return tuple(self._value(p) for p in fresh.values())
-
-    def _is_prime(self, pull: PullRequest) -> bool:
-        head = pull.head.repo
-        own = head is not None and head.full_name.lower() == self._name.lower()
-        return own and pull.head.ref.startswith(BRANCH_PREFIX)
 
     def _get(self, number: int) -> PullRequest:
         # complete(): the client is lazy, and the read must happen here, under the retries.
@@ -201,6 +196,14 @@ def closed_by_prime(body: str, why: str) -> str:
     old = data_marker(data)
     new = data_marker({**data, "closed_by": "prime", "closed_as": why})
     return body.replace(old, new) if old in body else f"{body.rstrip()}\n{new}\n"
+
+
+def is_prime_pull(pull: PullRequest, repo: str) -> bool:
+    """Whether `pull` is one of Prime's PRs in `repo`: a `prime/` branch of `repo` itself
+    (a fork's branch of the same name is a person's)."""
+    head = pull.head.repo
+    own = head is not None and head.full_name.lower() == repo.lower()
+    return own and pull.head.ref.startswith(BRANCH_PREFIX)
 
 
 def pull_signals(branch: str, body: str) -> tuple[str, ...]:

@@ -9,13 +9,13 @@ from datetime import UTC
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
-from prime_action.adapters.github.client import GitHubClient, file_text
+from prime_action.adapters.github.client import GitHubClient
 from prime_action.adapters.github.graphql import GraphQL
-from prime_action.adapters.github.hygiene import pull_signals
+from prime_action.adapters.github.growth import approvals_of, codeowners_at
+from prime_action.adapters.github.hygiene import is_prime_pull, pull_signals
 from prime_action.domain.errors import GitHubError
 from prime_action.domain.models import RunnerType
 from prime_action.fileops.fixes import FIXABLE
-from prime_action.growth.merge_gate import CODEOWNERS_PATHS
 from prime_action.repo.pr_poll import GREEN, Guard, HeadChecks, PolledPull, owners_by_path
 from prime_action.runners.boundary import BRANCH_PREFIX
 from prime_action.runners.guardrails import human_commits
@@ -55,12 +55,7 @@ class GitHubPoll:
 
     def prime_pulls(self) -> tuple[PolledPull, ...]:
         """Prime's open PRs, two requests each (check runs, statuses); none when none is open."""
-        return tuple(self._value(p) for p in self._listed() if self._is_prime(p))
-
-    def _is_prime(self, pull: PullRequest) -> bool:
-        head = pull.head.repo
-        own = head is not None and head.full_name.lower() == self.name.lower()
-        return own and pull.head.ref.startswith(BRANCH_PREFIX)
+        return tuple(self._value(p) for p in self._listed() if is_prime_pull(p, self.name))
 
     def _value(self, pull: PullRequest) -> PolledPull:
         signals = pull_signals(pull.head.ref, pull.body or "")
@@ -113,24 +108,13 @@ class GitHubPoll:
             f"list files of PR #{pull.number}", lambda: list(found.get_files())
         )
         paths = tuple(f.filename for f in files)
-        text = next(
-            (
-                t[0]
-                for t in (file_text(self._client, self._repo, p, base) for p in CODEOWNERS_PATHS)
-                if t
-            ),
-            None,
-        )
-        reviews = self._client.read(
-            f"reviews of PR #{pull.number}", lambda: list(found.get_reviews())
-        )
+        text = codeowners_at(self._client, self._repo, base)
         messages = self._client.read(
             f"commits of PR #{pull.number}",
             lambda: tuple(c.commit.message for c in found.get_commits()),
         )
-        latest = {r.user.login: r.state for r in sorted(reviews, key=lambda r: r.id) if r.user}
-        approvals = tuple(login for login, state in latest.items() if state == "APPROVED")
-        return Guard(paths=paths, owners=owners_by_path(text, paths), approvals=approvals,
+        return Guard(paths=paths, owners=owners_by_path(text, paths),
+                     approvals=approvals_of(self._client, found),
                      required=self.required_checks(base),
                      foreign_commits=human_commits(messages))  # fmt: skip
 
